@@ -1,0 +1,651 @@
+#!/usr/bin/env bash
+# CondoBot local test cluster: a real sshd + munge + Slurm 22.05 + Jupyter on one Debian 12 machine.
+#
+# Usage: cluster.sh [up|down|status|facts|authorize USER]
+#
+#   up (default)    Install what is missing, write configs that changed, start daemons that are not
+#                   running, wait for the node, then print the facts (KEY='VALUE' lines) on stdout and
+#                   write them to /run/condobot-cluster/facts.env. Idempotent; a no-op run is fast.
+#                   Everything else goes to stderr, so `eval "$(cluster.sh up)"` works.
+#   down            Stop our sshd, slurmd, slurmctld and munged by the PIDs in their pidfiles.
+#   status          Show which daemons run, and `sinfo`. Exit 0 if all run, 3 otherwise.
+#   facts           Print the facts without starting anything; exit 1 if the cluster is not up.
+#   authorize USER  Append one authorized_keys line (read from stdin) to a test user's
+#                   ~/.ssh/authorized_keys, so a person can follow the bot's "authorize this key" step.
+#
+# Assumptions: Debian 12, run as root, no systemd and no cgroups needed. Only the sshd on
+# 127.0.0.1:2222 started here is ever touched; a system sshd on port 22 is left alone.
+set -euo pipefail
+
+export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"
+export DEBIAN_FRONTEND=noninteractive
+export LC_ALL=C
+
+# ---------------------------------------------------------------------------------------------
+# Settings
+# ---------------------------------------------------------------------------------------------
+readonly PACKAGES=(openssh-server munge slurmctld slurmd slurm-client slurm-wlm-basic-plugins
+                   jupyter-server jupyter-core curl)
+
+readonly TEST_USERS=(condouser condouser2 condouser3)
+# First account of each list is the user's default account.
+declare -rA USER_ACCOUNTS=(
+  [condouser]="cnms,birthright"
+  [condouser2]="ccsd,birthright"
+  [condouser3]="birthright"
+)
+
+readonly LOGIN_HOST=127.0.0.1
+readonly LOGIN_PORT=2222
+readonly NODE=node001
+readonly PARTITIONS="debug short"
+
+readonly STATE_DIR=/run/condobot-cluster
+readonly FACTS_FILE=$STATE_DIR/facts.env
+readonly LOCK_FILE=$STATE_DIR/lock
+
+readonly MUNGE_KEY=/etc/munge/munge.key
+readonly MUNGE_PIDFILE=/run/munge/munged.pid
+
+readonly SLURM_CONF=/etc/slurm/slurm.conf
+readonly SLURM_LUA=/etc/slurm/job_submit.lua
+readonly ACCOUNTS_FILE=/etc/slurm/condobot-accounts
+readonly SLURM_LOG_DIR=/var/log/slurm
+readonly SLURM_STATE_DIR=/var/lib/slurm/slurmctld
+readonly SLURMD_SPOOL_DIR=/var/lib/slurm/slurmd
+readonly SLURMCTLD_PIDFILE=/run/slurmctld.pid
+readonly SLURMD_PIDFILE=/run/slurmd.pid
+readonly JOBCOMP_LOG=$SLURM_LOG_DIR/jobcomp.log
+
+readonly SSHD_CONFIG=/etc/ssh/condobot_sshd_config
+readonly SSHD_PIDFILE=/run/condobot-sshd.pid
+readonly SSHD_LOG=/var/log/condobot-sshd.log
+readonly HOST_KEY=/etc/ssh/ssh_host_ed25519_key
+
+readonly JUPYTER_LAB_WRAPPER=/usr/local/bin/jupyter-lab
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+log() { printf 'cluster.sh: %s\n' "$*" >&2; }
+die() { printf 'cluster.sh: error: %s\n' "$*" >&2; exit 1; }
+
+require_root() { [[ $(id -u) -eq 0 ]] || die "must run as root"; }
+
+# Serialise concurrent up/down/authorize runs (e.g. parallel test fixtures).
+take_lock() {
+  install -d -m 755 "$STATE_DIR"
+  exec 9>"$LOCK_FILE"
+  flock 9
+}
+
+# write_if_changed PATH MODE OWNER:GROUP CONTENT
+# Writes CONTENT (plus a final newline) atomically when the file differs; returns 0 if it wrote,
+# 1 if the file was already up to date. Mode and owner are enforced either way (cheap).
+write_if_changed() {
+  local path=$1 mode=$2 owner=$3 content=$4 tmp
+  if [[ -f $path ]] && cmp -s "$path" <(printf '%s\n' "$content"); then
+    chmod "$mode" "$path"
+    chown "$owner" "$path"
+    return 1
+  fi
+  tmp=$(mktemp "${path}.XXXXXX")
+  printf '%s\n' "$content" >"$tmp"
+  chmod "$mode" "$tmp"
+  chown "$owner" "$tmp"
+  mv -f "$tmp" "$path"
+  log "wrote $path"
+  return 0
+}
+
+# daemon_pid PIDFILE COMM: prints the PID and succeeds if the pidfile names a live process whose
+# command name is COMM (guards against a stale pidfile whose PID was reused by something else).
+daemon_pid() {
+  local pidfile=$1 comm=$2 pid="" actual=""
+  [[ -r $pidfile ]] || return 1
+  read -r pid <"$pidfile" 2>/dev/null || true
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  read -r actual <"/proc/$pid/comm" 2>/dev/null || return 1
+  [[ $actual == "$comm" ]] || return 1
+  printf '%s\n' "$pid"
+}
+
+# start_daemon NAME PIDFILE COMM COMMAND...: runs COMMAND (which daemonizes) unless NAME already
+# runs, then waits for its pidfile. Returns 0 if it started the daemon, 1 if it was running.
+start_daemon() {
+  local name=$1 pidfile=$2 comm=$3 i
+  shift 3
+  if daemon_pid "$pidfile" "$comm" >/dev/null; then
+    return 1
+  fi
+  rm -f "$pidfile"
+  log "starting $name"
+  "$@" >&2 || die "$name failed to start (command: $*)"
+  # These daemons fork and write the pidfile a moment after the command returns.
+  for ((i = 0; i < 100; i++)); do
+    daemon_pid "$pidfile" "$comm" >/dev/null && return 0
+    sleep 0.1
+  done
+  die "$name did not come up within 10 s (no live pid in $pidfile); see its log"
+}
+
+# stop_daemon NAME PIDFILE COMM: SIGTERM by pidfile, wait up to 15 s, SIGKILL as a last resort,
+# then remove the pidfile (a stale /run/slurmctld.pid breaks Debian's package removal).
+stop_daemon() {
+  local name=$1 pidfile=$2 comm=$3 pid i
+  if pid=$(daemon_pid "$pidfile" "$comm"); then
+    log "stopping $name (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 150; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "$name (pid $pid) ignored SIGTERM for 15 s; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      for ((i = 0; i < 50; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+      done
+    fi
+  fi
+  rm -f "$pidfile"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Packages
+# ---------------------------------------------------------------------------------------------
+ensure_packages() {
+  local installed missing=() p
+  # One dpkg-query for all packages; it exits non-zero when some are unknown, which is expected.
+  installed=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${PACKAGES[@]}" 2>/dev/null || true)
+  for p in "${PACKAGES[@]}"; do
+    grep -qx "$p installed" <<<"$installed" || missing+=("$p")
+  done
+  ((${#missing[@]} == 0)) && return 0
+
+  log "installing missing packages: ${missing[*]}"
+  # Keep maintainer scripts from starting the packaged services (a system sshd on :22, munge,
+  # slurmctld without our config): we start our own instances below. Docker images often ship
+  # such a policy-rc.d already; only add (and later remove) ours if none exists.
+  local own_policy=0
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\n# temporary, from CondoBot cluster.sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    own_policy=1
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  apt-get update >&2
+  apt-get install -y --no-install-recommends "${PACKAGES[@]}" >&2
+  if ((own_policy)); then
+    rm -f /usr/sbin/policy-rc.d
+    trap - EXIT
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Users
+# ---------------------------------------------------------------------------------------------
+user_home() { getent passwd "$1" | cut -d: -f6; }
+
+ensure_user_ssh_dir() {
+  local user=$1 home group
+  home=$(user_home "$user")
+  group=$(id -gn "$user")
+  install -d -m 700 -o "$user" -g "$group" "$home/.ssh"
+  if [[ ! -e $home/.ssh/authorized_keys ]]; then
+    install -m 600 -o "$user" -g "$group" /dev/null "$home/.ssh/authorized_keys"
+  else
+    chown "$user:$group" "$home/.ssh/authorized_keys"
+    chmod 600 "$home/.ssh/authorized_keys"
+  fi
+}
+
+ensure_users() {
+  local user pw
+  for user in "${TEST_USERS[@]}"; do
+    if ! id -u "$user" >/dev/null 2>&1; then
+      log "creating user $user"
+      useradd --create-home --shell /bin/bash "$user"
+    fi
+    # useradd leaves the password field as '!' (locked); with UsePAM no, sshd then refuses even
+    # public-key logins. '*' means "no password works" but the account is not locked.
+    pw=$(getent shadow "$user" | cut -d: -f2)
+    [[ $pw == '*' ]] || usermod -p '*' "$user"
+    ensure_user_ssh_dir "$user"
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
+# munge
+# ---------------------------------------------------------------------------------------------
+ensure_munge() {
+  if [[ ! -s $MUNGE_KEY ]]; then
+    log "creating munge key"
+    install -d -m 700 -o munge -g munge /etc/munge
+    mungekey --create --force --keyfile="$MUNGE_KEY"
+  fi
+  # munged refuses to start with a key that is readable by others or not owned by munge.
+  chown munge:munge "$MUNGE_KEY"
+  chmod 400 "$MUNGE_KEY"
+  install -d -o munge -g munge -m 755 /run/munge
+  if start_daemon munged "$MUNGE_PIDFILE" munged runuser -u munge -- /usr/sbin/munged; then
+    # The pidfile can appear before the socket answers; Slurm's daemons need a working munge.
+    local i
+    for ((i = 0; i < 50; i++)); do
+      munge -n 2>/dev/null | unmunge >/dev/null 2>&1 && return 0
+      sleep 0.1
+    done
+    die "munged runs but does not answer (see /var/log/munge/munged.log)"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Slurm
+# ---------------------------------------------------------------------------------------------
+slurm_conf_content() {
+  cat <<EOF
+# Managed by CondoBot deploy/local-cluster/cluster.sh; local edits are overwritten.
+# Single-machine Slurm 22.05 without systemd, cgroups or slurmdbd.
+ClusterName=condo
+SlurmctldHost=localhost
+AuthType=auth/munge
+CredType=cred/munge
+SlurmUser=slurm
+SlurmdUser=root
+SlurmctldPort=6817
+SlurmdPort=6818
+StateSaveLocation=$SLURM_STATE_DIR
+SlurmdSpoolDir=$SLURMD_SPOOL_DIR
+SlurmctldPidFile=$SLURMCTLD_PIDFILE
+SlurmdPidFile=$SLURMD_PIDFILE
+SlurmctldLogFile=$SLURM_LOG_DIR/slurmctld.log
+SlurmdLogFile=$SLURM_LOG_DIR/slurmd.log
+# No cgroups here: track job processes through /proc and do no task binding.
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+JobAcctGatherType=jobacct_gather/none
+# No slurmdbd: associations cannot be enforced, so job_submit.lua checks accounts instead.
+AccountingStorageType=accounting_storage/none
+JobSubmitPlugins=lua
+# One line per finished job: the stand-in for sacct.
+JobCompType=jobcomp/filetxt
+JobCompLoc=$JOBCOMP_LOG
+SchedulerType=sched/backfill
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+MpiDefault=none
+MailProg=/bin/true
+# A node that was down because slurmd stopped returns to service when slurmd registers again.
+ReturnToService=2
+MinJobAge=300
+# Reject over-limit jobs at submission (like the real cluster) instead of leaving them pending.
+EnforcePartLimits=ALL
+# Trust the node definition below rather than the hardware, so a 2-core machine runs 8 one-CPU jobs.
+SlurmdParameters=config_overrides
+NodeName=$NODE NodeAddr=127.0.0.1 CPUs=8 RealMemory=8000 State=UNKNOWN
+PartitionName=debug Nodes=$NODE Default=YES MaxTime=12:00:00 State=UP
+PartitionName=short Nodes=$NODE Default=NO MaxTime=00:10:00 State=UP
+EOF
+}
+
+job_submit_lua_content() {
+  cat <<'EOF'
+-- Managed by CondoBot deploy/local-cluster/cluster.sh; local edits are overwritten.
+--
+-- Per-user account enforcement without slurmdbd. The allow-list file is re-read on every
+-- submission, so editing it needs no restart. Each line: USER ACCOUNT[,ACCOUNT...]
+-- (the first account is the user's default). A rejected job fails exactly like on a cluster with
+-- AccountingStorageEnforce=associations: "Invalid account or account/partition combination specified".
+
+local ALLOW_FILE = "/etc/slurm/condobot-accounts"
+local INVALID_ACCOUNT = slurm.ESLURM_INVALID_ACCOUNT or 2045
+
+local function user_name_of(uid)
+  local f = io.open("/etc/passwd", "r")
+  if not f then return nil end
+  local found = nil
+  for line in f:lines() do
+    local name, id = line:match("^([^:]*):[^:]*:(%d+):")
+    if id and tonumber(id) == uid then found = name; break end
+  end
+  f:close()
+  return found
+end
+
+local function accounts_of(user)
+  local f = io.open(ALLOW_FILE, "r")
+  if not f then return nil end
+  local found = nil
+  for line in f:lines() do
+    line = line:gsub("#.*$", "")
+    local u, list = line:match("^%s*(%S+)%s+(%S+)%s*$")
+    if u == user then
+      found = {}
+      for acct in list:gmatch("[^,%s]+") do found[#found + 1] = acct:lower() end
+      break
+    end
+  end
+  f:close()
+  return found
+end
+
+-- Returns (slurm return code, account to use).
+local function check(uid, requested)
+  local user = user_name_of(uid)
+  local allowed = user and accounts_of(user)
+  if not allowed or #allowed == 0 then
+    slurm.log_info("condobot job_submit: uid %s (%s) has no accounts", tostring(uid), tostring(user))
+    return INVALID_ACCOUNT, nil
+  end
+  if requested == nil or requested == "" then
+    return slurm.SUCCESS, allowed[1]
+  end
+  local want = requested:lower()
+  for _, acct in ipairs(allowed) do
+    if acct == want then return slurm.SUCCESS, want end
+  end
+  slurm.log_info("condobot job_submit: user %s may not use account %s", user, requested)
+  return INVALID_ACCOUNT, nil
+end
+
+function slurm_job_submit(job_desc, part_list, submit_uid)
+  if submit_uid == 0 then return slurm.SUCCESS end -- root is not restricted
+  local rc, account = check(submit_uid, job_desc.account)
+  if rc == slurm.SUCCESS then job_desc.account = account end
+  return rc
+end
+
+function slurm_job_modify(job_desc, job_rec, part_list, modify_uid)
+  if modify_uid == 0 or job_desc.account == nil then return slurm.SUCCESS end
+  local rc, account = check(modify_uid, job_desc.account)
+  if rc == slurm.SUCCESS then job_desc.account = account end
+  return rc
+end
+
+return slurm.SUCCESS
+EOF
+}
+
+accounts_content() {
+  local user
+  printf '# Managed by CondoBot deploy/local-cluster/cluster.sh: USER ACCOUNT[,ACCOUNT...] (first = default)\n'
+  for user in "${TEST_USERS[@]}"; do
+    printf '%s %s\n' "$user" "${USER_ACCOUNTS[$user]}"
+  done
+}
+
+ensure_hosts_entry() {
+  # The tunnel target the bot prints is node001:PORT, so the name must resolve on the login node.
+  if ! awk -v n="$NODE" '$1 == "127.0.0.1" { for (i = 2; i <= NF; i++) if ($i == n) f = 1 } END { exit !f }' /etc/hosts; then
+    log "adding '127.0.0.1 $NODE' to /etc/hosts"
+    printf '127.0.0.1 %s\n' "$NODE" >>/etc/hosts
+  fi
+}
+
+# Node state as sinfo prints it (e.g. idle, mix, alloc, down*, drain), or empty if unreachable.
+node_state() { sinfo -h -n "$NODE" -o %t 2>/dev/null | head -n 1 || true; }
+
+wait_node_ready() {
+  local deadline=$((SECONDS + 20)) state base last_resume=-10
+  while :; do
+    state=$(node_state)
+    base=${state%%[^a-z]*}   # strip flag suffixes such as '*' (not responding) or '~'
+    case $base in
+      idle | mix | alloc | comp)
+        [[ $state == *'*'* ]] || return 0 ;;
+      down | drain | drng | fail | failg)
+        # Left down/drained by an earlier run (e.g. slurmd killed); bring it back, at most every 2 s.
+        if [[ $state != *'*'* ]] && ((SECONDS - last_resume >= 2)); then
+          log "node $NODE is $state; resuming it"
+          scontrol update nodename="$NODE" state=resume >&2 || true
+          last_resume=$SECONDS
+        fi ;;
+    esac
+    ((SECONDS < deadline)) || die "node $NODE not ready after 20 s (state '${state:-unknown}'); see $SLURM_LOG_DIR"
+    sleep 0.2
+  done
+}
+
+ensure_slurm() {
+  local conf_changed=0
+  install -d -m 755 /etc/slurm
+  install -d -o slurm -g slurm -m 755 "$SLURM_LOG_DIR" /var/lib/slurm "$SLURM_STATE_DIR"
+  install -d -o root -g root -m 755 "$SLURMD_SPOOL_DIR"
+  ensure_hosts_entry
+
+  write_if_changed "$SLURM_CONF" 644 root:root "$(slurm_conf_content)" && conf_changed=1
+  # job_submit/lua reloads the script by itself when its mtime changes; no restart needed.
+  write_if_changed "$SLURM_LUA" 644 root:root "$(job_submit_lua_content)" || true
+  # slurmctld (running as user slurm) reads this on every submission: must be world-readable.
+  write_if_changed "$ACCOUNTS_FILE" 644 root:root "$(accounts_content)" || true
+
+  if ((conf_changed)); then
+    # Node and partition definitions need a daemon restart, not just `scontrol reconfigure`.
+    if daemon_pid "$SLURMCTLD_PIDFILE" slurmctld >/dev/null || daemon_pid "$SLURMD_PIDFILE" slurmd >/dev/null; then
+      log "slurm.conf changed: restarting slurmd and slurmctld"
+      stop_daemon slurmd "$SLURMD_PIDFILE" slurmd
+      stop_daemon slurmctld "$SLURMCTLD_PIDFILE" slurmctld
+    fi
+  fi
+
+  start_daemon slurmctld "$SLURMCTLD_PIDFILE" slurmctld /usr/sbin/slurmctld || true
+  start_daemon slurmd "$SLURMD_PIDFILE" slurmd /usr/sbin/slurmd -N "$NODE" || true
+  wait_node_ready
+}
+
+# ---------------------------------------------------------------------------------------------
+# sshd on 127.0.0.1:2222
+# ---------------------------------------------------------------------------------------------
+sshd_config_content() {
+  cat <<EOF
+# Managed by CondoBot deploy/local-cluster/cluster.sh; local edits are overwritten.
+# A second sshd on loopback only, for the test users; the system sshd (if any) is not affected.
+ListenAddress $LOGIN_HOST
+Port $LOGIN_PORT
+HostKey $HOST_KEY
+PidFile $SSHD_PIDFILE
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PubkeyAuthentication yes
+AuthorizedKeysFile .ssh/authorized_keys
+UsePAM no
+PermitRootLogin no
+AllowUsers ${TEST_USERS[*]}
+AllowTcpForwarding yes
+X11Forwarding no
+PrintMotd no
+# VERBOSE logs every connection and accepted key, so tests can count connections in the log.
+LogLevel VERBOSE
+# Tests may open many connections at once; do not drop unauthenticated ones early.
+MaxStartups 100:30:200
+MaxSessions 64
+Subsystem sftp internal-sftp
+EOF
+}
+
+ensure_sshd() {
+  local pid
+  [[ -s $HOST_KEY && -s $HOST_KEY.pub ]] || { log "generating ssh host keys"; ssh-keygen -A >&2; }
+  install -d -m 755 /run/sshd   # privilege-separation directory, normally created by the init system
+  if [[ ! -e $SSHD_LOG ]]; then
+    install -m 640 -o root -g adm /dev/null "$SSHD_LOG" 2>/dev/null || install -m 640 /dev/null "$SSHD_LOG"
+  fi
+  if write_if_changed "$SSHD_CONFIG" 644 root:root "$(sshd_config_content)"; then
+    /usr/sbin/sshd -t -f "$SSHD_CONFIG" || die "sshd rejects $SSHD_CONFIG"
+    if pid=$(daemon_pid "$SSHD_PIDFILE" sshd); then
+      log "sshd config changed: reloading pid $pid"
+      kill -HUP "$pid"   # sshd re-executes itself with the new config, keeping the PID
+    fi
+  fi
+  # sshd must be started by absolute path (it re-executes itself per connection).
+  start_daemon "sshd on $LOGIN_HOST:$LOGIN_PORT" "$SSHD_PIDFILE" sshd \
+    /usr/sbin/sshd -f "$SSHD_CONFIG" -E "$SSHD_LOG" || true
+}
+
+# ---------------------------------------------------------------------------------------------
+# Jupyter
+# ---------------------------------------------------------------------------------------------
+jupyter_wrapper_content() {
+  cat <<'EOF'
+#!/bin/sh
+# Installed by CondoBot deploy/local-cluster/cluster.sh.
+# JupyterLab is not packaged in Debian 12. jupyter-server is the server underneath it, with the same
+# token auth and /api endpoints, so `jupyter lab ...` (which jupyter-core resolves to this
+# `jupyter-lab` on PATH) runs a real Jupyter server.
+exec /usr/bin/jupyter-server "$@"
+EOF
+}
+
+ensure_jupyter() {
+  if write_if_changed "$JUPYTER_LAB_WRAPPER" 755 root:root "$(jupyter_wrapper_content)"; then
+    # Only checked when (re)installed: starting Python costs a few hundred ms.
+    jupyter lab --version >/dev/null 2>&1 || die "'jupyter lab --version' fails with the wrapper"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Facts
+# ---------------------------------------------------------------------------------------------
+shell_quote() { local v=${1//\'/\'\\\'\'}; printf "'%s'" "$v"; }
+
+facts_content() {
+  local fp
+  fp=$(ssh-keygen -lf "$HOST_KEY.pub" | awk '{ print $2 }')
+  [[ $fp == SHA256:* ]] || die "could not read the fingerprint of $HOST_KEY.pub"
+  local -a kv=(
+    CONDO_LOGIN_HOST "$LOGIN_HOST"
+    CONDO_LOGIN_PORT "$LOGIN_PORT"
+    CONDO_HOST_KEY_SHA256 "$fp"
+    CONDO_USERS "${TEST_USERS[*]}"
+    CONDO_NODE "$NODE"
+    CONDO_PARTITIONS "$PARTITIONS"
+    CONDO_SSHD_LOG "$SSHD_LOG"
+    CONDO_JOBCOMP_LOG "$JOBCOMP_LOG"
+  )
+  local i
+  for ((i = 0; i < ${#kv[@]}; i += 2)); do
+    printf '%s=%s\n' "${kv[i]}" "$(shell_quote "${kv[i + 1]}")"
+  done
+}
+
+# name pidfile comm, one per line, in start order
+daemon_table() {
+  printf '%s\n' \
+    "munged $MUNGE_PIDFILE munged" \
+    "slurmctld $SLURMCTLD_PIDFILE slurmctld" \
+    "slurmd $SLURMD_PIDFILE slurmd" \
+    "sshd $SSHD_PIDFILE sshd"
+}
+
+all_running() {
+  local name pidfile comm
+  while read -r name pidfile comm; do
+    daemon_pid "$pidfile" "$comm" >/dev/null || return 1
+  done < <(daemon_table)
+}
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+# ---------------------------------------------------------------------------------------------
+cmd_up() {
+  require_root
+  local t0=$EPOCHREALTIME facts
+  # From here on stdout is reserved for the facts: everything else (apt, daemons) goes to stderr.
+  exec 3>&1 1>&2
+  take_lock
+  ensure_packages
+  ensure_users
+  ensure_jupyter
+  ensure_munge
+  ensure_slurm
+  ensure_sshd
+  facts=$(facts_content)
+  write_if_changed "$FACTS_FILE" 644 root:root "$facts" || true
+  printf '%s\n' "$facts" >&3
+  log "cluster up ($(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }') s)"
+}
+
+cmd_down() {
+  require_root
+  take_lock
+  # Reverse start order. Running jobs' slurmstepd processes are not killed; slurmd picks them up
+  # again after the next `up` (unless they ended meanwhile).
+  stop_daemon sshd "$SSHD_PIDFILE" sshd
+  stop_daemon slurmd "$SLURMD_PIDFILE" slurmd
+  stop_daemon slurmctld "$SLURMCTLD_PIDFILE" slurmctld
+  stop_daemon munged "$MUNGE_PIDFILE" munged
+  rm -f "$FACTS_FILE"
+  log "cluster down"
+}
+
+cmd_status() {
+  local name pidfile comm pid rc=0
+  while read -r name pidfile comm; do
+    if pid=$(daemon_pid "$pidfile" "$comm"); then
+      printf '%-10s running (pid %s)\n' "$name" "$pid"
+    else
+      printf '%-10s stopped\n' "$name"
+      rc=3
+    fi
+  done < <(daemon_table)
+  if command -v sinfo >/dev/null && daemon_pid "$SLURMCTLD_PIDFILE" slurmctld >/dev/null; then
+    echo
+    sinfo || rc=3
+  fi
+  return "$rc"
+}
+
+cmd_facts() {
+  all_running || die "the cluster is not up (run: $0 up)"
+  facts_content
+}
+
+cmd_authorize() {
+  require_root
+  local user=${1:-} u ok=0 line extra home file
+  [[ -n $user ]] || die "usage: $0 authorize USER < key.pub"
+  for u in "${TEST_USERS[@]}"; do [[ $u == "$user" ]] && ok=1; done
+  ((ok)) || die "'$user' is not a test user (${TEST_USERS[*]})"
+  id -u "$user" >/dev/null 2>&1 || die "user $user does not exist yet (run: $0 up)"
+
+  IFS= read -r line || [[ -n $line ]] || die "expected one authorized_keys line on stdin"
+  line=${line%$'\r'}
+  while IFS= read -r extra || [[ -n $extra ]]; do
+    [[ -z ${extra//[[:space:]]/} ]] || die "expected exactly one line on stdin"
+  done
+  [[ -n ${line//[[:space:]]/} ]] || die "expected one authorized_keys line on stdin"
+  printf '%s\n' "$line" | ssh-keygen -lf - >/dev/null 2>&1 || die "not a valid authorized_keys line"
+
+  take_lock
+  ensure_user_ssh_dir "$user"
+  home=$(user_home "$user")
+  file=$home/.ssh/authorized_keys
+  if grep -qxF -- "$line" "$file"; then
+    log "key already authorized for $user"
+    return 0
+  fi
+  # Appending as root keeps the file's owner and mode; add a newline first if the last line lacks one.
+  if [[ -s $file && $(tail -c 1 "$file" | od -An -c | tr -d ' ') != '\n' ]]; then
+    printf '\n' >>"$file"
+  fi
+  printf '%s\n' "$line" >>"$file"
+  log "authorized key for $user: $(printf '%s\n' "$line" | ssh-keygen -lf - 2>/dev/null)"
+}
+
+main() {
+  local cmd=${1:-up}
+  (($# > 0)) && shift
+  case $cmd in
+    up) cmd_up "$@" ;;
+    down) cmd_down "$@" ;;
+    status) cmd_status "$@" ;;
+    facts) cmd_facts "$@" ;;
+    authorize) cmd_authorize "$@" ;;
+    -h | --help | help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' ;;
+    *) die "unknown command '$cmd' (up|down|status|facts|authorize USER)" ;;
+  esac
+}
+
+main "$@"

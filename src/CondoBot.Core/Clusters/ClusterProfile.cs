@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CondoBot.Core.Clusters;
+
+/// <summary>
+/// One cluster as operators configure it (<c>Clusters__NAME__...</c>). Bound and validated at start-up.
+/// </summary>
+public sealed class ClusterProfile
+{
+    /// <summary>The configuration key the profile was bound from.</summary>
+    public string Name { get; set; } = "";
+
+    [Required(AllowEmptyStrings = false)]
+    public string LoginHost { get; set; } = "";
+
+    [Range(1, 65535)]
+    public int LoginPort { get; set; } = 22;
+
+    /// <summary>The login node's host key, <c>SHA256:...</c> as <c>ssh-keygen -lf</c> prints it.</summary>
+    [Required(AllowEmptyStrings = false)]
+    [RegularExpression(@"^SHA256:[A-Za-z0-9+/]{43}=?$", ErrorMessage = "HostKeySha256 must look like SHA256:<43 base64 characters>, as ssh-keygen -lf prints it.")]
+    public string HostKeySha256 { get; set; } = "";
+
+    /// <summary>The host people outside the lab network hop through (empty: no outside instructions).</summary>
+    public string ExternalLoginHost { get; set; } = "";
+
+    [RegularExpression("^([A-Za-z0-9][A-Za-z0-9_.-]{0,63})?$", ErrorMessage = "DefaultAccount must be a Slurm account name.")]
+    public string DefaultAccount { get; set; } = "";
+
+    [RegularExpression("^([A-Za-z0-9][A-Za-z0-9_.-]{0,63})?$", ErrorMessage = "DefaultPartition must be a Slurm partition name.")]
+    public string DefaultPartition { get; set; } = "";
+
+    /// <summary>Shell lines run before JupyterLab starts (for example <c>module load anaconda3</c>); written by operators.</summary>
+    public string JobPreamble { get; set; } = "";
+
+    /// <summary>The command that starts JupyterLab; the bot appends the address, port and no-browser flags.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string LaunchCommand { get; set; } = "jupyter lab";
+
+    /// <summary>The bot's address as the login node sees it; when set, authorized keys carry <c>from="..."</c>.</summary>
+    [RegularExpression("^[A-Za-z0-9.:,/*?_-]*$", ErrorMessage = "BotAddress must be a host or address pattern list, as sshd's from= option takes it.")]
+    public string BotAddress { get; set; } = "";
+
+    /// <summary>Where on the node the bot picks JupyterLab's port, so that two sessions on one node do not collide.</summary>
+    [Range(1024, 65535)]
+    public int NodePortMin { get; set; } = 20000;
+
+    [Range(1024, 65535)]
+    public int NodePortMax { get; set; } = 60000;
+
+    /// <summary>How long an SSH connection or remote command may take before the cluster counts as unreachable.</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

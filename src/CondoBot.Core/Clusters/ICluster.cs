@@ -1,0 +1,25 @@
+namespace CondoBot.Core.Clusters;
+
+/// <summary>
+/// The scheduler seam: everything the bot does on a cluster, as the linked user, through their delegated key.
+/// Expected failures (Slurm rejections, an unauthorized key, an unreachable login node) come back as problems.
+/// </summary>
+public interface ICluster
+{
+    /// <summary>Logs in and runs nothing; tells whether the user's key works.</summary>
+    Task<Result<string>> CheckLoginAsync(Actor actor, CancellationToken cancellationToken);
+
+    Task<Result<SlurmJobId>> SubmitAsync(Actor actor, JobRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Finds a job of the user's that carries this session's id, so a retried submission never submits twice.</summary>
+    Task<Result<SlurmJobId?>> FindJobAsync(Actor actor, SessionId session, CancellationToken cancellationToken);
+
+    /// <summary>The job's state and, once JupyterLab answers, its connection details.</summary>
+    Task<Result<JobSnapshot>> GetJobAsync(Actor actor, SlurmJobId job, SessionId session, CancellationToken cancellationToken);
+
+    /// <summary>Cancels the job; a job that is already gone counts as cancelled.</summary>
+    Task<Result<bool>> CancelAsync(Actor actor, SlurmJobId job, CancellationToken cancellationToken);
+}
+
+/// <summary>Who acts: the chat user (whose delegated key is used), as which cluster login, on which cluster.</summary>
+public sealed record Actor(ChatUserId ChatUser, ClusterUser Login, string Cluster);

@@ -1,0 +1,55 @@
+namespace CondoBot.Core.Clusters;
+
+/// <summary>A job as the cluster saw it at one moment.</summary>
+public sealed record JobSnapshot(
+    JobPhase Phase,
+    string RawState,
+    string? Node,
+    TimeSpan? TimeLeft,
+    string? PendingReason,
+    JupyterEndpoint? Jupyter);
+
+/// <summary>Slurm's many states folded into the few a user cares about; the raw state is kept for display.</summary>
+public enum JobPhase
+{
+    Pending,
+    Running,
+    /// <summary>Completing, or anything transient between running and gone.</summary>
+    Ending,
+    Completed,
+    Cancelled,
+    TimedOut,
+    Failed,
+    NodeFailed,
+    OutOfMemory,
+    Preempted,
+    /// <summary>Slurm no longer knows the job (finished and purged); how it ended is lost.</summary>
+    Gone,
+}
+
+/// <summary>Where JupyterLab answers, read from the connection file the job writes once it is up.</summary>
+public sealed record JupyterEndpoint(string Node, int Port, string Token)
+{
+    public override string ToString() => $"{Node}:{Port} (token hidden)";
+}
+
+public static class JobPhases
+{
+    public static bool IsFinal(this JobPhase phase) => phase is not (JobPhase.Pending or JobPhase.Running or JobPhase.Ending);
+
+    /// <summary>Folds a Slurm state code (long or short form) into a phase.</summary>
+    public static JobPhase FromSlurm(string state) => state.Trim().ToUpperInvariant() switch
+    {
+        "PENDING" or "PD" or "CONFIGURING" or "CF" or "REQUEUED" or "RQ" or "REQUEUE_HOLD" or "REQUEUE_FED" or "RESIZING" or "RS"
+            or "SUSPENDED" or "S" or "STOPPED" or "ST" or "RESV_DEL_HOLD" => JobPhase.Pending,
+        "RUNNING" or "R" or "SIGNALING" or "SI" or "STAGE_OUT" or "SO" => JobPhase.Running,
+        "COMPLETING" or "CG" => JobPhase.Ending,
+        "COMPLETED" or "CD" => JobPhase.Completed,
+        "CANCELLED" or "CA" or "REVOKED" or "RV" or "SPECIAL_EXIT" or "SE" => JobPhase.Cancelled,
+        "TIMEOUT" or "TO" or "DEADLINE" or "DL" => JobPhase.TimedOut,
+        "NODE_FAIL" or "NF" or "BOOT_FAIL" or "BF" => JobPhase.NodeFailed,
+        "OUT_OF_MEMORY" or "OOM" => JobPhase.OutOfMemory,
+        "PREEMPTED" or "PR" => JobPhase.Preempted,
+        _ => JobPhase.Failed,
+    };
+}

@@ -1,0 +1,23 @@
+namespace CondoBot.Core.Commands;
+
+/// <summary>What a user asked for, after parsing; the same on every front door.</summary>
+public abstract record Command;
+
+public sealed record StartCommand(StartOptions Options) : Command;
+
+/// <summary>Stop one session (by job id) or, without one, the user's only active session.</summary>
+public sealed record StopCommand(SlurmJobId? JobId) : Command;
+
+public sealed record StatusCommand : Command;
+
+/// <summary>Send the connection instructions again (after a laptop slept, say).</summary>
+public sealed record TunnelCommand(SlurmJobId? JobId) : Command;
+
+/// <summary>Link the chat user to a cluster login and issue a delegated key for it.</summary>
+public sealed record KeyLinkCommand(ClusterUser User) : Command;
+
+public sealed record KeyCheckCommand : Command;
+
+public sealed record KeyRevokeCommand : Command;
+
+public sealed record HelpCommand : Command;

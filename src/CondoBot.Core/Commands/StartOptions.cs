@@ -1,0 +1,27 @@
+namespace CondoBot.Core.Commands;
+
+/// <summary>
+/// The flags of <c>start</c>, as the user gave them. Unset values (null) take the cluster's defaults when the
+/// session is created.
+/// </summary>
+public sealed record StartOptions
+{
+    public const int DefaultNodes = 1;
+    public const int DefaultLocalPort = 5959;
+
+    public string? Account { get; init; }
+
+    public string? Partition { get; init; }
+
+    public int Nodes { get; init; } = DefaultNodes;
+
+    /// <summary>The port the user opens on their own computer.</summary>
+    public int LocalPort { get; init; } = DefaultLocalPort;
+
+    /// <summary>True when the user chose the port with -p, so it is not moved to avoid their other sessions.</summary>
+    public bool LocalPortChosen { get; init; }
+
+    public Walltime Walltime { get; init; } = Walltime.Default;
+
+    public bool Verbose { get; init; }
+}

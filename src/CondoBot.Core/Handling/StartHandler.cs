@@ -1,0 +1,68 @@
+using CondoBot.Core.Clusters;
+using CondoBot.Core.Commands;
+using CondoBot.Core.Identity;
+using CondoBot.Core.Sessions;
+using Microsoft.Extensions.Options;
+
+namespace CondoBot.Core.Handling;
+
+/// <summary><c>start</c>: records a session and queues its submission; the user hears back by direct message.</summary>
+public sealed class StartHandler(
+    IKeyVault keys,
+    ISessionStore sessions,
+    ISessionWork work,
+    ClusterCatalog clusters,
+    IOptions<SessionOptions> options,
+    TimeProvider time)
+{
+    public async Task<Reply> HandleAsync(ChatUserId user, StartCommand command, CancellationToken cancellationToken)
+    {
+        var link = await keys.FindAsync(user, cancellationToken);
+        if (link is null)
+        {
+            return "You have not linked a cluster login yet. Run `key UID` with your cluster login, authorize the key it gives you once, then `start` again.";
+        }
+
+        var now = time.GetUtcNow();
+        var cluster = clusters.Default;
+        var active = (await sessions.ListAsync(user, now - options.Value.ShowEndedFor, cancellationToken))
+            .Where(s => s.State.IsActive()).ToList();
+
+        var wanted = command.Options;
+        int localPort;
+        if (wanted.LocalPortChosen)
+        {
+            var clash = active.FirstOrDefault(s => s.LocalPort == wanted.LocalPort);
+            if (clash is not null)
+            {
+                return $"Port {wanted.LocalPort} is already used by your session {Describe(clash)}. Pick another with `-p PORT`, or leave `-p` out and I will choose a free one.";
+            }
+
+            localPort = wanted.LocalPort;
+        }
+        else
+        {
+            localPort = wanted.LocalPort;
+            while (active.Any(s => s.LocalPort == localPort)) localPort++;
+        }
+
+        var nodePort = Random.Shared.Next(cluster.NodePortMin, cluster.NodePortMax);
+        var session = Session.Create(SessionId.New(), user, link.Login, cluster, wanted, localPort, nodePort, now);
+        await sessions.AddAsync(session, cancellationToken);
+        work.Submit(session.Id);
+
+        var account = session.Account.Length > 0 ? $"account {session.Account}" : "your default account";
+        var partition = session.Partition.Length > 0 ? $", partition {session.Partition}" : "";
+        var nodes = session.Nodes == 1 ? "1 node" : $"{session.Nodes} nodes";
+        var reply = $"Submitting JupyterLab on {cluster.Name} as {link.Login} ({account}{partition}, {nodes}, {wanted.Walltime}). " +
+            "I'll message you when it is ready.";
+        if (wanted.Verbose)
+        {
+            reply += $"\nSession {session.Id}; your local port will be {localPort}; JupyterLab will listen on port {nodePort} of the node.";
+        }
+
+        return reply;
+    }
+
+    private static string Describe(Session session) => session.JobId is { } job ? $"job {job}" : "being submitted";
+}

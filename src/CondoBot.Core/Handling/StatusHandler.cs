@@ -1,0 +1,17 @@
+using CondoBot.Core.Notices;
+using CondoBot.Core.Sessions;
+using Microsoft.Extensions.Options;
+
+namespace CondoBot.Core.Handling;
+
+/// <summary><c>status</c>: the user's sessions as last seen (no round-trip to the cluster).</summary>
+public sealed class StatusHandler(ISessionStore sessions, IOptions<SessionOptions> options, TimeProvider time)
+{
+    public async Task<Reply> HandleAsync(ChatUserId user, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var mine = await sessions.ListAsync(user, now - options.Value.ShowEndedFor, cancellationToken);
+        if (mine.Count == 0) return "You have no sessions. `start` begins one.";
+        return string.Join('\n', mine.Select(s => "• " + NoticeText.StatusLine(s.View(now))));
+    }
+}

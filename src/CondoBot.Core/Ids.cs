@@ -1,0 +1,53 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace CondoBot.Core;
+
+/// <summary>One JupyterLab session the bot manages; also carried in the Slurm job's comment.</summary>
+public readonly record struct SessionId(Guid Value)
+{
+    public static SessionId New() => new(Guid.NewGuid());
+
+    public static bool TryParse(string? text, out SessionId id)
+    {
+        var ok = Guid.TryParseExact(text, "N", out var guid);
+        id = new SessionId(guid);
+        return ok;
+    }
+
+    public override string ToString() => Value.ToString("N");
+}
+
+/// <summary>A Slurm job id as sbatch printed it (without any ";cluster" suffix).</summary>
+public readonly record struct SlurmJobId(long Value)
+{
+    public static bool TryParse(string? text, out SlurmJobId id)
+    {
+        var ok = long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0;
+        id = new SlurmJobId(ok ? value : 0);
+        return ok;
+    }
+
+    public override string ToString() => Value.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>A person on one chat platform: the platform's name and its own id for them.</summary>
+public readonly record struct ChatUserId(string Platform, string Id)
+{
+    public override string ToString() => $"{Platform}:{Id}";
+
+    public static bool TryParse(string? text, [NotNullWhen(true)] out ChatUserId? id)
+    {
+        id = null;
+        var colon = text?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+        if (colon <= 0 || colon == text!.Length - 1) return false;
+        id = new ChatUserId(text[..colon], text[(colon + 1)..]);
+        return true;
+    }
+}
+
+/// <summary>A login name on a cluster (the UID the user logs in as).</summary>
+public readonly record struct ClusterUser(string Value)
+{
+    public override string ToString() => Value;
+}

@@ -1,0 +1,24 @@
+using System.Text.Json.Serialization;
+using CondoBot.Core.Sessions;
+using CondoBot.Core.Tunnels;
+
+namespace CondoBot.Core.Notices;
+
+/// <summary>
+/// A direct message to one person, in platform-free terms; each front door renders it its own way. Notices wait in a
+/// durable outbox until delivered, so none is lost when the bot or the chat platform is down.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(SessionUpdate), "session")]
+[JsonDerivedType(typeof(TunnelNotice), "tunnel")]
+[JsonDerivedType(typeof(TextNotice), "text")]
+public abstract record Notice(ChatUserId To);
+
+/// <summary>A session moved (queued, starting, ended). <see cref="Tunnel"/> is set when it became ready.</summary>
+public sealed record SessionUpdate(ChatUserId To, SessionView Session, TunnelInstructions? Tunnel) : Notice(To);
+
+/// <summary>The connection instructions, sent again on request.</summary>
+public sealed record TunnelNotice(ChatUserId To, SessionView Session, TunnelInstructions Tunnel) : Notice(To);
+
+/// <summary>Anything else worth telling (the outcome of a key check, a step that could not be done).</summary>
+public sealed record TextNotice(ChatUserId To, string Text, SessionId? Session = null) : Notice(To);

@@ -1,0 +1,86 @@
+using System.Globalization;
+using CondoBot.Core.Sessions;
+using CondoBot.Core.Tunnels;
+
+namespace CondoBot.Core.Notices;
+
+/// <summary>
+/// Notices as plain text with light markdown (backticks for commands). The console prints it as is; chat front doors
+/// use it as their fallback text.
+/// </summary>
+public static class NoticeText
+{
+    public static string Render(Notice notice) => notice switch
+    {
+        SessionUpdate { Tunnel: { } tunnel } u => Ready(u.Session, tunnel),
+        SessionUpdate u => Update(u.Session),
+        TunnelNotice t => Ready(t.Session, t.Tunnel),
+        TextNotice t => t.Text,
+        _ => notice.ToString(),
+    };
+
+    public static string StatusLine(SessionView s)
+    {
+        var job = s.JobId is { } id ? $"job {id}" : "new session";
+        var what = s.State switch
+        {
+            SessionState.Submitting => "being submitted",
+            SessionState.Queued => "queued" + Reason(s.PendingReason),
+            SessionState.Starting => $"starting on {s.Node}",
+            SessionState.Ready => $"ready on {s.Node}, {Left(s)} (local port {s.LocalPort})",
+            SessionState.Stopping => "stopping",
+            _ => $"ended: {s.EndReason?.Describe()}" + (s.RanFor is { } ran ? $" after {Durations.Describe(ran)}" : ""),
+        };
+        var account = s.Account.Length > 0 ? $", account {s.Account}" : "";
+        return $"{job} on {s.Cluster}: {what} ({s.Nodes} node{(s.Nodes == 1 ? "" : "s")}, {Durations.Describe(s.Walltime)}{account})";
+    }
+
+    private static string Update(SessionView s) => s.State switch
+    {
+        SessionState.Queued => $"Job {s.JobId} is queued on {s.Cluster}{Reason(s.PendingReason)}. I'll message you when JupyterLab is ready.",
+        SessionState.Starting => $"Job {s.JobId} is starting on {s.Node}; JupyterLab is on its way.",
+        SessionState.Ended => Ended(s),
+        _ => StatusLine(s),
+    };
+
+    private static string Ended(SessionView s)
+    {
+        var job = s.JobId is { } id ? $"Job {id}" : "Your session";
+        var ran = s.RanFor is { } r ? $" after {Durations.Describe(r)}" : " before it started";
+        var detail = s.EndDetail is { Length: > 0 } d && s.EndReason is EndReason.RejectedBySlurm or EndReason.NotAuthorized or EndReason.ClusterUnreachable
+            ? $"\n{d}"
+            : "";
+        return $"{job} has ended{ran}: {s.EndReason?.Describe()}.{detail}";
+    }
+
+    private static string Ready(SessionView s, TunnelInstructions t)
+    {
+        var lines = new List<string>
+        {
+            $"JupyterLab is ready on {t.Node} (job {s.JobId}, {Left(s)}).",
+            "Inside the lab network, run on your computer:",
+            $"```{t.Inside}```",
+        };
+        if (t.Outside is not null)
+        {
+            lines.Add("Outside the lab network, hop through the external login host:");
+            lines.Add($"```{t.Outside}```");
+        }
+
+        lines.Add($"Then open {t.Url}");
+        if (t.StepByStep.Count > 0 && s.Verbose)
+        {
+            lines.Add("Step by step (for an ssh without -J):");
+            lines.AddRange(t.StepByStep.Select((step, i) => string.Create(CultureInfo.InvariantCulture, $"  {i + 1}. {step}")));
+        }
+
+        lines.Add($"When you are done: `stop {s.JobId}` (or File > Shut Down in JupyterLab), then Ctrl+C the tunnel.");
+        return string.Join('\n', lines);
+    }
+
+    private static string Left(SessionView s) => s.TimeLeft is { } left
+        ? $"{Durations.Describe(left)} left, until {s.EndsAt!.Value.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture)} UTC"
+        : $"walltime {Durations.Describe(s.Walltime)}";
+
+    private static string Reason(string? reason) => PendingReasons.Explain(reason) is { } words ? $" ({words})" : "";
+}

@@ -1,0 +1,18 @@
+namespace CondoBot.Core.Sessions;
+
+/// <summary>
+/// The background-work seam: durable steps that run outside the chat request, at least once each, and survive restarts.
+/// Steps take ids only; each step loads current state and is safe to run twice.
+/// </summary>
+public interface ISessionWork
+{
+    void Submit(SessionId session, TimeSpan delay = default);
+
+    void Poll(SessionId session, int pollToken, TimeSpan delay);
+
+    void Cancel(SessionId session, TimeSpan delay = default);
+
+    void SendTunnel(SessionId session);
+
+    void CheckKey(ChatUserId user);
+}

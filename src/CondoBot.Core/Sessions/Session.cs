@@ -1,0 +1,173 @@
+using CondoBot.Core.Clusters;
+using CondoBot.Core.Commands;
+
+namespace CondoBot.Core.Sessions;
+
+/// <summary>
+/// One JupyterLab session: what was asked for, and what the bot last saw of its job. Persisted whole after every step,
+/// so a restarted bot carries on from the last saved state. JupyterLab's token is deliberately not kept here: it is
+/// read from the job's connection file on the cluster when needed.
+/// </summary>
+public sealed class Session
+{
+    public required SessionId Id { get; init; }
+    public required ChatUserId Owner { get; init; }
+    public required ClusterUser Login { get; init; }
+    public required string Cluster { get; init; }
+    public required string Account { get; init; }
+    public required string Partition { get; init; }
+    public required int Nodes { get; init; }
+    public required TimeSpan Walltime { get; init; }
+    public required int LocalPort { get; init; }
+    public required int NodePort { get; init; }
+    public bool Verbose { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public SessionState State { get; set; } = SessionState.Submitting;
+    public SlurmJobId? JobId { get; set; }
+    public string? Node { get; set; }
+    public string? PendingReason { get; set; }
+    public DateTimeOffset? EndsAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? ReadyAt { get; set; }
+    public DateTimeOffset? EndedAt { get; set; }
+    public EndReason? EndReason { get; set; }
+    public string? EndDetail { get; set; }
+
+    /// <summary>Identifies the current chain of poll steps; a step carrying an older value is stale and does nothing.</summary>
+    public int PollToken { get; set; }
+
+    /// <summary>Consecutive failed attempts to reach the cluster, for back-off.</summary>
+    public int Failures { get; set; }
+
+    /// <summary>When the cluster stopped answering for this session; null while it answers.</summary>
+    public DateTimeOffset? UnreachableSince { get; set; }
+
+    public void ClearFailures()
+    {
+        Failures = 0;
+        UnreachableSince = null;
+    }
+
+    public Actor Actor => new(Owner, Login, Cluster);
+
+    public TimeSpan? RanFor => StartedAt is { } started ? (EndedAt ?? started) - started : null;
+
+    public SessionView View(DateTimeOffset now) => new(
+        Id, JobId, State, Cluster, Account, Partition, Nodes, Walltime, LocalPort, Node, PendingReason,
+        EndsAt, EndsAt is { } end && State != SessionState.Ended ? end - now : null, EndReason, EndDetail,
+        StartedAt is { } s ? (EndedAt ?? now) - s : null, Verbose);
+
+    /// <summary>Ends the session; answers false when it had already ended (nothing changes then).</summary>
+    public bool End(EndReason reason, string? detail, DateTimeOffset now)
+    {
+        if (State == SessionState.Ended) return false;
+        State = SessionState.Ended;
+        EndReason = reason;
+        EndDetail = detail;
+        EndedAt = now;
+        PendingReason = null;
+        PollToken++;
+        return true;
+    }
+
+    /// <summary>
+    /// Takes in what the cluster says about the job and answers whether the user should hear about it (a change of
+    /// state they care about). Ending is decided here so that every path reports the same reason.
+    /// </summary>
+    public bool Observe(JobSnapshot job, DateTimeOffset now)
+    {
+        if (State == SessionState.Ended) return false;
+        if (job.TimeLeft is { } left) EndsAt = now + left;
+        if (job.Node is { Length: > 0 } node) Node = node;
+
+        if (job.Phase.IsFinal())
+        {
+            if (StartedAt is null && job.Phase is not (JobPhase.Pending or JobPhase.Gone) && job.Node is { Length: > 0 }) StartedAt = now;
+            var reason = State == SessionState.Stopping ? Sessions.EndReason.StoppedByUser : ReasonFor(job.Phase);
+            return End(reason, job.Phase == JobPhase.Gone ? null : job.RawState, now);
+        }
+
+        switch (job.Phase)
+        {
+            case JobPhase.Pending:
+                var changed = State == SessionState.Submitting;
+                if (State is SessionState.Submitting) State = SessionState.Queued;
+                PendingReason = job.PendingReason;
+                return changed;
+            case JobPhase.Running or JobPhase.Ending:
+                StartedAt ??= now;
+                PendingReason = null;
+                if (State == SessionState.Stopping) return false;
+                if (job.Jupyter is not null && ReadyAt is null)
+                {
+                    ReadyAt = now;
+                    State = SessionState.Ready;
+                    return true;
+                }
+
+                if (State is SessionState.Submitting or SessionState.Queued)
+                {
+                    State = SessionState.Starting;
+                    return true;
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private static EndReason ReasonFor(JobPhase phase) => phase switch
+    {
+        JobPhase.Completed => Sessions.EndReason.Completed,
+        JobPhase.Cancelled => Sessions.EndReason.Cancelled,
+        JobPhase.TimedOut => Sessions.EndReason.WalltimeReached,
+        JobPhase.NodeFailed => Sessions.EndReason.NodeFailure,
+        JobPhase.OutOfMemory => Sessions.EndReason.OutOfMemory,
+        JobPhase.Preempted => Sessions.EndReason.Preempted,
+        JobPhase.Gone => Sessions.EndReason.Vanished,
+        _ => Sessions.EndReason.Failed,
+    };
+
+    public static Session Create(
+        SessionId id, ChatUserId owner, ClusterUser login, ClusterProfile cluster, StartOptions options,
+        int localPort, int nodePort, DateTimeOffset now) => new()
+    {
+        Id = id,
+        Owner = owner,
+        Login = login,
+        Cluster = cluster.Name,
+        Account = options.Account ?? cluster.DefaultAccount,
+        Partition = options.Partition ?? cluster.DefaultPartition,
+        Nodes = options.Nodes,
+        Walltime = options.Walltime.Duration,
+        LocalPort = localPort,
+        NodePort = nodePort,
+        Verbose = options.Verbose,
+        CreatedAt = now,
+    };
+
+    public JobRequest ToJobRequest() =>
+        new(Id, Account, Partition, Nodes, Commands.Walltime.FromTimeSpan(Walltime), NodePort);
+}
+
+/// <summary>A read-only picture of a session at one moment, for replies and messages.</summary>
+public sealed record SessionView(
+    SessionId Id,
+    SlurmJobId? JobId,
+    SessionState State,
+    string Cluster,
+    string Account,
+    string Partition,
+    int Nodes,
+    TimeSpan Walltime,
+    int LocalPort,
+    string? Node,
+    string? PendingReason,
+    DateTimeOffset? EndsAt,
+    TimeSpan? TimeLeft,
+    EndReason? EndReason,
+    string? EndDetail,
+    TimeSpan? RanFor,
+    bool Verbose);
