@@ -1,0 +1,23 @@
+using CondoBot.Cluster.Keys;
+using CondoBot.Cluster.Slurm;
+using CondoBot.Cluster.Ssh;
+using CondoBot.Core.Clusters;
+using CondoBot.Core.Identity;
+using CondoBot.Core.Notices;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CondoBot.Cluster;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Slurm over SSH, and the delegated keys it logs in with. Data Protection must be configured by the host.</summary>
+    public static IServiceCollection AddSlurmOverSsh(this IServiceCollection services)
+    {
+        services.AddSingleton<KeyVault>();
+        services.AddSingleton<IKeyVault>(sp => sp.GetRequiredService<KeyVault>());
+        services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+        services.AddSingleton<SshRunner>();
+        services.AddSingleton<ICluster, SlurmCluster>();
+        return services;
+    }
+}

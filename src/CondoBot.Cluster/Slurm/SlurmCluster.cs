@@ -1,0 +1,70 @@
+using CondoBot.Cluster.Ssh;
+using CondoBot.Core;
+using CondoBot.Core.Clusters;
+
+namespace CondoBot.Cluster.Slurm;
+
+/// <summary>
+/// The scheduler seam on a real Slurm cluster: each call is one SSH round-trip to the login node, as the user.
+/// Slurm's refusals are translated here into problems; nothing above this class sees Slurm's text formats.
+/// </summary>
+public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters) : ICluster
+{
+    public async Task<Result<string>> CheckLoginAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        var run = await ssh.RunAsync(actor, "id -un", null, cancellationToken);
+        if (!run.Succeeded) return run.Problem;
+        return run.Value.Stdout.Trim();
+    }
+
+    public async Task<Result<SlurmJobId>> SubmitAsync(Actor actor, JobRequest request, CancellationToken cancellationToken)
+    {
+        var script = JobScript.Render(request, clusters.Get(actor.Cluster));
+        var run = await ssh.RunAsync(actor, SlurmCommands.Submit(request), script, cancellationToken);
+        if (!run.Succeeded) return run.Problem;
+        var output = run.Value;
+        if (output.ExitStatus == 0 && SlurmOutput.ParseSubmitted(output.Stdout) is { } id) return id;
+        return new Problem(ProblemKind.SlurmRejected, "Slurm refused the job: " + SlurmOutput.ErrorReason(output.Stderr, $"sbatch exited with status {output.ExitStatus}") + ".");
+    }
+
+    public async Task<Result<SlurmJobId?>> FindJobAsync(Actor actor, SessionId session, CancellationToken cancellationToken)
+    {
+        var run = await ssh.RunAsync(actor, SlurmCommands.FindBySession(actor.Login), null, cancellationToken);
+        if (!run.Succeeded) return run.Problem;
+        if (run.Value.ExitStatus != 0) return Unavailable("squeue", run.Value);
+        return SlurmOutput.FindBySession(run.Value.Stdout, session);
+    }
+
+    public async Task<Result<JobSnapshot>> GetJobAsync(Actor actor, SlurmJobId job, SessionId session, CancellationToken cancellationToken)
+    {
+        var run = await ssh.RunAsync(actor, SlurmCommands.Poll(job, session), null, cancellationToken);
+        if (!run.Succeeded) return run.Problem;
+        var output = run.Value;
+        // squeue fails for a purged job ("Invalid job id"), which is an answer; any other failure (slurmctld down) is not.
+        if (!output.Stdout.Contains(SlurmCommands.PollMarker + " 0", StringComparison.Ordinal)
+            && !output.Stderr.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase))
+        {
+            return Unavailable("squeue", output);
+        }
+
+        return SlurmOutput.ParsePoll(output.Stdout, job);
+    }
+
+    public async Task<Result<bool>> CancelAsync(Actor actor, SlurmJobId job, CancellationToken cancellationToken)
+    {
+        var run = await ssh.RunAsync(actor, SlurmCommands.Cancel(job), null, cancellationToken);
+        if (!run.Succeeded) return run.Problem;
+        var output = run.Value;
+        if (output.ExitStatus == 0 || output.Stderr.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase)) return true;
+        if (output.Stderr.Contains("Access/permission denied", StringComparison.OrdinalIgnoreCase))
+        {
+            return new Problem(ProblemKind.SlurmRejected, $"Slurm says job {job} is not yours to cancel.");
+        }
+
+        return Unavailable("scancel", output);
+    }
+
+    private static Problem Unavailable(string tool, RemoteOutput output) => new(
+        ProblemKind.ClusterUnavailable,
+        $"{tool} failed on the login node: {SlurmOutput.ErrorReason(output.Stderr, $"exit status {output.ExitStatus}")}");
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using CondoBot.Cluster.Ssh;
+using CondoBot.Core;
+using CondoBot.Core.Clusters;
+
+namespace CondoBot.Cluster.Slurm;
+
+/// <summary>
+/// The remote command lines, each built as an argv and quoted once. Every value in them was validated by the command
+/// parser (or comes from the bot itself); quoting is the second line of defence, not the first.
+/// </summary>
+public static class SlurmCommands
+{
+    public const string JobName = "condobot";
+
+    /// <summary>The marker between squeue's answer and the connection file in a poll's output.</summary>
+    public const string PollMarker = "@@condobot squeue-exit";
+
+    public static string Comment(SessionId session) => $"condobot:{session}";
+
+    public static IReadOnlyList<string> SbatchArgv(JobRequest request)
+    {
+        var argv = new List<string> { "sbatch", "--parsable", $"--job-name={JobName}", $"--comment={Comment(request.Session)}" };
+        if (request.Account.Length > 0) argv.AddRange(["--account", request.Account]);
+        if (request.Partition.Length > 0) argv.AddRange(["--partition", request.Partition]);
+        argv.AddRange([
+            "--nodes", request.Nodes.ToString(CultureInfo.InvariantCulture),
+            "--time", request.Walltime.ToSlurm(),
+            "--output=.condobot/slurm-%j.out",
+        ]);
+        return argv;
+    }
+
+    /// <summary>sbatch reads the job script from stdin; the output folder must exist before the job starts.</summary>
+    public static string Submit(JobRequest request) => "mkdir -p -m 700 .condobot && " + ShellQuote.Join(SbatchArgv(request));
+
+    public static string FindBySession(ClusterUser login) =>
+        ShellQuote.Join(["squeue", "--noheader", "--states=all", "--user", login.Value, "--format=%i|%k"]);
+
+    public static string Poll(SlurmJobId job, SessionId session) =>
+        ShellQuote.Join(["squeue", "--noheader", "--states=all", "--jobs", job.ToString(), "--format=%i|%T|%N|%L|%r"])
+        + $"; echo \"{PollMarker} $?\"; cat {ShellQuote.Quote(JobScript.ConnectionFile(session))} 2>/dev/null; exit 0";
+
+    public static string Cancel(SlurmJobId job) => ShellQuote.Join(["scancel", job.ToString()]);
+}

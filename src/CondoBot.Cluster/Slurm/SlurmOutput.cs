@@ -1,0 +1,121 @@
+using System.Globalization;
+using CondoBot.Core;
+using CondoBot.Core.Clusters;
+
+namespace CondoBot.Cluster.Slurm;
+
+/// <summary>Parsers for what sbatch, squeue and the job's connection file print. Total: odd output never throws.</summary>
+public static class SlurmOutput
+{
+    /// <summary><c>sbatch --parsable</c> prints <c>ID</c>, or <c>ID;cluster</c> under federation.</summary>
+    public static SlurmJobId? ParseSubmitted(string stdout)
+    {
+        var first = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        return first is not null && SlurmJobId.TryParse(first.Split(';')[0], out var id) ? id : null;
+    }
+
+    /// <summary>Slurm's own reason from an error, without the tool's prefixes: "Invalid account or ...".</summary>
+    public static string ErrorReason(string stderr, string fallback)
+    {
+        var line = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .LastOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? stderr.Trim();
+        foreach (var prefix in new[] { "sbatch: error:", "squeue: error:", "scancel: error:", "Batch job submission failed:" })
+        {
+            var at = line.IndexOf(prefix, StringComparison.Ordinal);
+            if (at >= 0) line = line[(at + prefix.Length)..].Trim();
+        }
+
+        return line.Length == 0 ? fallback : line;
+    }
+
+    /// <summary>Finds the job whose comment names the session in <c>%i|%k</c> lines.</summary>
+    public static SlurmJobId? FindBySession(string stdout, SessionId session)
+    {
+        var comment = SlurmCommands.Comment(session);
+        foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var bar = line.IndexOf('|', StringComparison.Ordinal);
+            if (bar > 0 && line[(bar + 1)..] == comment && SlurmJobId.TryParse(line[..bar], out var id)) return id;
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads a poll: a <c>%i|%T|%N|%L|%r</c> line, the marker with squeue's exit status, then the connection file.</summary>
+    public static JobSnapshot ParsePoll(string stdout, SlurmJobId job)
+    {
+        var marker = stdout.IndexOf(SlurmCommands.PollMarker, StringComparison.Ordinal);
+        var squeue = marker >= 0 ? stdout[..marker] : stdout;
+        var rest = marker >= 0 ? stdout[(marker + SlurmCommands.PollMarker.Length)..] : "";
+        var newline = rest.IndexOf('\n', StringComparison.Ordinal);
+        var connection = newline >= 0 ? rest[(newline + 1)..] : "";
+
+        var prefix = job + "|";
+        var line = squeue.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
+        if (line is null)
+        {
+            // Not listed (or "Invalid job id"): Slurm has purged the job, so how it ended is no longer known.
+            return new JobSnapshot(JobPhase.Gone, "GONE", null, null, null, null);
+        }
+
+        var f = line.Split('|');
+        var state = f.Length > 1 ? f[1] : "";
+        var phase = JobPhases.FromSlurm(state);
+        var node = f.Length > 2 && f[2].Length > 0 && f[2] != "(null)" ? f[2] : null;
+        var left = f.Length > 3 ? ParseTimeLeft(f[3]) : null;
+        var reason = f.Length > 4 ? string.Join('|', f[4..]) : null;
+        var jupyter = phase is JobPhase.Running ? ParseConnectionFile(connection) : null;
+        return new JobSnapshot(phase, state, node, left, phase == JobPhase.Pending ? reason : null, jupyter);
+    }
+
+    /// <summary>squeue's <c>%L</c>: <c>[D-]HH:MM:SS</c>, <c>MM:SS</c>, or a word (INVALID, UNLIMITED, NOT_SET).</summary>
+    public static TimeSpan? ParseTimeLeft(string text)
+    {
+        text = text.Trim();
+        var days = 0;
+        var dash = text.IndexOf('-', StringComparison.Ordinal);
+        if (dash > 0)
+        {
+            if (!int.TryParse(text[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out days)) return null;
+            text = text[(dash + 1)..];
+        }
+
+        var parts = text.Split(':');
+        var n = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out n[i])) return null;
+        }
+
+        return parts.Length switch
+        {
+            3 => new TimeSpan(days, n[0], n[1], n[2]),
+            2 => new TimeSpan(days, 0, n[0], n[1]),
+            1 when dash > 0 => new TimeSpan(days, n[0], 0, 0),
+            1 => TimeSpan.FromMinutes(n[0]),
+            _ => null,
+        };
+    }
+
+    /// <summary>The job's <c>key=value</c> connection file; null until it is complete.</summary>
+    public static JupyterEndpoint? ParseConnectionFile(string text)
+    {
+        var values = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => l.Split('=', 2))
+            .Where(kv => kv.Length == 2)
+            .GroupBy(kv => kv[0])
+            .ToDictionary(g => g.Key, g => g.Last()[1]);
+        // The file lives in the user's home: accept only what a node name and a token can look like, since these
+        // values end up in commands the user pastes.
+        if (values.TryGetValue("node", out var node) && node.Length is > 0 and <= 253 && node.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')
+            && values.TryGetValue("port", out var portText) && int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+            && port is > 0 and < 65536
+            && values.TryGetValue("token", out var token) && token.Length is >= 16 and <= 256 && token.All(char.IsAsciiLetterOrDigit))
+        {
+            return new JupyterEndpoint(node, port, token);
+        }
+
+        return null;
+    }
+}

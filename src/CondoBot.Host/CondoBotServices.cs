@@ -1,0 +1,96 @@
+using CondoBot.Cluster;
+using CondoBot.Core.Clusters;
+using CondoBot.Core.Handling;
+using CondoBot.Core.Identity;
+using CondoBot.Core.Notices;
+using CondoBot.Core.Sessions;
+using CondoBot.Host.Configuration;
+using CondoBot.Jobs;
+using CondoBot.Storage;
+using Hangfire;
+using Hangfire.Storage.SQLite;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+
+namespace CondoBot.Host;
+
+/// <summary>Everything every front door shares: settings, storage, the cluster boundary, background work.</summary>
+public static class CondoBotServices
+{
+    public static IServiceCollection AddCondoBot(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection("Storage")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SessionOptions>().Bind(configuration.GetSection("Sessions")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ClusterSettings>().Bind(configuration.GetSection("Clusters")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ClusterSettings>, ClusterSettingsValidator>();
+        services.AddSingleton(sp => new ClusterCatalog(sp.GetRequiredService<IOptions<ClusterSettings>>().Value
+            .Select(pair =>
+            {
+                pair.Value.Name = pair.Key;
+                return pair.Value;
+            })));
+
+        var data = DataDirectory(configuration);
+        services.AddDataProtection()
+            .SetApplicationName("CondoBot")
+            .PersistKeysToFileSystem(PrivateDirectory(Path.Combine(data, "keyring")));
+        services.AddSqliteStorage(Path.Combine(data, "condobot.db"));
+        services.AddSlurmOverSsh();
+
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<NoticeDispatcher>();
+        services.AddHostedService<OutboxPump>();
+
+        services.AddSingleton<SessionWorkflow>();
+        services.AddSingleton<KeyCheck>();
+        services.AddSingleton<StartHandler>();
+        services.AddSingleton<StopHandler>();
+        services.AddSingleton<StatusHandler>();
+        services.AddSingleton<TunnelHandler>();
+        services.AddSingleton<KeyHandler>();
+        services.AddSingleton<CommandDispatcher>();
+
+        services.AddTransient<SessionSteps>();
+        services.AddSingleton<ISessionWork, HangfireSessionWork>();
+        services.AddHangfire(hangfire => hangfire
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseSQLiteStorage(Path.Combine(data, "hangfire.db"), new SQLiteStorageOptions
+            {
+                // Steps are short (one SSH round-trip), so a second's latency matters more than the polling cost.
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+                // A step killed mid-run is picked up again after this; it must exceed the longest step (two SSH
+                // timeouts), or a slow step would run twice at once.
+                InvisibilityTimeout = TimeSpan.FromMinutes(5),
+            }));
+        services.AddHangfireServer(server =>
+        {
+            server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            server.WorkerCount = Math.Max(4, Environment.ProcessorCount * 2);
+        });
+        return services;
+    }
+
+    public static string DataDirectory(IConfiguration configuration)
+    {
+        var configured = configuration["Storage:DataDirectory"];
+        var path = Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? "data" : configured);
+        PrivateDirectory(path);
+        return path;
+    }
+
+    /// <summary>Creates the folder readable by the service's user only: it holds the key ring and sealed keys.</summary>
+    private static DirectoryInfo PrivateDirectory(string path)
+    {
+        var info = Directory.CreateDirectory(path);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return info;
+    }
+}

@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace CondoBot.Host.Configuration;
+
+/// <summary>
+/// Checks every configured cluster at start-up and names each bad setting the way operators set it
+/// (<c>Clusters__NAME__Setting</c>), so a typo stops the service with a message instead of failing a user later.
+/// </summary>
+public sealed partial class ClusterSettingsValidator : IValidateOptions<ClusterSettings>
+{
+    public ValidateOptionsResult Validate(string? name, ClusterSettings options)
+    {
+        var failures = new List<string>();
+        if (options.Count == 0)
+        {
+            failures.Add("No cluster is configured: set Clusters__NAME__LoginHost and Clusters__NAME__HostKeySha256 for at least one cluster.");
+        }
+
+        foreach (var (clusterName, profile) in options)
+        {
+            if (!ClusterName().IsMatch(clusterName))
+            {
+                failures.Add($"Clusters__{clusterName}: a cluster name uses letters, digits, '_' and '-'.");
+            }
+
+            var results = new List<ValidationResult>();
+            Validator.TryValidateObject(profile, new ValidationContext(profile), results, validateAllProperties: true);
+            failures.AddRange(results.Select(r =>
+                $"Clusters__{clusterName}__{r.MemberNames.FirstOrDefault() ?? "?"}: {r.ErrorMessage}"));
+            if (profile.NodePortMin >= profile.NodePortMax)
+            {
+                failures.Add($"Clusters__{clusterName}__NodePortMin must be below Clusters__{clusterName}__NodePortMax.");
+            }
+
+            if (profile.CommandTimeout <= TimeSpan.Zero)
+            {
+                failures.Add($"Clusters__{clusterName}__CommandTimeout must be positive.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
+    private static partial Regex ClusterName();
+}

@@ -1,0 +1,30 @@
+using CondoBot.Core;
+using CondoBot.Core.Sessions;
+using Hangfire;
+
+namespace CondoBot.Jobs;
+
+/// <summary>Queues the core's session steps as durable Hangfire jobs.</summary>
+public sealed class HangfireSessionWork(IBackgroundJobClient jobs) : ISessionWork
+{
+    public void Submit(SessionId session, TimeSpan delay = default) =>
+        Run(delay, s => s.Submit(session.Value, CancellationToken.None));
+
+    public void Poll(SessionId session, int pollToken, TimeSpan delay) =>
+        Run(delay, s => s.Poll(session.Value, pollToken, CancellationToken.None));
+
+    public void Cancel(SessionId session, TimeSpan delay = default) =>
+        Run(delay, s => s.Cancel(session.Value, CancellationToken.None));
+
+    public void SendTunnel(SessionId session) =>
+        Run(TimeSpan.Zero, s => s.SendTunnel(session.Value, CancellationToken.None));
+
+    public void CheckKey(ChatUserId user) =>
+        Run(TimeSpan.Zero, s => s.CheckKey(user.ToString(), CancellationToken.None));
+
+    private void Run(TimeSpan delay, System.Linq.Expressions.Expression<Func<SessionSteps, Task>> step)
+    {
+        if (delay <= TimeSpan.Zero) jobs.Enqueue(step);
+        else jobs.Schedule(step, delay);
+    }
+}

@@ -1,0 +1,30 @@
+using CondoBot.Core;
+using CondoBot.Core.Identity;
+using CondoBot.Core.Sessions;
+using Hangfire;
+
+namespace CondoBot.Jobs;
+
+/// <summary>
+/// The Hangfire entry points. Hangfire persists this type's name, these method names and their arguments, so they are
+/// a contract with every job already queued: add new methods rather than changing these. Arguments are ids only;
+/// each step loads current state, so running one twice (at-least-once delivery) changes nothing.
+/// </summary>
+[AutomaticRetry(Attempts = 10)]
+public sealed class SessionSteps(SessionWorkflow workflow, KeyCheck keyCheck)
+{
+    public Task Submit(Guid sessionId, CancellationToken cancellationToken) =>
+        workflow.SubmitAsync(new SessionId(sessionId), cancellationToken);
+
+    public Task Poll(Guid sessionId, int pollToken, CancellationToken cancellationToken) =>
+        workflow.PollAsync(new SessionId(sessionId), pollToken, cancellationToken);
+
+    public Task Cancel(Guid sessionId, CancellationToken cancellationToken) =>
+        workflow.CancelAsync(new SessionId(sessionId), cancellationToken);
+
+    public Task SendTunnel(Guid sessionId, CancellationToken cancellationToken) =>
+        workflow.SendTunnelAsync(new SessionId(sessionId), cancellationToken);
+
+    public Task CheckKey(string chatUser, CancellationToken cancellationToken) =>
+        ChatUserId.TryParse(chatUser, out var user) ? keyCheck.RunAsync(user.Value, cancellationToken) : Task.CompletedTask;
+}

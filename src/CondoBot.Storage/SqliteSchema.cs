@@ -1,0 +1,64 @@
+namespace CondoBot.Storage;
+
+/// <summary>
+/// The tables, as numbered steps. A file records the last step applied in <c>schema_version</c>; opening it applies the
+/// rest. Steps are append-only: a released step is never edited, a change is a new step.
+/// </summary>
+internal static class SqliteSchema
+{
+    /// <summary>One step's statements (SQLite prepares one statement at a time).</summary>
+    private static readonly string[][] Steps =
+    [
+        [
+            """
+            CREATE TABLE sessions (
+                id TEXT PRIMARY KEY NOT NULL,
+                owner TEXT NOT NULL,
+                state TEXT NOT NULL,
+                job_id INTEGER NULL,
+                created_at INTEGER NOT NULL,
+                ended_at INTEGER NULL,
+                data TEXT NOT NULL)
+            """,
+            "CREATE INDEX sessions_by_owner ON sessions (owner, created_at)",
+            """
+            CREATE TABLE outbox (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                recipient TEXT NOT NULL,
+                payload BLOB NOT NULL,
+                attempts INTEGER NOT NULL,
+                due_at INTEGER NOT NULL,
+                created_at INTEGER NOT NULL)
+            """,
+            "CREATE INDEX outbox_by_recipient ON outbox (recipient, seq)",
+            """
+            CREATE TABLE user_keys (
+                chat_user TEXT PRIMARY KEY NOT NULL,
+                login TEXT NOT NULL,
+                public_key TEXT NOT NULL,
+                protected_private_key BLOB NOT NULL,
+                created_at INTEGER NOT NULL)
+            """,
+        ],
+    ];
+
+    public static int LatestVersion => Steps.Length;
+
+    public static void Upgrade(SqliteDatabase database) => database.Write(connection =>
+    {
+        connection.Execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        var current = connection.ExecuteScalar<int>("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+        if (current > LatestVersion)
+        {
+            // A newer bot wrote this file; reading it with older code could silently drop what it added.
+            throw new InvalidOperationException(
+                $"The database '{connection.DatabasePath}' has schema version {current}, newer than this build knows ({LatestVersion}).");
+        }
+
+        for (var version = current + 1; version <= LatestVersion; version++)
+        {
+            foreach (var statement in Steps[version - 1]) connection.Execute(statement);
+            connection.Execute("INSERT INTO schema_version (version) VALUES (?)", version);
+        }
+    });
+}

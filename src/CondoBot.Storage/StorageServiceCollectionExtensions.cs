@@ -1,0 +1,27 @@
+using CondoBot.Core.Identity;
+using CondoBot.Core.Notices;
+using CondoBot.Core.Sessions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CondoBot.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Stores sessions, the notice outbox and delegated keys in the SQLite file at <paramref name="databasePath"/>.
+    /// The host must also register an <see cref="ISecretProtector"/>; the outbox will not store notices in the clear.
+    /// </summary>
+    public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string databasePath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<OutboxSignal>();
+        services.AddSingleton(_ => new SqliteDatabase(databasePath));
+        services.AddSingleton<SqliteNoticeOutbox>();
+        services.AddSingleton<INoticeOutbox>(provider => provider.GetRequiredService<SqliteNoticeOutbox>());
+        services.AddSingleton<ISessionStore, SqliteSessionStore>();
+        services.AddSingleton<IDelegatedKeyStore, SqliteDelegatedKeyStore>();
+        return services;
+    }
+}

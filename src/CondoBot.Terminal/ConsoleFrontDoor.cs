@@ -1,0 +1,63 @@
+using CondoBot.Core;
+using CondoBot.Core.Handling;
+using CondoBot.Core.Notices;
+using CondoBot.Core.Sessions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace CondoBot.Terminal;
+
+/// <summary>
+/// Reads one command per line (with or without <c>/condo</c>) and prints the immediate reply; direct messages are
+/// printed by <see cref="ConsoleNotifier"/>. When stdin closes it waits for sessions still on their way to ready, and
+/// for queued messages, then stops the program.
+/// </summary>
+public sealed class ConsoleFrontDoor(
+    TerminalIo io,
+    CommandDispatcher dispatcher,
+    ISessionStore sessions,
+    INoticeOutbox outbox,
+    IOptions<TerminalOptions> options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time) : BackgroundService
+{
+    public ChatUserId User => new(ConsoleNotifier.PlatformName, options.Value.User);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Let the host finish starting (Hangfire, the dispatcher) before taking commands.
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var line = await io.Input.ReadLineAsync(stoppingToken);
+            if (line is null) break;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            var reply = await dispatcher.DispatchAsync(new ChatRequest(User, line), stoppingToken);
+            io.Write(reply.Text);
+        }
+
+        await DrainAsync(stoppingToken);
+        lifetime.StopApplication();
+    }
+
+    private async Task DrainAsync(CancellationToken stoppingToken)
+    {
+        var deadline = time.GetUtcNow() + options.Value.DrainTimeout;
+        while (!stoppingToken.IsCancellationRequested && time.GetUtcNow() < deadline)
+        {
+            if (await SettledAsync(stoppingToken)) return;
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, stoppingToken);
+        }
+
+        io.Write("(stopped waiting: some sessions are still on their way; they carry on and I will pick them up next time)");
+    }
+
+    /// <summary>Nothing left to tell the user: every session is ready or ended, and no message waits.</summary>
+    private async Task<bool> SettledAsync(CancellationToken cancellationToken)
+    {
+        var mine = await sessions.ListAsync(User, DateTimeOffset.MinValue, cancellationToken);
+        if (mine.Any(s => s.State is not (SessionState.Ready or SessionState.Ended))) return false;
+        var waiting = await outbox.DueAsync(DateTimeOffset.MaxValue, 1000, cancellationToken);
+        return !waiting.Any(n => n.Notice.To == User);
+    }
+}

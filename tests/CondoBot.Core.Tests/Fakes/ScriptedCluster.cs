@@ -1,0 +1,48 @@
+using CondoBot.Core.Clusters;
+
+namespace CondoBot.Core.Tests.Fakes;
+
+/// <summary>A cluster whose answers the test sets, and which records what it was asked.</summary>
+internal sealed class ScriptedCluster : ICluster
+{
+    private long _nextJob = 1000;
+
+    public List<JobRequest> Submitted { get; } = [];
+
+    public List<SlurmJobId> Cancelled { get; } = [];
+
+    public Problem? SubmitProblem { get; set; }
+
+    public Problem? PollProblem { get; set; }
+
+    public Problem? LoginProblem { get; set; }
+
+    /// <summary>Jobs already on the cluster, by the session id in their comment.</summary>
+    public Dictionary<SessionId, SlurmJobId> Existing { get; } = [];
+
+    public JobSnapshot Snapshot { get; set; } = new(JobPhase.Pending, "PENDING", null, TimeSpan.FromMinutes(30), "Priority", null);
+
+    public Task<Result<string>> CheckLoginAsync(Actor actor, CancellationToken cancellationToken) =>
+        Task.FromResult(LoginProblem is null ? Result<string>.Ok(actor.Login.Value) : Result<string>.Fail(LoginProblem));
+
+    public Task<Result<SlurmJobId>> SubmitAsync(Actor actor, JobRequest request, CancellationToken cancellationToken)
+    {
+        if (SubmitProblem is not null) return Task.FromResult(Result<SlurmJobId>.Fail(SubmitProblem));
+        Submitted.Add(request);
+        var id = new SlurmJobId(++_nextJob);
+        Existing[request.Session] = id;
+        return Task.FromResult(Result<SlurmJobId>.Ok(id));
+    }
+
+    public Task<Result<SlurmJobId?>> FindJobAsync(Actor actor, SessionId session, CancellationToken cancellationToken) =>
+        Task.FromResult(Result<SlurmJobId?>.Ok(Existing.TryGetValue(session, out var id) ? id : null));
+
+    public Task<Result<JobSnapshot>> GetJobAsync(Actor actor, SlurmJobId job, SessionId session, CancellationToken cancellationToken) =>
+        Task.FromResult(PollProblem is null ? Result<JobSnapshot>.Ok(Snapshot) : Result<JobSnapshot>.Fail(PollProblem));
+
+    public Task<Result<bool>> CancelAsync(Actor actor, SlurmJobId job, CancellationToken cancellationToken)
+    {
+        Cancelled.Add(job);
+        return Task.FromResult(Result<bool>.Ok(true));
+    }
+}

@@ -1,0 +1,112 @@
+using CondoBot.Core.Notices;
+using CondoBot.Core.Sessions;
+using SQLite;
+
+namespace CondoBot.Storage.Tests;
+
+public sealed class SqliteNoticeOutboxTests : StorageTest
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task AddAsync_QueuesTheNotice_AndWakesTheDispatcher()
+    {
+        await Outbox.AddAsync(new TextNotice(Samples.Alice, "hello"), None);
+
+        Assert.True(await Signal.WaitAsync(TimeSpan.Zero, None));
+        var pending = Assert.Single(await Outbox.DueAsync(Time.GetUtcNow(), 10, None));
+        Assert.Equal(new TextNotice(Samples.Alice, "hello"), pending.Notice);
+    }
+
+    [Fact]
+    public async Task QueuedNotices_KeepNoTokenInPlaintext_OnDisk()
+    {
+        var session = Samples.NewSession(Samples.Alice, Time.GetUtcNow());
+        await Sessions.AddAsync(session, None);
+        session.State = SessionState.Ready;
+        await Sessions.SaveAsync(session, [new SessionUpdate(Samples.Alice, session.View(Time.GetUtcNow()), Samples.Tunnel())], None);
+
+        using (var raw = new SQLiteConnection(DatabasePath))
+        {
+            var payload = raw.ExecuteScalar<byte[]>("SELECT payload FROM outbox");
+            Assert.DoesNotContain(Samples.Token, System.Text.Encoding.Latin1.GetString(payload));
+        }
+
+        var file = RawFileContents();
+        // The search must be able to find text at all: the recipient is stored in the clear.
+        Assert.Contains(Samples.Alice.ToString(), file);
+        Assert.DoesNotContain(Samples.Token, file);
+        var pending = Assert.Single(await Outbox.DueAsync(Time.GetUtcNow(), 10, None));
+        Assert.Contains(Samples.Token, Assert.IsType<SessionUpdate>(pending.Notice).Tunnel!.Url);
+    }
+
+    [Fact]
+    public async Task PostponeAsync_HidesANoticeUntilItsTime_AndCountsTheAttempt()
+    {
+        await Outbox.AddAsync(new TextNotice(Samples.Alice, "retry me"), None);
+        var first = Assert.Single(await Outbox.DueAsync(Time.GetUtcNow(), 10, None));
+        var until = Time.GetUtcNow().AddSeconds(30);
+
+        await Outbox.PostponeAsync(first.Sequence, until, None);
+
+        Assert.Empty(await Outbox.DueAsync(until.AddMilliseconds(-1), 10, None));
+        var again = Assert.Single(await Outbox.DueAsync(until, 10, None));
+        Assert.Equal(first.Sequence, again.Sequence);
+        Assert.Equal(1, again.Attempts);
+    }
+
+    [Fact]
+    public async Task DueAsync_HoldsAPersonsLaterNotices_WhileAnEarlierOneIsPostponed()
+    {
+        await Outbox.AddAsync(new TextNotice(Samples.Alice, "ready"), None);
+        await Outbox.AddAsync(new TextNotice(Samples.Alice, "ended"), None);
+        await Outbox.AddAsync(new TextNotice(Samples.Bob, "hello"), None);
+        var ready = (await Outbox.DueAsync(Time.GetUtcNow(), 10, None))[0];
+        var until = Time.GetUtcNow().AddMinutes(1);
+
+        await Outbox.PostponeAsync(ready.Sequence, until, None);
+
+        var meanwhile = await Outbox.DueAsync(Time.GetUtcNow(), 10, None);
+        Assert.Equal([new TextNotice(Samples.Bob, "hello")], meanwhile.Select(p => p.Notice));
+        var later = await Outbox.DueAsync(until, 10, None);
+        Assert.Equal(["ready", "ended", "hello"], later.Select(p => ((TextNotice)p.Notice).Text));
+    }
+
+    [Fact]
+    public async Task DueAsync_ReturnsAtMostMax_OldestFirst()
+    {
+        foreach (var text in new[] { "one", "two", "three" }) await Outbox.AddAsync(new TextNotice(Samples.Alice, text), None);
+
+        var due = await Outbox.DueAsync(Time.GetUtcNow(), 2, None);
+
+        Assert.Equal(["one", "two"], due.Select(p => ((TextNotice)p.Notice).Text));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_RemovesTheNotice_ForGood()
+    {
+        await Outbox.AddAsync(new TextNotice(Samples.Alice, "one"), None);
+        await Outbox.AddAsync(new TextNotice(Samples.Alice, "two"), None);
+        var first = (await Outbox.DueAsync(Time.GetUtcNow(), 10, None))[0];
+
+        await Outbox.CompleteAsync(first.Sequence, None);
+        Reopen();
+
+        var left = Assert.Single(await Outbox.DueAsync(Time.GetUtcNow(), 10, None));
+        Assert.Equal(new TextNotice(Samples.Alice, "two"), left.Notice);
+    }
+
+    [Fact]
+    public async Task PostponedNotices_StayPostponed_AfterARestart()
+    {
+        await Outbox.AddAsync(new TextNotice(Samples.Alice, "retry me"), None);
+        var pending = Assert.Single(await Outbox.DueAsync(Time.GetUtcNow(), 10, None));
+        var until = Time.GetUtcNow().AddMinutes(5);
+        await Outbox.PostponeAsync(pending.Sequence, until, None);
+
+        Reopen();
+
+        Assert.Empty(await Outbox.DueAsync(Time.GetUtcNow(), 10, None));
+        Assert.Equal(1, Assert.Single(await Outbox.DueAsync(until, 10, None)).Attempts);
+    }
+}

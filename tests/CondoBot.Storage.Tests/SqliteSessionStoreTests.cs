@@ -1,0 +1,229 @@
+using System.Reflection;
+using CondoBot.Core;
+using CondoBot.Core.Notices;
+using CondoBot.Core.Sessions;
+
+namespace CondoBot.Storage.Tests;
+
+public sealed class SqliteSessionStoreTests : StorageTest
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task GetAsync_ReturnsTheSessionWithEveryField_AsItWasAdded()
+    {
+        var session = Samples.FullSession(Time.GetUtcNow());
+        var settable = typeof(Session).GetProperties().Where(p => p.SetMethod is not null).ToList();
+        Assert.All(settable, p => Assert.NotEqual(DefaultOf(p.PropertyType), p.GetValue(session)));
+
+        await Sessions.AddAsync(session, None);
+
+        AssertSame(session, await Sessions.GetAsync(session.Id, None));
+    }
+
+    [Fact]
+    public async Task GetAsync_KeepsEmptyOptionalFieldsEmpty()
+    {
+        var session = Samples.NewSession(Samples.Alice, Time.GetUtcNow());
+
+        await Sessions.AddAsync(session, None);
+
+        var stored = await Sessions.GetAsync(session.Id, None);
+        AssertSame(session, stored);
+        Assert.Null(stored!.JobId);
+        Assert.Null(stored.EndReason);
+        Assert.Equal(SessionState.Submitting, stored.State);
+    }
+
+    [Fact]
+    public async Task GetAsync_AnswersNull_ForASessionNeverAdded()
+    {
+        Assert.Null(await Sessions.GetAsync(SessionId.New(), None));
+    }
+
+    [Fact]
+    public async Task AddAsync_Refuses_ASessionIdAlreadyStored()
+    {
+        var session = Samples.NewSession(Samples.Alice, Time.GetUtcNow());
+        await Sessions.AddAsync(session, None);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Sessions.AddAsync(session, None));
+    }
+
+    [Fact]
+    public async Task ListAsync_ReturnsActiveAndRecentlyEndedSessions_NewestFirst()
+    {
+        var t0 = Time.GetUtcNow();
+        var oldestActive = await Add(Samples.NewSession(Samples.Alice, t0));
+        var endedLongAgo = await Add(Ended(Samples.NewSession(Samples.Alice, t0.AddMinutes(1)), t0.AddMinutes(2)));
+        var endedRecently = await Add(Ended(Samples.NewSession(Samples.Alice, t0.AddMinutes(3)), t0.AddHours(5)));
+        var newestActive = await Add(Samples.NewSession(Samples.Alice, t0.AddMinutes(4)));
+
+        var listed = await Sessions.ListAsync(Samples.Alice, t0.AddHours(1), None);
+
+        Assert.Equal([newestActive.Id, endedRecently.Id, oldestActive.Id], listed.Select(s => s.Id));
+        Assert.DoesNotContain(listed, s => s.Id == endedLongAgo.Id);
+    }
+
+    [Fact]
+    public async Task ListAsync_IncludesASessionThatEndedExactlyAtTheCutOff()
+    {
+        var cutOff = Time.GetUtcNow().AddHours(1);
+        var session = await Add(Ended(Samples.NewSession(Samples.Alice, Time.GetUtcNow()), cutOff));
+
+        var listed = await Sessions.ListAsync(Samples.Alice, cutOff, None);
+
+        Assert.Equal(session.Id, Assert.Single(listed).Id);
+    }
+
+    [Fact]
+    public async Task ListAsync_NeverReturnsAnotherOwnersSessions()
+    {
+        var now = Time.GetUtcNow();
+        await Add(Samples.NewSession(Samples.Bob, now));
+        // Same id on another platform is another person.
+        await Add(Samples.NewSession(new ChatUserId("teams", Samples.Alice.Id), now));
+        var alices = await Add(Samples.NewSession(Samples.Alice, now));
+
+        var listed = await Sessions.ListAsync(Samples.Alice, DateTimeOffset.MinValue, None);
+
+        Assert.Equal(alices.Id, Assert.Single(listed).Id);
+        Assert.Empty(await Sessions.ListAsync(new ChatUserId("slack", "U0NOBODY"), DateTimeOffset.MinValue, None));
+    }
+
+    [Fact]
+    public async Task SaveAsync_StoresTheSessionsNewState()
+    {
+        var session = await Add(Samples.NewSession(Samples.Alice, Time.GetUtcNow()));
+        session.State = SessionState.Queued;
+        session.JobId = new SlurmJobId(1234);
+        session.PendingReason = "Resources";
+
+        await Sessions.SaveAsync(session, [], None);
+
+        AssertSame(session, await Sessions.GetAsync(session.Id, None));
+    }
+
+    [Fact]
+    public async Task SaveAsync_DropsAnEndedSessionFromTheList_OnceItEndedBeforeTheCutOff()
+    {
+        var now = Time.GetUtcNow();
+        var session = await Add(Samples.NewSession(Samples.Alice, now));
+        session.End(EndReason.StoppedByUser, null, now.AddMinutes(5));
+
+        await Sessions.SaveAsync(session, [], None);
+
+        Assert.Empty(await Sessions.ListAsync(Samples.Alice, now.AddMinutes(6), None));
+        Assert.Single(await Sessions.ListAsync(Samples.Alice, now.AddMinutes(5), None));
+    }
+
+    [Fact]
+    public async Task SaveAsync_QueuesNoticesInOrder_InTheSameTransaction()
+    {
+        var session = await Add(Samples.NewSession(Samples.Alice, Time.GetUtcNow()));
+        session.State = SessionState.Ready;
+        var view = session.View(Time.GetUtcNow());
+        Notice[] notices =
+        [
+            new SessionUpdate(Samples.Alice, view, Samples.Tunnel()),
+            new TextNotice(Samples.Alice, "Your key works.", session.Id),
+            new TunnelNotice(Samples.Alice, view, Samples.Tunnel()),
+            new TextNotice(Samples.Bob, "Hello"),
+        ];
+
+        await Sessions.SaveAsync(session, notices, None);
+
+        var due = await Outbox.DueAsync(Time.GetUtcNow(), 10, None);
+        Assert.Equal(notices.Length, due.Count);
+        for (var i = 0; i < notices.Length; i++)
+        {
+            Assert.IsType(notices[i].GetType(), due[i].Notice);
+            Assert.Equivalent(notices[i], due[i].Notice, strict: true);
+            Assert.Equal(0, due[i].Attempts);
+        }
+
+        Assert.True(due.Select(d => d.Sequence).SequenceEqual(due.Select(d => d.Sequence).Order()));
+        Assert.Equal(SessionState.Ready, (await Sessions.GetAsync(session.Id, None))!.State);
+    }
+
+    [Fact]
+    public async Task SaveAsync_StoresNeitherSessionNorNotices_WhenANoticeCannotBeQueued()
+    {
+        var session = await Add(Samples.NewSession(Samples.Alice, Time.GetUtcNow()));
+        session.State = SessionState.Ready;
+        Protector.Broken = true;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Sessions.SaveAsync(session, [new TextNotice(Samples.Alice, "ready")], None));
+
+        Protector.Broken = false;
+        Assert.Equal(SessionState.Submitting, (await Sessions.GetAsync(session.Id, None))!.State);
+        Assert.Empty(await Outbox.DueAsync(Time.GetUtcNow(), 10, None));
+    }
+
+    [Fact]
+    public async Task SaveAsync_WakesTheDispatcher_OnlyWhenItQueuedNotices()
+    {
+        var session = await Add(Samples.NewSession(Samples.Alice, Time.GetUtcNow()));
+
+        await Sessions.SaveAsync(session, [], None);
+        Assert.False(await Signal.WaitAsync(TimeSpan.Zero, None));
+
+        await Sessions.SaveAsync(session, [new TextNotice(Samples.Alice, "queued")], None);
+        Assert.True(await Signal.WaitAsync(TimeSpan.Zero, None));
+    }
+
+    [Fact]
+    public async Task SessionsAndNotices_SurviveARestart()
+    {
+        var session = Samples.FullSession(Time.GetUtcNow());
+        await Sessions.AddAsync(session, None);
+        await Sessions.SaveAsync(session, [new TextNotice(Samples.Alice, "before the restart")], None);
+
+        Reopen();
+
+        AssertSame(session, await Sessions.GetAsync(session.Id, None));
+        var pending = Assert.Single(await Outbox.DueAsync(Time.GetUtcNow(), 10, None));
+        Assert.Equal(new TextNotice(Samples.Alice, "before the restart"), pending.Notice);
+    }
+
+    [Fact]
+    public async Task ConcurrentWriters_AllLand()
+    {
+        var now = Time.GetUtcNow();
+        var sessions = Enumerable.Range(0, 40).Select(i => Samples.NewSession(Samples.Alice, now.AddSeconds(i))).ToList();
+
+        await Task.WhenAll(sessions.Select(s => Task.Run(async () =>
+        {
+            await Sessions.AddAsync(s, None);
+            await Sessions.SaveAsync(s, [new TextNotice(Samples.Alice, s.Id.ToString())], None);
+        })));
+
+        Assert.Equal(40, (await Sessions.ListAsync(Samples.Alice, now, None)).Count);
+        Assert.Equal(40, (await Outbox.DueAsync(Time.GetUtcNow(), 100, None)).Count);
+    }
+
+    private async Task<Session> Add(Session session)
+    {
+        await Sessions.AddAsync(session, None);
+        return session;
+    }
+
+    private static Session Ended(Session session, DateTimeOffset at)
+    {
+        session.End(EndReason.Completed, null, at);
+        return session;
+    }
+
+    /// <summary>Compares every public property, naming the one that differs.</summary>
+    private static void AssertSame(Session expected, Session? actual)
+    {
+        Assert.NotNull(actual);
+        foreach (var property in typeof(Session).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            Assert.Equal((property.Name, property.GetValue(expected)), (property.Name, property.GetValue(actual)));
+        }
+    }
+
+    private static object? DefaultOf(Type type) => type.IsValueType ? Activator.CreateInstance(type) : null;
+}
