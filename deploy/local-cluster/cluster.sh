@@ -70,27 +70,33 @@ readonly JUPYTER_LAB_WRAPPER=/usr/local/bin/jupyter-lab
 log() { printf 'cluster.sh: %s\n' "$*" >&2; }
 die() { printf 'cluster.sh: error: %s\n' "$*" >&2; exit 1; }
 
-require_root() { [[ $(id -u) -eq 0 ]] || die "must run as root"; }
+require_root() { ((EUID == 0)) || die "must run as root"; }
+
+# A no-op `up` must be fast, and process creation is slow on some sandboxes (several ms each), so
+# the common path avoids subshells and external commands: files are read with `read`, generated
+# text goes into variables, and results come back in globals instead of through $(...).
 
 # Serialise concurrent up/down/authorize runs (e.g. parallel test fixtures).
 take_lock() {
-  install -d -m 755 "$STATE_DIR"
+  [[ -d $STATE_DIR ]] || install -d -m 755 "$STATE_DIR"
   exec 9>"$LOCK_FILE"
   flock 9
 }
 
+# text VAR <<EOF ... EOF: stores a here-document in VAR, final newline included, without a subshell.
+text() { IFS= read -r -d '' "$1" || true; }
+
 # write_if_changed PATH MODE OWNER:GROUP CONTENT
-# Writes CONTENT (plus a final newline) atomically when the file differs; returns 0 if it wrote,
-# 1 if the file was already up to date. Mode and owner are enforced either way (cheap).
+# Writes CONTENT atomically when the file's content differs; returns 0 if it wrote, 1 if the file
+# was already up to date (then nothing is touched). Mode and owner are set when writing.
 write_if_changed() {
-  local path=$1 mode=$2 owner=$3 content=$4 tmp
-  if [[ -f $path ]] && cmp -s "$path" <(printf '%s\n' "$content"); then
-    chmod "$mode" "$path"
-    chown "$owner" "$path"
-    return 1
+  local path=$1 mode=$2 owner=$3 content=$4 current="" tmp
+  if [[ -f $path ]]; then
+    IFS= read -r -d '' current <"$path" || true
+    [[ $current == "$content" ]] && return 1
   fi
   tmp=$(mktemp "${path}.XXXXXX")
-  printf '%s\n' "$content" >"$tmp"
+  printf '%s' "$content" >"$tmp"
   chmod "$mode" "$tmp"
   chown "$owner" "$tmp"
   mv -f "$tmp" "$path"
@@ -98,17 +104,41 @@ write_if_changed() {
   return 0
 }
 
-# daemon_pid PIDFILE COMM: prints the PID and succeeds if the pidfile names a live process whose
-# command name is COMM (guards against a stale pidfile whose PID was reused by something else).
+# alive PID: the process exists and is not a zombie. (kill -0 alone succeeds on a zombie, and a
+# daemon whose parent is a container init that does not reap stays a zombie for a while.)
+alive() {
+  local stat=""
+  kill -0 "$1" 2>/dev/null || return 1
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
+  stat=${stat##*) }          # drop "PID (comm) ", comm may contain spaces
+  [[ ${stat:0:1} != Z ]]
+}
+
+# daemon_pid PIDFILE COMM: succeeds, with the PID in $DAEMON_PID, if the pidfile names a live
+# process whose command name is COMM (guards against a stale pidfile whose PID was reused).
+DAEMON_PID=""
 daemon_pid() {
   local pidfile=$1 comm=$2 pid="" actual=""
+  DAEMON_PID=""
   [[ -r $pidfile ]] || return 1
-  read -r pid <"$pidfile" 2>/dev/null || true
+  { read -r pid <"$pidfile"; } 2>/dev/null || true
   [[ $pid =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  read -r actual <"/proc/$pid/comm" 2>/dev/null || return 1
+  alive "$pid" || return 1
+  { read -r actual <"/proc/$pid/comm"; } 2>/dev/null || return 1
   [[ $actual == "$comm" ]] || return 1
-  printf '%s\n' "$pid"
+  DAEMON_PID=$pid
+}
+
+# close_fds_and_exec COMMAND...: exec COMMAND with only stdin/stdout/stderr open. Some daemons
+# (munged) keep every inherited descriptor: the caller's stdout pipe (carrying the facts: would hang
+# `$(cluster.sh up)`), our lock on fd 9 (would block every later run), or a test runner's pipes.
+close_fds_and_exec() {
+  local fd
+  for fd in /proc/self/fd/*; do
+    fd=${fd##*/}
+    ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null || true
+  done
+  exec "$@"
 }
 
 # start_daemon NAME PIDFILE COMM COMMAND...: runs COMMAND (which daemonizes) unless NAME already
@@ -116,15 +146,15 @@ daemon_pid() {
 start_daemon() {
   local name=$1 pidfile=$2 comm=$3 i
   shift 3
-  if daemon_pid "$pidfile" "$comm" >/dev/null; then
+  if daemon_pid "$pidfile" "$comm"; then
     return 1
   fi
   rm -f "$pidfile"
   log "starting $name"
-  "$@" >&2 || die "$name failed to start (command: $*)"
+  (close_fds_and_exec "$@") </dev/null >&2 || die "$name failed to start (command: $*)"
   # These daemons fork and write the pidfile a moment after the command returns.
   for ((i = 0; i < 100; i++)); do
-    daemon_pid "$pidfile" "$comm" >/dev/null && return 0
+    daemon_pid "$pidfile" "$comm" && return 0
     sleep 0.1
   done
   die "$name did not come up within 10 s (no live pid in $pidfile); see its log"
@@ -134,18 +164,19 @@ start_daemon() {
 # then remove the pidfile (a stale /run/slurmctld.pid breaks Debian's package removal).
 stop_daemon() {
   local name=$1 pidfile=$2 comm=$3 pid i
-  if pid=$(daemon_pid "$pidfile" "$comm"); then
+  if daemon_pid "$pidfile" "$comm"; then
+    pid=$DAEMON_PID
     log "stopping $name (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 150; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
+      alive "$pid" || break
       sleep 0.1
     done
-    if kill -0 "$pid" 2>/dev/null; then
+    if alive "$pid"; then
       log "$name (pid $pid) ignored SIGTERM for 15 s; sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
       for ((i = 0; i < 50; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
+        alive "$pid" || break
         sleep 0.1
       done
     fi
@@ -161,7 +192,7 @@ ensure_packages() {
   # One dpkg-query for all packages; it exits non-zero when some are unknown, which is expected.
   installed=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${PACKAGES[@]}" 2>/dev/null || true)
   for p in "${PACKAGES[@]}"; do
-    grep -qx "$p installed" <<<"$installed" || missing+=("$p")
+    [[ $'\n'$installed$'\n' == *$'\n'"$p installed"$'\n'* ]] || missing+=("$p")
   done
   ((${#missing[@]} == 0)) && return 0
 
@@ -187,32 +218,50 @@ ensure_packages() {
 # ---------------------------------------------------------------------------------------------
 # Users
 # ---------------------------------------------------------------------------------------------
-user_home() { getent passwd "$1" | cut -d: -f6; }
+# Fills USER_HOME[user], USER_GID[user] and USER_PW[user] (shadow password field) for the test
+# users that exist, with two getent calls in all.
+declare -A USER_HOME=() USER_GID=() USER_PW=()
+load_users() {
+  local name pw uid gid gecos home shell rest
+  USER_HOME=() USER_GID=() USER_PW=()
+  while IFS=: read -r name pw uid gid gecos home shell; do
+    USER_HOME[$name]=$home USER_GID[$name]=$gid
+  done < <(getent passwd "${TEST_USERS[@]}" || true)
+  while IFS=: read -r name pw rest; do
+    USER_PW[$name]=$pw
+  done < <(getent shadow "${TEST_USERS[@]}" || true)
+}
 
+# ~/.ssh (700) and ~/.ssh/authorized_keys (600) owned by the user. With force=1 the modes and
+# owners are (re)set even when both exist (sshd's StrictModes rejects a group-writable file).
 ensure_user_ssh_dir() {
-  local user=$1 home group
-  home=$(user_home "$user")
-  group=$(id -gn "$user")
-  install -d -m 700 -o "$user" -g "$group" "$home/.ssh"
+  local user=$1 force=${2:-0} home=${USER_HOME[$1]} gid=${USER_GID[$1]}
+  if ((force)) || [[ ! -d $home/.ssh ]]; then
+    install -d -m 700 -o "$user" -g "$gid" "$home/.ssh"
+  fi
   if [[ ! -e $home/.ssh/authorized_keys ]]; then
-    install -m 600 -o "$user" -g "$group" /dev/null "$home/.ssh/authorized_keys"
-  else
-    chown "$user:$group" "$home/.ssh/authorized_keys"
+    install -m 600 -o "$user" -g "$gid" /dev/null "$home/.ssh/authorized_keys"
+  elif ((force)); then
+    chown "$user:$gid" "$home/.ssh/authorized_keys"
     chmod 600 "$home/.ssh/authorized_keys"
   fi
 }
 
 ensure_users() {
-  local user pw
+  local user created=0
+  load_users
   for user in "${TEST_USERS[@]}"; do
-    if ! id -u "$user" >/dev/null 2>&1; then
+    if [[ -z ${USER_HOME[$user]:-} ]]; then
       log "creating user $user"
       useradd --create-home --shell /bin/bash "$user"
+      created=1
     fi
+  done
+  ((created)) && load_users
+  for user in "${TEST_USERS[@]}"; do
     # useradd leaves the password field as '!' (locked); with UsePAM no, sshd then refuses even
     # public-key logins. '*' means "no password works" but the account is not locked.
-    pw=$(getent shadow "$user" | cut -d: -f2)
-    [[ $pw == '*' ]] || usermod -p '*' "$user"
+    [[ ${USER_PW[$user]:-} == '*' ]] || usermod -p '*' "$user"
     ensure_user_ssh_dir "$user"
   done
 }
@@ -221,6 +270,7 @@ ensure_users() {
 # munge
 # ---------------------------------------------------------------------------------------------
 ensure_munge() {
+  daemon_pid "$MUNGE_PIDFILE" munged && return 0
   if [[ ! -s $MUNGE_KEY ]]; then
     log "creating munge key"
     install -d -m 700 -o munge -g munge /etc/munge
@@ -245,7 +295,7 @@ ensure_munge() {
 # Slurm
 # ---------------------------------------------------------------------------------------------
 slurm_conf_content() {
-  cat <<EOF
+  text SLURM_CONF_CONTENT <<EOF
 # Managed by CondoBot deploy/local-cluster/cluster.sh; local edits are overwritten.
 # Single-machine Slurm 22.05 without systemd, cgroups or slurmdbd.
 ClusterName=condo
@@ -291,7 +341,7 @@ EOF
 }
 
 job_submit_lua_content() {
-  cat <<'EOF'
+  text SLURM_LUA_CONTENT <<'EOF'
 -- Managed by CondoBot deploy/local-cluster/cluster.sh; local edits are overwritten.
 --
 -- Per-user account enforcement without slurmdbd. The allow-list file is re-read on every
@@ -370,27 +420,28 @@ EOF
 
 accounts_content() {
   local user
-  printf '# Managed by CondoBot deploy/local-cluster/cluster.sh: USER ACCOUNT[,ACCOUNT...] (first = default)\n'
+  ACCOUNTS_CONTENT="# Managed by CondoBot deploy/local-cluster/cluster.sh: USER ACCOUNT[,ACCOUNT...] (first = default)"$'\n'
   for user in "${TEST_USERS[@]}"; do
-    printf '%s %s\n' "$user" "${USER_ACCOUNTS[$user]}"
+    ACCOUNTS_CONTENT+="$user ${USER_ACCOUNTS[$user]}"$'\n'
   done
 }
 
 ensure_hosts_entry() {
   # The tunnel target the bot prints is node001:PORT, so the name must resolve on the login node.
-  if ! awk -v n="$NODE" '$1 == "127.0.0.1" { for (i = 2; i <= NF; i++) if ($i == n) f = 1 } END { exit !f }' /etc/hosts; then
-    log "adding '127.0.0.1 $NODE' to /etc/hosts"
-    printf '127.0.0.1 %s\n' "$NODE" >>/etc/hosts
-  fi
+  local addr names
+  while read -r addr names; do
+    [[ $addr == 127.0.0.1 && " ${names%%#*} " == *" $NODE "* ]] && return 0
+  done </etc/hosts
+  log "adding '127.0.0.1 $NODE' to /etc/hosts"
+  printf '127.0.0.1 %s\n' "$NODE" >>/etc/hosts
 }
-
-# Node state as sinfo prints it (e.g. idle, mix, alloc, down*, drain), or empty if unreachable.
-node_state() { sinfo -h -n "$NODE" -o %t 2>/dev/null | head -n 1 || true; }
 
 wait_node_ready() {
   local deadline=$((SECONDS + 20)) state base last_resume=-10
   while :; do
-    state=$(node_state)
+    # Node state as sinfo prints it (idle, mix, alloc, down*, drain, ...); empty while unreachable.
+    state=$(sinfo -h -n "$NODE" -o %t 2>/dev/null || true)
+    state=${state%%$'\n'*}
     base=${state%%[^a-z]*}   # strip flag suffixes such as '*' (not responding) or '~'
     case $base in
       idle | mix | alloc | comp)
@@ -410,20 +461,25 @@ wait_node_ready() {
 
 ensure_slurm() {
   local conf_changed=0
-  install -d -m 755 /etc/slurm
-  install -d -o slurm -g slurm -m 755 "$SLURM_LOG_DIR" /var/lib/slurm "$SLURM_STATE_DIR"
-  install -d -o root -g root -m 755 "$SLURMD_SPOOL_DIR"
+  [[ -d /etc/slurm ]] || install -d -m 755 /etc/slurm
+  if [[ ! -d $SLURM_LOG_DIR || ! -d $SLURM_STATE_DIR || ! -d $SLURMD_SPOOL_DIR ]]; then
+    install -d -o slurm -g slurm -m 755 "$SLURM_LOG_DIR" /var/lib/slurm "$SLURM_STATE_DIR"
+    install -d -o root -g root -m 755 "$SLURMD_SPOOL_DIR"
+  fi
   ensure_hosts_entry
 
-  write_if_changed "$SLURM_CONF" 644 root:root "$(slurm_conf_content)" && conf_changed=1
+  slurm_conf_content
+  job_submit_lua_content
+  accounts_content
+  write_if_changed "$SLURM_CONF" 644 root:root "$SLURM_CONF_CONTENT" && conf_changed=1
   # job_submit/lua reloads the script by itself when its mtime changes; no restart needed.
-  write_if_changed "$SLURM_LUA" 644 root:root "$(job_submit_lua_content)" || true
+  write_if_changed "$SLURM_LUA" 644 root:root "$SLURM_LUA_CONTENT" || true
   # slurmctld (running as user slurm) reads this on every submission: must be world-readable.
-  write_if_changed "$ACCOUNTS_FILE" 644 root:root "$(accounts_content)" || true
+  write_if_changed "$ACCOUNTS_FILE" 644 root:root "$ACCOUNTS_CONTENT" || true
 
   if ((conf_changed)); then
     # Node and partition definitions need a daemon restart, not just `scontrol reconfigure`.
-    if daemon_pid "$SLURMCTLD_PIDFILE" slurmctld >/dev/null || daemon_pid "$SLURMD_PIDFILE" slurmd >/dev/null; then
+    if daemon_pid "$SLURMCTLD_PIDFILE" slurmctld || daemon_pid "$SLURMD_PIDFILE" slurmd; then
       log "slurm.conf changed: restarting slurmd and slurmctld"
       stop_daemon slurmd "$SLURMD_PIDFILE" slurmd
       stop_daemon slurmctld "$SLURMCTLD_PIDFILE" slurmctld
@@ -439,7 +495,7 @@ ensure_slurm() {
 # sshd on 127.0.0.1:2222
 # ---------------------------------------------------------------------------------------------
 sshd_config_content() {
-  cat <<EOF
+  text SSHD_CONFIG_CONTENT <<EOF
 # Managed by CondoBot deploy/local-cluster/cluster.sh; local edits are overwritten.
 # A second sshd on loopback only, for the test users; the system sshd (if any) is not affected.
 ListenAddress $LOGIN_HOST
@@ -466,17 +522,18 @@ EOF
 }
 
 ensure_sshd() {
-  local pid
   [[ -s $HOST_KEY && -s $HOST_KEY.pub ]] || { log "generating ssh host keys"; ssh-keygen -A >&2; }
-  install -d -m 755 /run/sshd   # privilege-separation directory, normally created by the init system
+  # privilege-separation directory, normally created by the init system
+  [[ -d /run/sshd ]] || install -d -m 755 /run/sshd
   if [[ ! -e $SSHD_LOG ]]; then
     install -m 640 -o root -g adm /dev/null "$SSHD_LOG" 2>/dev/null || install -m 640 /dev/null "$SSHD_LOG"
   fi
-  if write_if_changed "$SSHD_CONFIG" 644 root:root "$(sshd_config_content)"; then
+  sshd_config_content
+  if write_if_changed "$SSHD_CONFIG" 644 root:root "$SSHD_CONFIG_CONTENT"; then
     /usr/sbin/sshd -t -f "$SSHD_CONFIG" || die "sshd rejects $SSHD_CONFIG"
-    if pid=$(daemon_pid "$SSHD_PIDFILE" sshd); then
-      log "sshd config changed: reloading pid $pid"
-      kill -HUP "$pid"   # sshd re-executes itself with the new config, keeping the PID
+    if daemon_pid "$SSHD_PIDFILE" sshd; then
+      log "sshd config changed: reloading pid $DAEMON_PID"
+      kill -HUP "$DAEMON_PID"   # sshd re-executes itself with the new config, keeping the PID
     fi
   fi
   # sshd must be started by absolute path (it re-executes itself per connection).
@@ -488,7 +545,7 @@ ensure_sshd() {
 # Jupyter
 # ---------------------------------------------------------------------------------------------
 jupyter_wrapper_content() {
-  cat <<'EOF'
+  text JUPYTER_WRAPPER_CONTENT <<'EOF'
 #!/bin/sh
 # Installed by CondoBot deploy/local-cluster/cluster.sh.
 # JupyterLab is not packaged in Debian 12. jupyter-server is the server underneath it, with the same
@@ -499,7 +556,8 @@ EOF
 }
 
 ensure_jupyter() {
-  if write_if_changed "$JUPYTER_LAB_WRAPPER" 755 root:root "$(jupyter_wrapper_content)"; then
+  jupyter_wrapper_content
+  if write_if_changed "$JUPYTER_LAB_WRAPPER" 755 root:root "$JUPYTER_WRAPPER_CONTENT"; then
     # Only checked when (re)installed: starting Python costs a few hundred ms.
     jupyter lab --version >/dev/null 2>&1 || die "'jupyter lab --version' fails with the wrapper"
   fi
@@ -508,11 +566,9 @@ ensure_jupyter() {
 # ---------------------------------------------------------------------------------------------
 # Facts
 # ---------------------------------------------------------------------------------------------
-shell_quote() { local v=${1//\'/\'\\\'\'}; printf "'%s'" "$v"; }
-
 facts_content() {
-  local fp
-  fp=$(ssh-keygen -lf "$HOST_KEY.pub" | awk '{ print $2 }')
+  local bits fp rest
+  read -r bits fp rest < <(ssh-keygen -lf "$HOST_KEY.pub")   # "256 SHA256:... comment (ED25519)"
   [[ $fp == SHA256:* ]] || die "could not read the fingerprint of $HOST_KEY.pub"
   local -a kv=(
     CONDO_LOGIN_HOST "$LOGIN_HOST"
@@ -524,9 +580,11 @@ facts_content() {
     CONDO_SSHD_LOG "$SSHD_LOG"
     CONDO_JOBCOMP_LOG "$JOBCOMP_LOG"
   )
-  local i
+  local i q="'" v
+  FACTS=""
   for ((i = 0; i < ${#kv[@]}; i += 2)); do
-    printf '%s=%s\n' "${kv[i]}" "$(shell_quote "${kv[i + 1]}")"
+    v=${kv[i + 1]//$q/$q\\$q$q}   # shell single-quoting: ' becomes '\''
+    FACTS+="${kv[i]}='$v'"$'\n'
   done
 }
 
@@ -540,10 +598,8 @@ daemon_table() {
 }
 
 all_running() {
-  local name pidfile comm
-  while read -r name pidfile comm; do
-    daemon_pid "$pidfile" "$comm" >/dev/null || return 1
-  done < <(daemon_table)
+  daemon_pid "$MUNGE_PIDFILE" munged && daemon_pid "$SLURMCTLD_PIDFILE" slurmctld &&
+    daemon_pid "$SLURMD_PIDFILE" slurmd && daemon_pid "$SSHD_PIDFILE" sshd
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -551,7 +607,7 @@ all_running() {
 # ---------------------------------------------------------------------------------------------
 cmd_up() {
   require_root
-  local t0=$EPOCHREALTIME facts
+  local t0=${EPOCHREALTIME/[.,]/} ms
   # From here on stdout is reserved for the facts: everything else (apt, daemons) goes to stderr.
   exec 3>&1 1>&2
   take_lock
@@ -561,10 +617,11 @@ cmd_up() {
   ensure_munge
   ensure_slurm
   ensure_sshd
-  facts=$(facts_content)
-  write_if_changed "$FACTS_FILE" 644 root:root "$facts" || true
-  printf '%s\n' "$facts" >&3
-  log "cluster up ($(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }') s)"
+  facts_content
+  write_if_changed "$FACTS_FILE" 644 root:root "$FACTS" || true
+  printf '%s' "$FACTS" >&3
+  ms=$(((${EPOCHREALTIME/[.,]/} - t0) / 1000))
+  log "cluster up ($ms ms)"
 }
 
 cmd_down() {
@@ -581,16 +638,16 @@ cmd_down() {
 }
 
 cmd_status() {
-  local name pidfile comm pid rc=0
+  local name pidfile comm rc=0
   while read -r name pidfile comm; do
-    if pid=$(daemon_pid "$pidfile" "$comm"); then
-      printf '%-10s running (pid %s)\n' "$name" "$pid"
+    if daemon_pid "$pidfile" "$comm"; then
+      printf '%-10s running (pid %s)\n' "$name" "$DAEMON_PID"
     else
       printf '%-10s stopped\n' "$name"
       rc=3
     fi
   done < <(daemon_table)
-  if command -v sinfo >/dev/null && daemon_pid "$SLURMCTLD_PIDFILE" slurmctld >/dev/null; then
+  if command -v sinfo >/dev/null && daemon_pid "$SLURMCTLD_PIDFILE" slurmctld; then
     echo
     sinfo || rc=3
   fi
@@ -600,15 +657,17 @@ cmd_status() {
 cmd_facts() {
   all_running || die "the cluster is not up (run: $0 up)"
   facts_content
+  printf '%s' "$FACTS"
 }
 
 cmd_authorize() {
   require_root
-  local user=${1:-} u ok=0 line extra home file
+  local user=${1:-} u ok=0 line extra file
   [[ -n $user ]] || die "usage: $0 authorize USER < key.pub"
   for u in "${TEST_USERS[@]}"; do [[ $u == "$user" ]] && ok=1; done
   ((ok)) || die "'$user' is not a test user (${TEST_USERS[*]})"
-  id -u "$user" >/dev/null 2>&1 || die "user $user does not exist yet (run: $0 up)"
+  load_users
+  [[ -n ${USER_HOME[$user]:-} ]] || die "user $user does not exist yet (run: $0 up)"
 
   IFS= read -r line || [[ -n $line ]] || die "expected one authorized_keys line on stdin"
   line=${line%$'\r'}
@@ -619,9 +678,8 @@ cmd_authorize() {
   printf '%s\n' "$line" | ssh-keygen -lf - >/dev/null 2>&1 || die "not a valid authorized_keys line"
 
   take_lock
-  ensure_user_ssh_dir "$user"
-  home=$(user_home "$user")
-  file=$home/.ssh/authorized_keys
+  ensure_user_ssh_dir "$user" 1
+  file=${USER_HOME[$user]}/.ssh/authorized_keys
   if grep -qxF -- "$line" "$file"; then
     log "key already authorized for $user"
     return 0

@@ -4,6 +4,7 @@ using CondoBot.Core.Handling;
 using CondoBot.Core.Identity;
 using CondoBot.Core.Notices;
 using CondoBot.Core.Sessions;
+using SessionOptions = CondoBot.Core.Sessions.SessionOptions;
 using CondoBot.Host.Configuration;
 using CondoBot.Jobs;
 using CondoBot.Storage;
@@ -39,7 +40,6 @@ public static class CondoBotServices
         services.AddSqliteStorage(Path.Combine(data, "condobot.db"));
         services.AddSlurmOverSsh();
 
-        services.AddSingleton<OutboxSignal>();
         services.AddSingleton<NoticeDispatcher>();
         services.AddHostedService<OutboxPump>();
 

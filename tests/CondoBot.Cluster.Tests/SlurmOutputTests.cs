@@ -1,0 +1,145 @@
+using CondoBot.Cluster.Slurm;
+using CondoBot.Core;
+using CondoBot.Core.Clusters;
+
+namespace CondoBot.Cluster.Tests;
+
+/// <summary>The parsers, on output recorded from Slurm 22.05 on the local cluster.</summary>
+public class SlurmOutputTests
+{
+    private static readonly SessionId Session = SessionId.TryParse("0123456789abcdef0123456789abcdef", out var id) ? id : default;
+
+    [Theory]
+    [InlineData("1\n", 1L)]
+    [InlineData("4242;condo\n", 4242L)]
+    [InlineData("  17  \n", 17L)]
+    public void ParseSubmitted_ReadsTheJobId_WithOrWithoutAFederationCluster(string stdout, long id)
+    {
+        Assert.Equal(new SlurmJobId(id), SlurmOutput.ParseSubmitted(stdout));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Submitted batch job 12\n")]
+    [InlineData("abc;condo")]
+    public void ParseSubmitted_AnswersNull_ForAnythingElse(string stdout)
+    {
+        Assert.Null(SlurmOutput.ParseSubmitted(stdout));
+    }
+
+    [Theory]
+    [InlineData("sbatch: error: Batch job submission failed: Invalid account or account/partition combination specified\n",
+        "Invalid account or account/partition combination specified")]
+    [InlineData("sbatch: error: Batch job submission failed: Requested time limit is invalid (missing or exceeds some limit)\n",
+        "Requested time limit is invalid (missing or exceeds some limit)")]
+    [InlineData("sbatch: error: invalid partition specified: nope\nsbatch: error: Batch job submission failed: Invalid partition name specified\n",
+        "Invalid partition name specified")]
+    [InlineData("sbatch: error: Batch job submission failed: Node count specification invalid\n", "Node count specification invalid")]
+    [InlineData("scancel: error: Kill job error on job id 1: Access/permission denied\n", "Kill job error on job id 1: Access/permission denied")]
+    [InlineData("", "fallback")]
+    public void ErrorReason_KeepsSlurmsOwnWords_WithoutTheToolsPrefixes(string stderr, string reason)
+    {
+        Assert.Equal(reason, SlurmOutput.ErrorReason(stderr, "fallback"));
+    }
+
+    [Fact]
+    public void FindBySession_MatchesOnlyTheExactComment()
+    {
+        var stdout = $"7|condobot:{Session}x\n8|\n9|condobot:{Session}\n10|(null)\n";
+
+        Assert.Equal(new SlurmJobId(9), SlurmOutput.FindBySession(stdout, Session));
+        Assert.Null(SlurmOutput.FindBySession("1|condobot:abc\n", Session));
+    }
+
+    [Fact]
+    public void ParsePoll_ReadsAPendingJob_WithItsReason()
+    {
+        var job = SlurmOutput.ParsePoll($"2|PENDING||5:00|Resources\n{SlurmCommands.PollMarker} 0\n", new SlurmJobId(2));
+
+        Assert.Equal(JobPhase.Pending, job.Phase);
+        Assert.Null(job.Node);
+        Assert.Equal("Resources", job.PendingReason);
+        Assert.Equal(TimeSpan.FromMinutes(5), job.TimeLeft);
+        Assert.Null(job.Jupyter);
+    }
+
+    [Fact]
+    public void ParsePoll_ReadsARunningJob_AndItsConnectionFile()
+    {
+        var stdout = $"4|RUNNING|node001|29:46|None\n{SlurmCommands.PollMarker} 0\nnode=node001\nport=34457\ntoken=47234513db069d5bae3f0e21a32af967577649c682f297ff\nready=1764432098\n";
+
+        var job = SlurmOutput.ParsePoll(stdout, new SlurmJobId(4));
+
+        Assert.Equal(JobPhase.Running, job.Phase);
+        Assert.Equal("node001", job.Node);
+        Assert.Null(job.PendingReason);
+        Assert.Equal(new TimeSpan(0, 29, 46), job.TimeLeft);
+        Assert.Equal(new JupyterEndpoint("node001", 34457, "47234513db069d5bae3f0e21a32af967577649c682f297ff"), job.Jupyter);
+    }
+
+    [Fact]
+    public void ParsePoll_RunningWithoutAConnectionFile_IsNotReadyYet()
+    {
+        var job = SlurmOutput.ParsePoll($"1|RUNNING|node001|4:53|None\n{SlurmCommands.PollMarker} 0\n", new SlurmJobId(1));
+
+        Assert.Equal(JobPhase.Running, job.Phase);
+        Assert.Null(job.Jupyter);
+    }
+
+    [Theory]
+    [InlineData("1|CANCELLED|node001|4:53|None", JobPhase.Cancelled)]
+    [InlineData("1|TIMEOUT|node001|INVALID|TimeLimit", JobPhase.TimedOut)]
+    [InlineData("1|COMPLETED|node001|0:00|None", JobPhase.Completed)]
+    [InlineData("1|FAILED|node001|0:00|NonZeroExitCode", JobPhase.Failed)]
+    [InlineData("1|NODE_FAIL|node001|0:00|None", JobPhase.NodeFailed)]
+    [InlineData("1|OUT_OF_MEMORY|node001|0:00|None", JobPhase.OutOfMemory)]
+    [InlineData("1|COMPLETING|node001|0:00|None", JobPhase.Ending)]
+    [InlineData("1|PENDING||5:00|DependencyNeverSatisfied", JobPhase.Pending)]
+    public void ParsePoll_FoldsSlurmStatesIntoPhases_KeepingTheRawState(string line, JobPhase phase)
+    {
+        var job = SlurmOutput.ParsePoll($"{line}\n{SlurmCommands.PollMarker} 0\n", new SlurmJobId(1));
+
+        Assert.Equal(phase, job.Phase);
+        Assert.Equal(line.Split('|')[1], job.RawState);
+    }
+
+    [Fact]
+    public void ParsePoll_APurgedJob_IsGone()
+    {
+        // squeue's answer once MinJobAge has passed: nothing on stdout, "Invalid job id specified" on stderr, exit 1.
+        var job = SlurmOutput.ParsePoll($"{SlurmCommands.PollMarker} 1\n", new SlurmJobId(3));
+
+        Assert.Equal(JobPhase.Gone, job.Phase);
+    }
+
+    [Theory]
+    [InlineData("node=node001\nport=1\n")]
+    [InlineData("node=node001\nport=abc\ntoken=0123456789abcdef\n")]
+    [InlineData("node=node001;rm -rf ~\nport=8888\ntoken=0123456789abcdef\n")]
+    [InlineData("node=node001\nport=8888\ntoken=$(id)0123456789abcdef\n")]
+    [InlineData("node=node001\nport=8888\ntoken=short\n")]
+    public void ParseConnectionFile_RefusesIncompleteOrOddFiles(string text)
+    {
+        Assert.Null(SlurmOutput.ParseConnectionFile(text));
+    }
+
+    [Theory]
+    [InlineData("1:59:59", 0, 1, 59, 59)]
+    [InlineData("4:53", 0, 0, 4, 53)]
+    [InlineData("1-00:00:00", 1, 0, 0, 0)]
+    [InlineData("2-03:04:05", 2, 3, 4, 5)]
+    public void ParseTimeLeft_ReadsSqueuesForms(string text, int d, int h, int m, int s)
+    {
+        Assert.Equal(new TimeSpan(d, h, m, s), SlurmOutput.ParseTimeLeft(text));
+    }
+
+    [Theory]
+    [InlineData("INVALID")]
+    [InlineData("UNLIMITED")]
+    [InlineData("NOT_SET")]
+    [InlineData("")]
+    public void ParseTimeLeft_AnswersNull_ForWords(string text)
+    {
+        Assert.Null(SlurmOutput.ParseTimeLeft(text));
+    }
+}
