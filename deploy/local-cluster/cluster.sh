@@ -108,7 +108,8 @@ write_if_changed() {
 # daemon whose parent is a container init that does not reap stays a zombie for a while.)
 alive() {
   local stat=""
-  kill -0 "$1" 2>/dev/null || return 1
+  # As non-root (status/facts), kill -0 on root's or munge's daemons fails with EPERM; /proc decides.
+  kill -0 "$1" 2>/dev/null || ((EUID != 0)) || return 1
   { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
   stat=${stat##*) }          # drop "PID (comm) ", comm may contain spaces
   [[ ${stat:0:1} != Z ]]
@@ -531,10 +532,9 @@ ensure_sshd() {
   sshd_config_content
   if write_if_changed "$SSHD_CONFIG" 644 root:root "$SSHD_CONFIG_CONTENT"; then
     /usr/sbin/sshd -t -f "$SSHD_CONFIG" || die "sshd rejects $SSHD_CONFIG"
-    if daemon_pid "$SSHD_PIDFILE" sshd; then
-      log "sshd config changed: reloading pid $DAEMON_PID"
-      kill -HUP "$DAEMON_PID"   # sshd re-executes itself with the new config, keeping the PID
-    fi
+    # Restart rather than SIGHUP: on SIGHUP sshd re-executes itself and briefly looks dead, so the
+    # start check below could race it into a second instance. Open sessions survive the restart.
+    stop_daemon "sshd on $LOGIN_HOST:$LOGIN_PORT" "$SSHD_PIDFILE" sshd
   fi
   # sshd must be started by absolute path (it re-executes itself per connection).
   start_daemon "sshd on $LOGIN_HOST:$LOGIN_PORT" "$SSHD_PIDFILE" sshd \

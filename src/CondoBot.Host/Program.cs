@@ -1,24 +1,36 @@
 using CondoBot.Host;
+using CondoBot.Host.Configuration;
 using CondoBot.Terminal;
-using Microsoft.Extensions.Logging.Console;
 
 // `console` runs the console front door on stdin/stdout; anything else runs the web service.
+IHost host;
 if (args.Length > 0 && args[0] == "console")
 {
-    var console = Host.CreateApplicationBuilder(args[1..]);
+    var console = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args[1..], ContentRootPath = AppContext.BaseDirectory });
     console.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
     console.Services.AddCondoBot(console.Configuration);
     console.Services.AddConsoleFrontDoor(console.Configuration, TerminalIo.Standard());
-    await console.Build().RunAsync();
-    return;
+    host = console.Build();
+}
+else
+{
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    builder.Services.AddCondoBot(builder.Configuration);
+    var app = builder.Build();
+    app.MapGet("/healthz", () => Results.Text("ok"));
+    host = app;
 }
 
-var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddCondoBot(builder.Configuration);
+var failures = SettingsCheck.Failures(host.Services);
+if (failures.Count > 0)
+{
+    await Console.Error.WriteLineAsync("CondoBot cannot start; fix these settings (environment variables or appsettings.json):");
+    foreach (var failure in failures) await Console.Error.WriteLineAsync("  - " + failure);
+    return 2;
+}
 
-var app = builder.Build();
-app.MapGet("/healthz", () => Results.Text("ok"));
-await app.RunAsync();
+await host.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to the host tests' WebApplicationFactory.</summary>
 public partial class Program;

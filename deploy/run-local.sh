@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs CondoBot on its embedded defaults: SQLite in ./data, the console front door, and the local cluster
+# (sshd + Slurm + Jupyter on loopback, installed and started by deploy/local-cluster/cluster.sh; needs root).
+# Type commands (`key condouser`, `start -A cnms -t 0:30:00`, `stop`, `help`) one per line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+facts=$(bash deploy/local-cluster/cluster.sh up)
+eval "$facts"
+export Clusters__local__LoginHost="$CONDO_LOGIN_HOST"
+export Clusters__local__LoginPort="$CONDO_LOGIN_PORT"
+export Clusters__local__HostKeySha256="$CONDO_HOST_KEY_SHA256"
+export Storage__DataDirectory="${Storage__DataDirectory:-$PWD/data}"
+# The local cluster answers in a second or two; poll it often so the demo feels immediate.
+export Sessions__PollInterval="${Sessions__PollInterval:-00:00:01}"
+
+echo "CondoBot on the local cluster at $CONDO_LOGIN_HOST:$CONDO_LOGIN_PORT (test logins: $CONDO_USERS). Type 'help'." >&2
+exec dotnet run --project src/CondoBot.Host -- console "$@"

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using CondoBot.Testing;
+
+namespace CondoBot.Host.Tests;
+
+/// <summary>
+/// The whole path on the real local cluster, through the console front door of the real service process: link a key,
+/// authorize it, start, receive the tunnel command, run it as printed, reach JupyterLab with the token, stop.
+/// </summary>
+[Collection(nameof(LocalClusterCollection))]
+public sealed partial class ConsoleEndToEndTests : IDisposable
+{
+    private const string Login = "condouser2";
+    private readonly LocalCluster _cluster = LocalCluster.Get();
+    private readonly string _data = Directory.CreateTempSubdirectory("condobot-e2e-").FullName;
+    private readonly List<IDisposable> _cleanup = [];
+
+    public void Dispose()
+    {
+        foreach (var item in _cleanup.AsEnumerable().Reverse()) item.Dispose();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    private BotProcess StartBot(string user) => Track(BotProcess.Start(new Dictionary<string, string>
+    {
+        ["Clusters__local__HostKeySha256"] = _cluster.HostKeySha256,
+        ["Clusters__local__LoginHost"] = _cluster.LoginHost,
+        ["Clusters__local__LoginPort"] = _cluster.LoginPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Storage__DataDirectory"] = _data,
+        ["Sessions__PollInterval"] = "00:00:01",
+        ["Terminal__User"] = user,
+    }, "console"));
+
+    [Fact]
+    public async Task AUser_LinksAKey_StartsJupyterLab_ReachesItThroughThePrintedTunnel_AndStopsIt()
+    {
+        var user = "e2e" + Guid.NewGuid().ToString("N")[..6];
+        using var bot = StartBot(user);
+        var person = Track(new UserKey(Login, _cluster));
+
+        bot.Type($"key {Login}");
+        var authorize = await bot.WaitForAsync(@"echo '(?<entry>restrict ssh-ed25519 [A-Za-z0-9+/=]+ (?<comment>condobot-[^']+))' >> ~/\.ssh/authorized_keys", TimeSpan.FromSeconds(60));
+        LocalCluster.Authorize(Login, authorize.Groups["entry"].Value);
+        _cleanup.Add(new Cleanup(() => LocalCluster.Deauthorize(Login, authorize.Groups["comment"].Value)));
+
+        bot.Type("key check");
+        await bot.WaitForAsync("Your key works: I logged in to 127.0.0.1 as condouser2", TimeSpan.FromSeconds(30));
+
+        var localPort = FreePort();
+        bot.Type($"/condo start -A ccsd -p {localPort} -t 0:30:00");
+        await bot.WaitForAsync(@"Submitting JupyterLab on local as condouser2 \(account ccsd, 1 node, 30 min\)", TimeSpan.FromSeconds(10));
+        var ready = await bot.WaitForAsync(@"JupyterLab is ready on node001 \(job (?<job>\d+).*?```(?<inside>ssh [^`]+)```.*?Then open (?<url>http://localhost:\d+/lab\?token=(?<token>[0-9a-f]+))", TimeSpan.FromSeconds(90));
+        var job = ready.Groups["job"].Value;
+        var inside = ready.Groups["inside"].Value;
+        Assert.Matches($@"^ssh -N -p {_cluster.LoginPort} -L {localPort}:node001:\d+ condouser2@127\.0\.0\.1$", inside);
+        Assert.Contains($"RUNNING", LocalCluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%T"), StringComparison.Ordinal);
+
+        using (var tunnel = RunAsPrinted(inside, person))
+        {
+            await WaitForPortAsync(localPort, tunnel);
+            using var http = new HttpClient(new HttpClientHandler { UseCookies = false });
+            var token = ready.Groups["token"].Value;
+            var status = await http.GetAsync(new Uri($"http://localhost:{localPort}/api/status?token={token}"));
+            Assert.Equal(System.Net.HttpStatusCode.OK, status.StatusCode);
+            var lab = await http.GetAsync(new Uri(ready.Groups["url"].Value));
+            Assert.True(lab.StatusCode is System.Net.HttpStatusCode.OK or System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Found, lab.StatusCode.ToString());
+            var anonymous = await http.GetAsync(new Uri($"http://localhost:{localPort}/api/status"));
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, anonymous.StatusCode);
+        }
+
+        var nodePort = int.Parse(inside.Split(':')[^1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        bot.Type("stop");
+        await bot.WaitForAsync($"Stopping job {job}", TimeSpan.FromSeconds(10));
+        await bot.WaitForAsync($@"Job {job} has ended after .*: stopped by you\.", TimeSpan.FromSeconds(60));
+        Assert.Equal("", LocalCluster.Slurm("squeue", "--noheader", "--jobs", job, "--states=running,pending").Trim());
+        Assert.False(await AnswersAsync(nodePort), "Jupyter must have exited with its job");
+
+        bot.CloseInput();
+        Assert.True(bot.WaitForExit(TimeSpan.FromSeconds(30)), "the console exits once stdin is closed and nothing is pending");
+        Assert.Equal(0, bot.ExitCode);
+        Assert.DoesNotContain(ready.Groups["token"].Value, bot.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PipedInput_IsAnsweredLineByLine_AndTheConsoleExitsWhenItEnds()
+    {
+        using var bot = StartBot("piped");
+        bot.Type("status");
+        bot.Type("start -n two");
+        bot.Type("frobnicate");
+        bot.CloseInput();
+
+        await bot.WaitForAsync("You have no sessions", TimeSpan.FromSeconds(60));
+        await bot.WaitForAsync("`two` is not a node count: use a whole number from 1 to 64\\.\nUsage: start ", TimeSpan.FromSeconds(10));
+        await bot.WaitForAsync("Unknown command `frobnicate`", TimeSpan.FromSeconds(10));
+        Assert.True(bot.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, bot.ExitCode);
+    }
+
+    private T Track<T>(T item)
+        where T : IDisposable
+    {
+        _cleanup.Add(item);
+        return item;
+    }
+
+    /// <summary>Runs the printed command with the person's own identity options, as their ~/.ssh would supply them.</summary>
+    private static Process RunAsPrinted(string printed, UserKey person)
+    {
+        var words = printed.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var start = new ProcessStartInfo(words[0]) { RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var option in person.IdentityOptions) start.ArgumentList.Add(option);
+        foreach (var word in words[1..]) start.ArgumentList.Add(word);
+        return Process.Start(start)!;
+    }
+
+    private static async Task WaitForPortAsync(int port, Process tunnel)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (tunnel.HasExited) throw new InvalidOperationException("the tunnel exited: " + await tunnel.StandardError.ReadToEndAsync());
+            if (await AnswersAsync(port)) return;
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"the tunnel did not open port {port}");
+    }
+
+    private static async Task<bool> AnswersAsync(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port < 1024 ? FreePort() : port;
+    }
+
+    private sealed class Cleanup(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
+}
+
+/// <summary>Tests that start jobs on the shared local cluster run one class at a time.</summary>
+[CollectionDefinition(nameof(LocalClusterCollection), DisableParallelization = true)]
+public sealed class LocalClusterCollection;

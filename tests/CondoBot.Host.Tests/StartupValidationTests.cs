@@ -1,0 +1,33 @@
+using CondoBot.Testing;
+
+namespace CondoBot.Host.Tests;
+
+public sealed class StartupValidationTests : IDisposable
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("condobot-config-").FullName;
+
+    public void Dispose() => Directory.Delete(_data, recursive: true);
+
+    [Theory]
+    [InlineData("Clusters__local__HostKeySha256", "", "Clusters__local__HostKeySha256")]
+    [InlineData("Clusters__local__HostKeySha256", "md5:ab:cd", "HostKeySha256 must look like SHA256:")]
+    [InlineData("Clusters__local__LoginPort", "70000", "Clusters__local__LoginPort")]
+    [InlineData("Clusters__local__DefaultAccount", "cnms;rm", "DefaultAccount must be a Slurm account name")]
+    [InlineData("Clusters__local__BotAddress", "10.0.0.1\" ,command=\"x", "BotAddress must be a host or address pattern list")]
+    [InlineData("Sessions__PollInterval", "00:00:00", "PollInterval")]
+    public void AMissingOrMalformedSetting_StopsTheService_WithAMessageNamingIt(string key, string value, string expected)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Clusters__local__HostKeySha256"] = "SHA256:" + new string('A', 43),
+            ["Storage__DataDirectory"] = _data,
+            [key] = value,
+        };
+        using var bot = BotProcess.Start(settings, "console");
+        bot.CloseInput();
+
+        Assert.True(bot.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.NotEqual(0, bot.ExitCode);
+        Assert.Contains(expected, bot.Stderr + bot.Stdout, StringComparison.Ordinal);
+    }
+}
