@@ -40,6 +40,14 @@ internal static class SqliteSchema
                 created_at INTEGER NOT NULL)
             """,
         ],
+        [
+            """
+            CREATE TABLE chat_state (
+                key TEXT PRIMARY KEY NOT NULL,
+                value TEXT NOT NULL,
+                updated_at INTEGER NOT NULL)
+            """,
+        ],
     ];
 
     public static int LatestVersion => Steps.Length;

@@ -22,6 +22,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<INoticeOutbox>(provider => provider.GetRequiredService<SqliteNoticeOutbox>());
         services.AddSingleton<ISessionStore, SqliteSessionStore>();
         services.AddSingleton<IDelegatedKeyStore, SqliteDelegatedKeyStore>();
+        services.AddSingleton<IChatStateStore, SqliteChatStateStore>();
         return services;
     }
 }

@@ -1,0 +1,39 @@
+using CondoBot.Core.Notices;
+
+namespace CondoBot.Storage;
+
+/// <summary>Front-door facts by key, in the bot's database.</summary>
+public sealed class SqliteChatStateStore(SqliteDatabase database, TimeProvider time) : IChatStateStore
+{
+    public Task<string?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var value = database.Read(c => c.ExecuteScalar<string?>("SELECT value FROM chat_state WHERE key = ?", key));
+        return Task.FromResult(value);
+    }
+
+    public Task PutAsync(string key, string value, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        database.Write(c => c.Execute(
+            "INSERT INTO chat_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            key, value, time.GetUtcNow().ToUnixTimeMilliseconds()));
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> TryAddAsync(string key, string value, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var added = database.Write(c => c.Execute(
+            "INSERT INTO chat_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING",
+            key, value, time.GetUtcNow().ToUnixTimeMilliseconds()));
+        return Task.FromResult(added > 0);
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        database.Write(c => c.Execute("DELETE FROM chat_state WHERE key = ?", key));
+        return Task.CompletedTask;
+    }
+}
