@@ -8,6 +8,16 @@ public readonly record struct SessionId(Guid Value)
 {
     public static SessionId New() => new(Guid.NewGuid());
 
+    /// <summary>
+    /// A stable id computed from another session's, so that a step run twice creates the same session, not two.
+    /// </summary>
+    public static SessionId Derive(SessionId from, string purpose)
+    {
+        var bytes = System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{from}/{purpose}"));
+        return new SessionId(new Guid(bytes.AsSpan(0, 16)));
+    }
+
     public static bool TryParse(string? text, out SessionId id)
     {
         var ok = Guid.TryParseExact(text, "N", out var guid);

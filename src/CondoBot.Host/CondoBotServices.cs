@@ -43,7 +43,11 @@ public static class CondoBotServices
         services.AddSingleton<NoticeDispatcher>();
         services.AddHostedService<OutboxPump>();
 
+        services.AddSingleton(configuration["Faults:CrashAt"] is { Length: > 0 } point ? new CrashAtFaultPoint(point) : FaultPoints.None);
         services.AddSingleton<SessionWorkflow>();
+        services.AddSingleton<SessionRecovery>();
+        services.AddHostedService<RecoveryService>();
+        services.AddSingleton<RenewHandler>();
         services.AddSingleton<KeyCheck>();
         services.AddSingleton<StartHandler>();
         services.AddSingleton<StopHandler>();
@@ -64,7 +68,7 @@ public static class CondoBotServices
                 QueuePollInterval = TimeSpan.FromSeconds(1),
                 // A step killed mid-run is picked up again after this; it must exceed the longest step (two SSH
                 // timeouts), or a slow step would run twice at once.
-                InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                InvisibilityTimeout = configuration.GetValue("Jobs:InvisibilityTimeout", TimeSpan.FromMinutes(5)),
             }));
         services.AddHangfireServer(server =>
         {

@@ -19,6 +19,9 @@ public sealed class HangfireSessionWork(IBackgroundJobClient jobs) : ISessionWor
     public void SendTunnel(SessionId session) =>
         Run(TimeSpan.Zero, s => s.SendTunnel(session.Value, CancellationToken.None));
 
+    public void Remind(SessionId session, TimeSpan before, DateTimeOffset endsAt, TimeSpan delay) =>
+        Run(delay, s => s.Remind(session.Value, (int)before.TotalSeconds, endsAt, CancellationToken.None));
+
     public void CheckKey(ChatUserId user) =>
         Run(TimeSpan.Zero, s => s.CheckKey(user.ToString(), CancellationToken.None));
 

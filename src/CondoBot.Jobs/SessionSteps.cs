@@ -14,17 +14,39 @@ namespace CondoBot.Jobs;
 public sealed class SessionSteps(SessionWorkflow workflow, KeyCheck keyCheck)
 {
     public Task Submit(Guid sessionId, CancellationToken cancellationToken) =>
-        workflow.SubmitAsync(new SessionId(sessionId), cancellationToken);
+        RetryOnConflict(() => workflow.SubmitAsync(new SessionId(sessionId), cancellationToken));
 
     public Task Poll(Guid sessionId, int pollToken, CancellationToken cancellationToken) =>
-        workflow.PollAsync(new SessionId(sessionId), pollToken, cancellationToken);
+        RetryOnConflict(() => workflow.PollAsync(new SessionId(sessionId), pollToken, cancellationToken));
 
     public Task Cancel(Guid sessionId, CancellationToken cancellationToken) =>
-        workflow.CancelAsync(new SessionId(sessionId), cancellationToken);
+        RetryOnConflict(() => workflow.CancelAsync(new SessionId(sessionId), cancellationToken));
+
+    public Task Remind(Guid sessionId, int beforeSeconds, DateTimeOffset endsAt, CancellationToken cancellationToken) =>
+        RetryOnConflict(() => workflow.RemindAsync(new SessionId(sessionId), TimeSpan.FromSeconds(beforeSeconds), endsAt, cancellationToken));
 
     public Task SendTunnel(Guid sessionId, CancellationToken cancellationToken) =>
         workflow.SendTunnelAsync(new SessionId(sessionId), cancellationToken);
 
     public Task CheckKey(string chatUser, CancellationToken cancellationToken) =>
         ChatUserId.TryParse(chatUser, out var user) ? keyCheck.RunAsync(user.Value, cancellationToken) : Task.CompletedTask;
+
+    /// <summary>
+    /// Another step (or a chat command) saved the session first: run this step again on the fresh state at once,
+    /// instead of waiting for Hangfire's retry delay. Safe because every step re-reads and is idempotent.
+    /// </summary>
+    private static async Task RetryOnConflict(Func<Task> step)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await step();
+                return;
+            }
+            catch (SessionConflictException) when (attempt < 5)
+            {
+            }
+        }
+    }
 }

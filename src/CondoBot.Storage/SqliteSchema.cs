@@ -48,6 +48,11 @@ internal static class SqliteSchema
                 updated_at INTEGER NOT NULL)
             """,
         ],
+        [
+            // Optimistic concurrency: a save names the version it read; see ISessionStore.SaveAsync.
+            "ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+            "CREATE INDEX sessions_active ON sessions (state)",
+        ],
     ];
 
     public static int LatestVersion => Steps.Length;

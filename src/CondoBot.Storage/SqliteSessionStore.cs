@@ -13,15 +13,32 @@ namespace CondoBot.Storage;
 /// </summary>
 public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutbox outbox) : ISessionStore
 {
-    private const string Columns = "id, owner, state, job_id, created_at, ended_at, data";
+    private const string Columns = "id, owner, state, job_id, created_at, ended_at, data, version";
 
     public Task AddAsync(Session session, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         // A plain INSERT: adding an id twice is a bug and should fail loudly, not overwrite.
         database.Write(connection => connection.Execute(
-            $"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?)", Values(session)));
+            $"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", Values(session)));
         return Task.CompletedTask;
+    }
+
+    public Task<bool> TryAddAsync(Session session, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var added = database.Write(connection => connection.Execute(
+            $"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", Values(session)));
+        return Task.FromResult(added > 0);
+    }
+
+    public Task<IReadOnlyList<Session>> ListActiveAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var data = database.Read(connection => connection.QueryScalars<string>(
+            "SELECT data FROM sessions WHERE state <> ? ORDER BY created_at, rowid", nameof(SessionState.Ended)));
+        IReadOnlyList<Session> sessions = [.. data.Select(Parse)];
+        return Task.FromResult(sessions);
     }
 
     public Task<Session?> GetAsync(SessionId id, CancellationToken cancellationToken)
@@ -49,22 +66,37 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
     public Task SaveAsync(Session session, IReadOnlyList<Notice> notices, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        database.Write(connection =>
+        var read = session.Version;
+        session.Version = read + 1;
+        try
         {
-            Upsert(connection, session);
-            outbox.Append(connection, notices);
-        });
+            database.Write(connection =>
+            {
+                if (!Update(connection, session, read)) throw new SessionConflictException(session.Id);
+                outbox.Append(connection, notices);
+            });
+        }
+        catch
+        {
+            session.Version = read;
+            throw;
+        }
+
         if (notices.Count > 0) outbox.Signal();
         return Task.CompletedTask;
     }
 
-    private static void Upsert(SQLiteConnection connection, Session session) => connection.Execute(
-        $"""
-        INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET
-            state = excluded.state, job_id = excluded.job_id, ended_at = excluded.ended_at, data = excluded.data
-        """,
-        Values(session));
+    /// <summary>Writes the session only over the version it was read at; answers false when another save came first.</summary>
+    private static bool Update(SQLiteConnection connection, Session session, int readVersion)
+    {
+        var v = Values(session);
+        return connection.Execute(
+            """
+            UPDATE sessions SET state = ?, job_id = ?, ended_at = ?, data = ?, version = ?
+            WHERE id = ? AND version = ?
+            """,
+            v[2], v[3], v[5], v[6], v[7], v[0], readVersion) == 1;
+    }
 
     private static object?[] Values(Session session) =>
     [
@@ -75,6 +107,7 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
         session.CreatedAt.ToUnixTimeMilliseconds(),
         session.EndedAt?.ToUnixTimeMilliseconds(),
         JsonSerializer.Serialize(session, StorageJson.Options),
+        session.Version,
     ];
 
     private static Session Parse(string data) =>

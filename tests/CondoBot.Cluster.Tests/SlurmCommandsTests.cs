@@ -22,6 +22,18 @@ public class SlurmCommandsTests
     }
 
     [Fact]
+    public void SbatchArgv_AsksForGpusAndWaitsForThePreviousJob_WithAfterany()
+    {
+        var request = new JobRequest(Session, "cnms", "", 1, Walltime.Default, 23456) { Gpus = 2, After = new SlurmJobId(41) };
+
+        var argv = SlurmCommands.SbatchArgv(request);
+
+        Assert.Contains("--gpus-per-node=2", argv);
+        Assert.Contains("--dependency=afterany:41", argv);
+        Assert.DoesNotContain(argv, a => a.Contains("afterok", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void SbatchArgv_LeavesAccountAndPartitionToSlurm_WhenTheyAreEmpty()
     {
         var request = new JobRequest(Session, "", "", 1, Walltime.Default, 23456);
@@ -47,7 +59,7 @@ public class SlurmCommandsTests
     public void Poll_AsksForOneJob_AndReadsTheSessionsConnectionFile()
     {
         Assert.Equal(
-            "squeue --noheader --states=all --jobs 42 '--format=%i|%T|%N|%L|%r'; echo \"@@condobot squeue-exit $?\"; cat .condobot/0123456789abcdef0123456789abcdef.conn 2>/dev/null; exit 0",
+            "squeue --noheader --states=all --jobs 42 '--format=%i|%T|%N|%L|%S|%r'; echo \"@@condobot squeue-exit $? $(date +%z)\"; cat .condobot/0123456789abcdef0123456789abcdef.conn 2>/dev/null; exit 0",
             SlurmCommands.Poll(new SlurmJobId(42), Session));
     }
 

@@ -52,21 +52,41 @@ public class SlurmOutputTests
     }
 
     [Fact]
+    public void ParsePoll_ReadsAPendingJob_WithItsReasonAndExpectedStartInTheClustersTimeZone()
+    {
+        var job = SlurmOutput.ParsePoll($"2|PENDING||5:00|2026-11-29T16:40:00|Resources\n{SlurmCommands.PollMarker} 0 -0500\n", new SlurmJobId(2));
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 29, 21, 40, 0, TimeSpan.Zero), job.ExpectedStart);
+        Assert.Equal("Resources", job.PendingReason);
+    }
+
+    [Fact]
     public void ParsePoll_ReadsAPendingJob_WithItsReason()
     {
-        var job = SlurmOutput.ParsePoll($"2|PENDING||5:00|Resources\n{SlurmCommands.PollMarker} 0\n", new SlurmJobId(2));
+        var job = SlurmOutput.ParsePoll($"2|PENDING||5:00|N/A|Resources\n{SlurmCommands.PollMarker} 0 +0000\n", new SlurmJobId(2));
 
         Assert.Equal(JobPhase.Pending, job.Phase);
         Assert.Null(job.Node);
         Assert.Equal("Resources", job.PendingReason);
         Assert.Equal(TimeSpan.FromMinutes(5), job.TimeLeft);
         Assert.Null(job.Jupyter);
+        Assert.Null(job.ExpectedStart);
+    }
+
+    [Fact]
+    public void ParseIdlePartitions_CountsIdleNodesOfAvailablePartitions()
+    {
+        var stdout = "debug*|up|idle|1|12:00:00\nshort|up|idle|3|10:00\nshort|up|mix|2|10:00\ngpu|down|idle|4|1-00:00:00\nbig|up|alloc|9|2-00:00:00\n";
+
+        Assert.Equal(
+            [new IdlePartition("debug", 1, TimeSpan.FromHours(12)), new IdlePartition("short", 3, TimeSpan.FromMinutes(10))],
+            SlurmOutput.ParseIdlePartitions(stdout));
     }
 
     [Fact]
     public void ParsePoll_ReadsARunningJob_AndItsConnectionFile()
     {
-        var stdout = $"4|RUNNING|node001|29:46|None\n{SlurmCommands.PollMarker} 0\nnode=node001\nport=34457\ntoken=47234513db069d5bae3f0e21a32af967577649c682f297ff\nready=1764432098\n";
+        var stdout = $"4|RUNNING|node001|29:46|2026-11-29T16:01:37|None\n{SlurmCommands.PollMarker} 0 +0000\nnode=node001\nport=34457\ntoken=47234513db069d5bae3f0e21a32af967577649c682f297ff\nready=1764432098\n";
 
         var job = SlurmOutput.ParsePoll(stdout, new SlurmJobId(4));
 
@@ -80,21 +100,21 @@ public class SlurmOutputTests
     [Fact]
     public void ParsePoll_RunningWithoutAConnectionFile_IsNotReadyYet()
     {
-        var job = SlurmOutput.ParsePoll($"1|RUNNING|node001|4:53|None\n{SlurmCommands.PollMarker} 0\n", new SlurmJobId(1));
+        var job = SlurmOutput.ParsePoll($"1|RUNNING|node001|4:53|2026-11-29T16:01:37|None\n{SlurmCommands.PollMarker} 0 +0000\n", new SlurmJobId(1));
 
         Assert.Equal(JobPhase.Running, job.Phase);
         Assert.Null(job.Jupyter);
     }
 
     [Theory]
-    [InlineData("1|CANCELLED|node001|4:53|None", JobPhase.Cancelled)]
-    [InlineData("1|TIMEOUT|node001|INVALID|TimeLimit", JobPhase.TimedOut)]
-    [InlineData("1|COMPLETED|node001|0:00|None", JobPhase.Completed)]
-    [InlineData("1|FAILED|node001|0:00|NonZeroExitCode", JobPhase.Failed)]
-    [InlineData("1|NODE_FAIL|node001|0:00|None", JobPhase.NodeFailed)]
-    [InlineData("1|OUT_OF_MEMORY|node001|0:00|None", JobPhase.OutOfMemory)]
-    [InlineData("1|COMPLETING|node001|0:00|None", JobPhase.Ending)]
-    [InlineData("1|PENDING||5:00|DependencyNeverSatisfied", JobPhase.Pending)]
+    [InlineData("1|CANCELLED|node001|4:53|2026-11-29T16:01:37|None", JobPhase.Cancelled)]
+    [InlineData("1|TIMEOUT|node001|INVALID|2026-11-29T16:01:37|TimeLimit", JobPhase.TimedOut)]
+    [InlineData("1|COMPLETED|node001|0:00|2026-11-29T16:01:37|None", JobPhase.Completed)]
+    [InlineData("1|FAILED|node001|0:00|2026-11-29T16:01:37|NonZeroExitCode", JobPhase.Failed)]
+    [InlineData("1|NODE_FAIL|node001|0:00|2026-11-29T16:01:37|None", JobPhase.NodeFailed)]
+    [InlineData("1|OUT_OF_MEMORY|node001|0:00|2026-11-29T16:01:37|None", JobPhase.OutOfMemory)]
+    [InlineData("1|COMPLETING|node001|0:00|2026-11-29T16:01:37|None", JobPhase.Ending)]
+    [InlineData("1|PENDING||5:00|N/A|DependencyNeverSatisfied", JobPhase.Pending)]
     public void ParsePoll_FoldsSlurmStatesIntoPhases_KeepingTheRawState(string line, JobPhase phase)
     {
         var job = SlurmOutput.ParsePoll($"{line}\n{SlurmCommands.PollMarker} 0\n", new SlurmJobId(1));

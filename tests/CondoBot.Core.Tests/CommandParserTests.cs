@@ -20,6 +20,8 @@ public class CommandParserTests
         { "key condouser", new KeyLinkCommand(new ClusterUser("condouser")) },
         { "key check", new KeyCheckCommand() },
         { "key revoke", new KeyRevokeCommand() },
+        { "renew", new RenewCommand(null) },
+        { "renew 77", new RenewCommand(new SlurmJobId(77)) },
     };
 
     [Theory]
@@ -61,6 +63,16 @@ public class CommandParserTests
         Assert.True(start.Options.Verbose);
     }
 
+    [Fact]
+    public void Parse_Start_ReadsTheLifecycleFlags()
+    {
+        var start = Assert.IsType<StartCommand>(CommandParser.Parse("start --gpus 2 --cluster condo2 --keep-alive").Command);
+
+        Assert.Equal(2, start.Options.Gpus);
+        Assert.Equal("condo2", start.Options.Cluster);
+        Assert.True(start.Options.KeepAlive);
+    }
+
     [Theory]
     [InlineData("start --account=cnms --nodes=3 --time=90 --partition=debug", "cnms", 3, 90)]
     [InlineData("start --account cnms --port 9000 --time 1-0", "cnms", 1, 1440)]
@@ -94,6 +106,11 @@ public class CommandParserTests
     [InlineData("start --partition a|b", "`a|b` is not a Slurm partition name", Usage.Start)]
     [InlineData("start -v=1", "Unknown option `-v=1`", Usage.Start)]
     [InlineData("start --verbose=yes", "Option `--verbose` takes no value", Usage.Start)]
+    [InlineData("start --gpus many", "`many` is not a GPU count", Usage.Start)]
+    [InlineData("start --gpus 17", "`17` is not a GPU count", Usage.Start)]
+    [InlineData("start --cluster a.b", "`a.b` is not a cluster name", Usage.Start)]
+    [InlineData("start --keep-alive=yes", "Option `--keep-alive` takes no value", Usage.Start)]
+    [InlineData("renew x", "`x` is not a job id", Usage.Renew)]
     [InlineData("stop abc", "`abc` is not a job id", Usage.Stop)]
     [InlineData("stop 1 2", "Unexpected `2` after `stop`", Usage.Stop)]
     [InlineData("tunnel -5", "`-5` is not a job id", Usage.Tunnel)]

@@ -59,6 +59,15 @@ internal static class Samples
             PollToken = 7,
             Failures = 2,
             UnreachableSince = createdAt.AddMinutes(40),
+            Gpus = 2,
+            KeepAlive = true,
+            FollowsJob = new SlurmJobId(4_294_967_300),
+            FollowOn = SessionId.New(),
+            ExpectedStart = createdAt.AddMinutes(2),
+            QueueHintSent = true,
+            RemindersFor = createdAt.AddHours(2),
+            RemindersSent = [900, 300],
+            Version = 5,
         };
     }
 

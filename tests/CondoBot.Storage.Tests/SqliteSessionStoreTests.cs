@@ -221,9 +221,78 @@ public sealed class SqliteSessionStoreTests : StorageTest
         Assert.NotNull(actual);
         foreach (var property in typeof(Session).GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
-            Assert.Equal((property.Name, property.GetValue(expected)), (property.Name, property.GetValue(actual)));
+            var (want, got) = (property.GetValue(expected), property.GetValue(actual));
+            if (want is System.Collections.IEnumerable list && want is not string)
+            {
+                Assert.True(list.Cast<object>().SequenceEqual(((System.Collections.IEnumerable)got!).Cast<object>()), property.Name);
+                continue;
+            }
+
+            Assert.Equal((property.Name, want), (property.Name, got));
         }
     }
 
     private static object? DefaultOf(Type type) => type.IsValueType ? Activator.CreateInstance(type) : null;
+}
+
+public sealed class SqliteSessionStoreConcurrencyTests : StorageTest
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task SaveAsync_OfAStaleCopy_FailsAndChangesNothing_SoTwoStepsCannotUndoEachOther()
+    {
+        var session = Samples.NewSession(Samples.Alice, Time.GetUtcNow());
+        await Sessions.AddAsync(session, None);
+        var poll = (await Sessions.GetAsync(session.Id, None))!;
+        var stop = (await Sessions.GetAsync(session.Id, None))!;
+
+        stop.State = SessionState.Stopping;
+        await Sessions.SaveAsync(stop, [], None);
+        poll.State = SessionState.Ready;
+        await Assert.ThrowsAsync<SessionConflictException>(() => Sessions.SaveAsync(poll, [new TextNotice(Samples.Alice, "ready")], None));
+
+        var stored = (await Sessions.GetAsync(session.Id, None))!;
+        Assert.Equal(SessionState.Stopping, stored.State);
+        Assert.Empty(await Outbox.DueAsync(DateTimeOffset.MaxValue, 10, None));
+        Assert.Equal(0, poll.Version);
+    }
+
+    [Fact]
+    public async Task SaveAsync_InSequence_KeepsTheCallersCopyCurrent()
+    {
+        var session = Samples.NewSession(Samples.Alice, Time.GetUtcNow());
+        await Sessions.AddAsync(session, None);
+
+        session.State = SessionState.Queued;
+        await Sessions.SaveAsync(session, [], None);
+        session.State = SessionState.Ready;
+        await Sessions.SaveAsync(session, [], None);
+
+        Assert.Equal(2, (await Sessions.GetAsync(session.Id, None))!.Version);
+    }
+
+    [Fact]
+    public async Task TryAddAsync_AddsOnce()
+    {
+        var session = Samples.NewSession(Samples.Alice, Time.GetUtcNow());
+
+        Assert.True(await Sessions.TryAddAsync(session, None));
+        Assert.False(await Sessions.TryAddAsync(session, None));
+    }
+
+    [Fact]
+    public async Task ListActiveAsync_ReturnsEveryUsersUnendedSessions()
+    {
+        var alice = Samples.NewSession(Samples.Alice, Time.GetUtcNow());
+        var bob = Samples.NewSession(Samples.Bob, Time.GetUtcNow().AddSeconds(1));
+        var ended = Samples.NewSession(Samples.Alice, Time.GetUtcNow().AddSeconds(2));
+        foreach (var s in new[] { alice, bob, ended }) await Sessions.AddAsync(s, None);
+        ended.End(EndReason.Completed, null, Time.GetUtcNow());
+        await Sessions.SaveAsync(ended, [], None);
+
+        var active = await Sessions.ListActiveAsync(None);
+
+        Assert.Equal([alice.Id, bob.Id], active.Select(s => s.Id));
+    }
 }

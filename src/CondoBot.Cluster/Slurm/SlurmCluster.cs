@@ -50,6 +50,14 @@ public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters) : IClus
         return SlurmOutput.ParsePoll(output.Stdout, job);
     }
 
+    public async Task<Result<IReadOnlyList<IdlePartition>>> IdlePartitionsAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        var run = await ssh.RunAsync(actor, SlurmCommands.IdlePartitions(), null, cancellationToken);
+        if (!run.Succeeded) return run.Problem;
+        if (run.Value.ExitStatus != 0) return Unavailable("sinfo", run.Value);
+        return Result<IReadOnlyList<IdlePartition>>.Ok(SlurmOutput.ParseIdlePartitions(run.Value.Stdout));
+    }
+
     public async Task<Result<bool>> CancelAsync(Actor actor, SlurmJobId job, CancellationToken cancellationToken)
     {
         var run = await ssh.RunAsync(actor, SlurmCommands.Cancel(job), null, cancellationToken);

@@ -23,6 +23,8 @@ public static class SlurmCommands
         var argv = new List<string> { "sbatch", "--parsable", $"--job-name={JobName}", $"--comment={Comment(request.Session)}" };
         if (request.Account.Length > 0) argv.AddRange(["--account", request.Account]);
         if (request.Partition.Length > 0) argv.AddRange(["--partition", request.Partition]);
+        if (request.Gpus > 0) argv.Add($"--gpus-per-node={request.Gpus.ToString(CultureInfo.InvariantCulture)}");
+        if (request.After is { } first) argv.Add($"--dependency=afterany:{first}");
         argv.AddRange([
             "--nodes", request.Nodes.ToString(CultureInfo.InvariantCulture),
             "--time", request.Walltime.ToSlurm(),
@@ -38,8 +40,11 @@ public static class SlurmCommands
         ShellQuote.Join(["squeue", "--noheader", "--states=all", "--user", login.Value, "--format=%i|%k"]);
 
     public static string Poll(SlurmJobId job, SessionId session) =>
-        ShellQuote.Join(["squeue", "--noheader", "--states=all", "--jobs", job.ToString(), "--format=%i|%T|%N|%L|%r"])
-        + $"; echo \"{PollMarker} $?\"; cat {ShellQuote.Quote(JobScript.ConnectionFile(session))} 2>/dev/null; exit 0";
+        ShellQuote.Join(["squeue", "--noheader", "--states=all", "--jobs", job.ToString(), "--format=%i|%T|%N|%L|%S|%r"])
+        + $"; echo \"{PollMarker} $? $(date +%z)\"; cat {ShellQuote.Quote(JobScript.ConnectionFile(session))} 2>/dev/null; exit 0";
+
+    /// <summary>Partition, availability, node state and count, and time limit, one line per (partition, state).</summary>
+    public static string IdlePartitions() => ShellQuote.Join(["sinfo", "--noheader", "--format=%P|%a|%t|%D|%l"]);
 
     public static string Cancel(SlurmJobId job) => ShellQuote.Join(["scancel", job.ToString()]);
 }

@@ -41,7 +41,10 @@ public static class SlurmOutput
         return null;
     }
 
-    /// <summary>Reads a poll: a <c>%i|%T|%N|%L|%r</c> line, the marker with squeue's exit status, then the connection file.</summary>
+    /// <summary>
+    /// Reads a poll: a <c>%i|%T|%N|%L|%S|%r</c> line, the marker with squeue's exit status and the login node's UTC
+    /// offset (Slurm prints times in the cluster's local time), then the connection file.
+    /// </summary>
     public static JobSnapshot ParsePoll(string stdout, SlurmJobId job)
     {
         var marker = stdout.IndexOf(SlurmCommands.PollMarker, StringComparison.Ordinal);
@@ -49,6 +52,8 @@ public static class SlurmOutput
         var rest = marker >= 0 ? stdout[(marker + SlurmCommands.PollMarker.Length)..] : "";
         var newline = rest.IndexOf('\n', StringComparison.Ordinal);
         var connection = newline >= 0 ? rest[(newline + 1)..] : "";
+        var markerFields = (newline >= 0 ? rest[..newline] : rest).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var offset = markerFields.Length > 1 ? ParseOffset(markerFields[1]) : TimeSpan.Zero;
 
         var prefix = job + "|";
         var line = squeue.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -64,10 +69,38 @@ public static class SlurmOutput
         var phase = JobPhases.FromSlurm(state);
         var node = f.Length > 2 && f[2].Length > 0 && f[2] != "(null)" ? f[2] : null;
         var left = f.Length > 3 ? ParseTimeLeft(f[3]) : null;
-        var reason = f.Length > 4 ? string.Join('|', f[4..]) : null;
+        var start = f.Length > 4 && phase == JobPhase.Pending ? ParseLocalTime(f[4], offset) : null;
+        var reason = f.Length > 5 ? string.Join('|', f[5..]) : null;
         var jupyter = phase is JobPhase.Running ? ParseConnectionFile(connection) : null;
-        return new JobSnapshot(phase, state, node, left, phase == JobPhase.Pending ? reason : null, jupyter);
+        return new JobSnapshot(phase, state, node, left, phase == JobPhase.Pending ? reason : null, jupyter, start);
     }
+
+    /// <summary>sinfo's <c>%P|%a|%t|%D|%l</c> lines, folded into idle node counts per available partition.</summary>
+    public static IReadOnlyList<IdlePartition> ParseIdlePartitions(string stdout) =>
+        stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split('|'))
+            .Where(f => f.Length >= 5 && f[1] == "up" && f[2] == "idle")
+            .GroupBy(f => f[0].TrimEnd('*'))
+            .Select(g => new IdlePartition(
+                g.Key,
+                g.Sum(f => int.TryParse(f[3], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0),
+                ParseTimeLeft(g.First()[4])))
+            .Where(p => p.IdleNodes > 0)
+            .ToList();
+
+    /// <summary><c>date +%z</c>: <c>+0100</c>, <c>-0500</c>.</summary>
+    internal static TimeSpan ParseOffset(string text) =>
+        text.Length == 5 && (text[0] is '+' or '-')
+        && int.TryParse(text.AsSpan(1, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var h)
+        && int.TryParse(text.AsSpan(3, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var m)
+            ? (text[0] == '-' ? -1 : 1) * new TimeSpan(h, m, 0)
+            : TimeSpan.Zero;
+
+    /// <summary>squeue's <c>%S</c> (<c>2026-11-29T16:40:00</c> in the cluster's local time, or N/A).</summary>
+    internal static DateTimeOffset? ParseLocalTime(string text, TimeSpan offset) =>
+        DateTime.TryParseExact(text.Trim(), "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
+            ? new DateTimeOffset(local, offset)
+            : null;
 
     /// <summary>squeue's <c>%L</c>: <c>[D-]HH:MM:SS</c>, <c>MM:SS</c>, or a word (INVALID, UNLIMITED, NOT_SET).</summary>
     public static TimeSpan? ParseTimeLeft(string text)

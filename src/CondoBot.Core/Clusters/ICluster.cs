@@ -17,9 +17,15 @@ public interface ICluster
     /// <summary>The job's state and, once JupyterLab answers, its connection details.</summary>
     Task<Result<JobSnapshot>> GetJobAsync(Actor actor, SlurmJobId job, SessionId session, CancellationToken cancellationToken);
 
+    /// <summary>Partitions with idle nodes right now, for a hint to a user whose job waits long.</summary>
+    Task<Result<IReadOnlyList<IdlePartition>>> IdlePartitionsAsync(Actor actor, CancellationToken cancellationToken);
+
     /// <summary>Cancels the job; a job that is already gone counts as cancelled.</summary>
     Task<Result<bool>> CancelAsync(Actor actor, SlurmJobId job, CancellationToken cancellationToken);
 }
 
 /// <summary>Who acts: the chat user (whose delegated key is used), as which cluster login, on which cluster.</summary>
 public sealed record Actor(ChatUserId ChatUser, ClusterUser Login, string Cluster);
+
+/// <summary>A partition and how many of its nodes are idle.</summary>
+public sealed record IdlePartition(string Name, int IdleNodes, TimeSpan? MaxTime);

@@ -9,4 +9,12 @@ public sealed record JobRequest(
     string Partition,
     int Nodes,
     Walltime Walltime,
-    int NodePort);
+    int NodePort)
+{
+    /// <summary>GPUs per node; 0 for none.</summary>
+    public int Gpus { get; init; }
+
+    /// <summary>A job this one waits for, whatever its outcome (<c>--dependency=afterany</c>); never <c>afterok</c>,
+    /// whose dependants wait forever when the first job fails.</summary>
+    public SlurmJobId? After { get; init; }
+}

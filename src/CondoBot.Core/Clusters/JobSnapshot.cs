@@ -7,7 +7,8 @@ public sealed record JobSnapshot(
     string? Node,
     TimeSpan? TimeLeft,
     string? PendingReason,
-    JupyterEndpoint? Jupyter);
+    JupyterEndpoint? Jupyter,
+    DateTimeOffset? ExpectedStart = null);
 
 /// <summary>Slurm's many states folded into the few a user cares about; the raw state is kept for display.</summary>
 public enum JobPhase

@@ -13,6 +13,9 @@ public sealed record StatusCommand : Command;
 /// <summary>Send the connection instructions again (after a laptop slept, say).</summary>
 public sealed record TunnelCommand(SlurmJobId? JobId) : Command;
 
+/// <summary>Queue a follow-on session that starts when this one ends (same settings, fresh tunnel).</summary>
+public sealed record RenewCommand(SlurmJobId? JobId) : Command;
+
 /// <summary>Link the chat user to a cluster login and issue a delegated key for it.</summary>
 public sealed record KeyLinkCommand(ClusterUser User) : Command;
 

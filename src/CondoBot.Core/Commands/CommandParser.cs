@@ -24,6 +24,9 @@ public static partial class CommandParser
         new("-t", "--time", true, SetWalltime),
         new("-v", "--verbose", false, (ref StartOptions o, string? _) => { o = o with { Verbose = true }; return null; }),
         new("", "--partition", true, SetPartition),
+        new("", "--gpus", true, SetGpus),
+        new("", "--cluster", true, SetCluster),
+        new("", "--keep-alive", false, (ref StartOptions o, string? _) => { o = o with { KeepAlive = true }; return null; }),
     ];
 
     public static ParseResult Parse(string? text)
@@ -50,10 +53,11 @@ public static partial class CommandParser
             "start" => ParseStart(args),
             "stop" => ParseOptionalJob(args, "stop", id => new StopCommand(id)),
             "tunnel" => ParseOptionalJob(args, "tunnel", id => new TunnelCommand(id)),
+            "renew" => ParseOptionalJob(args, "renew", id => new RenewCommand(id)),
             "status" => args.Length == 0 ? ParseResult.Of(new StatusCommand()) : Extra("status", args[0]),
             "help" => ParseResult.Of(new HelpCommand()),
             "key" => ParseKey(args),
-            _ => ParseResult.Wrong($"Unknown command `{Shorten(words[start])}`. Commands: start, stop, status, tunnel, key, help.", Usage.Full),
+            _ => ParseResult.Wrong($"Unknown command `{Shorten(words[start])}`. Commands: start, stop, status, tunnel, renew, key, help.", Usage.Full),
         };
     }
 
@@ -136,6 +140,28 @@ public static partial class CommandParser
         return null;
     }
 
+    private static string? SetGpus(ref StartOptions options, string? value)
+    {
+        if (!TryInt(value!, out var gpus) || gpus is < 0 or > 16)
+        {
+            return $"`{Shorten(value!)}` is not a GPU count: use a whole number from 0 to 16.";
+        }
+
+        options = options with { Gpus = gpus };
+        return null;
+    }
+
+    private static string? SetCluster(ref StartOptions options, string? value)
+    {
+        if (!ClusterName().IsMatch(value!))
+        {
+            return $"`{Shorten(value!)}` is not a cluster name: use letters, digits, `_` and `-`, at most 32 characters.";
+        }
+
+        options = options with { Cluster = value };
+        return null;
+    }
+
     private static string? SetNodes(ref StartOptions options, string? value)
     {
         if (!TryInt(value!, out var nodes) || nodes is < 1 or > 64)
@@ -191,4 +217,7 @@ public static partial class CommandParser
 
     [GeneratedRegex("^[a-z_][a-z0-9_-]{0,31}$", RegexOptions.CultureInvariant)]
     private static partial Regex LoginName();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ClusterName();
 }

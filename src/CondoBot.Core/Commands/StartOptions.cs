@@ -24,4 +24,13 @@ public sealed record StartOptions
     public Walltime Walltime { get; init; } = Walltime.Default;
 
     public bool Verbose { get; init; }
+
+    /// <summary>GPUs per node (GRES); 0 asks for none.</summary>
+    public int Gpus { get; init; }
+
+    /// <summary>The cluster to run on; null is the default (first configured) cluster.</summary>
+    public string? Cluster { get; init; }
+
+    /// <summary>Queue a follow-on session that starts when this one ends, so JupyterLab outlives one walltime.</summary>
+    public bool KeepAlive { get; init; }
 }

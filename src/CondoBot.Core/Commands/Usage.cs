@@ -4,11 +4,12 @@ namespace CondoBot.Core.Commands;
 public static class Usage
 {
     public const string Start =
-        "start [-A ACCOUNT] [-n NODES] [-p PORT] [-t WALLTIME] [-v] [--partition NAME]";
+        "start [-A ACCOUNT] [-n NODES] [-p PORT] [-t WALLTIME] [-v] [--partition NAME] [--gpus N] [--cluster NAME] [--keep-alive]";
 
     public const string Stop = "stop [JOBID]";
     public const string Status = "status";
     public const string Tunnel = "tunnel [JOBID]";
+    public const string Renew = "renew [JOBID]";
     public const string Key = "key UID | key check | key revoke";
     public const string Help = "help";
 
@@ -18,6 +19,7 @@ public static class Usage
         "stop" => Stop,
         "status" => Status,
         "tunnel" => Tunnel,
+        "renew" => Renew,
         "key" => Key,
         _ => Help,
     };
@@ -32,9 +34,13 @@ public static class Usage
         "      -t WALLTIME   " + Walltime.AcceptedForms + " (default 30 minutes)",
         "      -v            more detail in replies",
         "      --partition NAME  Slurm partition (default: the cluster's)",
+        "      --gpus N      GPUs per node, 0 to 16 (default none)",
+        "      --cluster NAME    which cluster (default: the first configured)",
+        "      --keep-alive  queue a follow-on session that starts when this one ends",
         $"  {Stop}           cancel a session (the only one you have, or the one with JOBID)",
         $"  {Status}               list your sessions",
         $"  {Tunnel}       send the connection instructions again",
+        $"  {Renew}        queue a follow-on session that starts when this one ends",
         "  key UID              link your cluster login UID and get a key to authorize once",
         "  key check            check that the bot can log in with your key",
         "  key revoke           forget your key (also remove its line from ~/.ssh/authorized_keys)",

@@ -12,6 +12,7 @@ public sealed partial class CommandDispatcher(
     StopHandler stop,
     StatusHandler status,
     TunnelHandler tunnel,
+    RenewHandler renew,
     KeyHandler key,
     ILogger<CommandDispatcher> logger)
 {
@@ -32,6 +33,7 @@ public sealed partial class CommandDispatcher(
             StopCommand c => await stop.HandleAsync(request.User, c, cancellationToken),
             StatusCommand => await status.HandleAsync(request.User, cancellationToken),
             TunnelCommand c => await tunnel.HandleAsync(request.User, c, cancellationToken),
+            RenewCommand c => await renew.HandleAsync(request.User, c, cancellationToken),
             KeyLinkCommand c => await key.LinkAsync(request.User, c, cancellationToken),
             KeyCheckCommand => await key.CheckAsync(request.User, cancellationToken),
             KeyRevokeCommand => await key.RevokeAsync(request.User, cancellationToken),

@@ -24,7 +24,12 @@ public sealed class StartHandler(
         }
 
         var now = time.GetUtcNow();
-        var cluster = clusters.Default;
+        var cluster = command.Options.Cluster is { } name ? clusters.Find(name) : clusters.Default;
+        if (cluster is null)
+        {
+            return $"There is no cluster named `{command.Options.Cluster}`. Clusters: {string.Join(", ", clusters.All.Select(c => c.Name))}.";
+        }
+
         var active = (await sessions.ListAsync(user, now - options.Value.ShowEndedFor, cancellationToken))
             .Where(s => s.State.IsActive()).ToList();
 
@@ -53,9 +58,10 @@ public sealed class StartHandler(
 
         var account = session.Account.Length > 0 ? $"account {session.Account}" : "your default account";
         var partition = session.Partition.Length > 0 ? $", partition {session.Partition}" : "";
-        var nodes = session.Nodes == 1 ? "1 node" : $"{session.Nodes} nodes";
+        var nodes = (session.Nodes == 1 ? "1 node" : $"{session.Nodes} nodes") + (session.Gpus > 0 ? $", {session.Gpus} GPU{(session.Gpus == 1 ? "" : "s")} per node" : "");
         var reply = $"Submitting JupyterLab on {cluster.Name} as {link.Login} ({account}{partition}, {nodes}, {wanted.Walltime}). " +
-            "I'll message you when it is ready.";
+            "I'll message you when it is ready." +
+            (wanted.KeepAlive ? " A follow-on session will be queued to start when this one ends." : "");
         if (wanted.Verbose)
         {
             reply += $"\nSession {session.Id}; your local port will be {localPort}; JupyterLab will listen on port {nodePort} of the node.";

@@ -4,26 +4,42 @@ using Microsoft.Extensions.Options;
 
 namespace CondoBot.Core.Handling;
 
-/// <summary><c>stop [JOBID]</c>: marks the user's own session as stopping and queues the cancellation.</summary>
+/// <summary>
+/// <c>stop [JOBID]</c>: marks the user's own session as stopping and queues the cancellation. A follow-on queued behind
+/// it is stopped too: stopping means "I am done", not "start the next one now".
+/// </summary>
 public sealed class StopHandler(ISessionStore sessions, ISessionWork work, IOptions<SessionOptions> options, TimeProvider time)
 {
     public async Task<Reply> HandleAsync(ChatUserId user, StopCommand command, CancellationToken cancellationToken)
     {
         var found = await SessionLookup.FindActiveAsync(sessions, user, command.JobId, "stop", options.Value, time, cancellationToken);
         if (!found.Succeeded) return found.Problem.Message;
-
-        var session = found.Value;
-        if (session.State == SessionState.Stopping)
+        if (found.Value.State == SessionState.Stopping)
         {
-            return $"Job {session.JobId} is already stopping; I'll tell you when it has ended.";
+            return $"Job {found.Value.JobId} is already stopping; I'll tell you when it has ended.";
         }
 
-        session.State = SessionState.Stopping;
-        session.PollToken++;
-        await sessions.SaveAsync(session, [], cancellationToken);
-        work.Cancel(session.Id);
-        return session.JobId is { } job
+        var stopped = await StopAsync(found.Value.Id, cancellationToken);
+        if (stopped is null) return "That session has just ended.";
+        var followOn = stopped.FollowOn is { } next ? await StopAsync(next, cancellationToken) : null;
+
+        var reply = stopped.JobId is { } job
             ? $"Stopping job {job}. I'll tell you when it has ended."
             : "Stopping your session before it reaches the queue. I'll tell you when it has ended.";
+        return followOn is null ? reply : reply + $" Its follow-on{(followOn.JobId is { } f ? $" (job {f})" : "")} is stopped too.";
+    }
+
+    private async Task<Session?> StopAsync(SessionId id, CancellationToken cancellationToken)
+    {
+        var session = await SessionEdits.UpdateAsync(sessions, id, s =>
+        {
+            if (!s.State.IsActive() || s.State == SessionState.Stopping) return false;
+            s.State = SessionState.Stopping;
+            s.KeepAlive = false;
+            s.PollToken++;
+            return true;
+        }, cancellationToken);
+        if (session is not null) work.Cancel(session.Id);
+        return session;
     }
 }

@@ -12,6 +12,7 @@ namespace CondoBot.Core.Notices;
 [JsonDerivedType(typeof(SessionUpdate), "session")]
 [JsonDerivedType(typeof(TunnelNotice), "tunnel")]
 [JsonDerivedType(typeof(TextNotice), "text")]
+[JsonDerivedType(typeof(ReminderNotice), "reminder")]
 public abstract record Notice(ChatUserId To);
 
 /// <summary>A session moved (queued, starting, ended). <see cref="Tunnel"/> is set when it became ready.</summary>
@@ -22,3 +23,6 @@ public sealed record TunnelNotice(ChatUserId To, SessionView Session, TunnelInst
 
 /// <summary>Anything else worth telling (the outcome of a key check, a step that could not be done).</summary>
 public sealed record TextNotice(ChatUserId To, string Text, SessionId? Session = null) : Notice(To);
+
+/// <summary>The walltime is about to end: a new message (so it notifies), with what the user can do.</summary>
+public sealed record ReminderNotice(ChatUserId To, SessionView Session, TimeSpan Before) : Notice(To);

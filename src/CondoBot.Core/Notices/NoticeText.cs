@@ -16,6 +16,7 @@ public static class NoticeText
         SessionUpdate u => Update(u.Session),
         TunnelNotice t => Ready(t.Session, t.Tunnel),
         TextNotice t => t.Text,
+        ReminderNotice r => Reminder(r.Session, r.Before),
         _ => notice.ToString(),
     };
 
@@ -25,7 +26,7 @@ public static class NoticeText
         var what = s.State switch
         {
             SessionState.Submitting => "being submitted",
-            SessionState.Queued => "queued" + Reason(s.PendingReason),
+            SessionState.Queued => "queued" + Reason(s.PendingReason) + ExpectedStart(s),
             SessionState.Starting => $"starting on {s.Node}",
             SessionState.Ready => $"ready on {s.Node}, {Left(s)} (local port {s.LocalPort})",
             SessionState.Stopping => "stopping",
@@ -37,7 +38,9 @@ public static class NoticeText
 
     private static string Update(SessionView s) => s.State switch
     {
-        SessionState.Queued => $"Job {s.JobId} is queued on {s.Cluster}{Reason(s.PendingReason)}. I'll message you when JupyterLab is ready.",
+        SessionState.Queued when s.FollowsJob is { } first =>
+            $"Follow-on job {s.JobId} is queued on {s.Cluster}; it starts when job {first} ends, and I'll send you fresh connection instructions then.",
+        SessionState.Queued => $"Job {s.JobId} is queued on {s.Cluster}{Reason(s.PendingReason)}{ExpectedStart(s)}. I'll message you when JupyterLab is ready.",
         SessionState.Starting => $"Job {s.JobId} is starting on {s.Node}; JupyterLab is on its way.",
         SessionState.Ended => Ended(s),
         _ => StatusLine(s),
@@ -77,6 +80,24 @@ public static class NoticeText
         lines.Add($"When you are done: `stop {s.JobId}` (or File > Shut Down in JupyterLab), then Ctrl+C the tunnel.");
         return string.Join('\n', lines);
     }
+
+    private static string Reminder(SessionView s, TimeSpan before)
+    {
+        var end = s.EndsAt is { } at ? $" (at {at.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture)} UTC)" : "";
+        var lines = new List<string>
+        {
+            $"Job {s.JobId} on {s.Node} reaches its walltime in {Durations.Describe(before)}{end}. Save your work now: JupyterLab stops then.",
+            $"`stop {s.JobId}` ends it now.",
+        };
+        lines.Add(s.HasFollowOn
+            ? "A follow-on session is already queued; I'll send its connection instructions when it starts."
+            : $"`renew {s.JobId}` queues a follow-on session with the same settings that starts when this one ends.");
+        return string.Join('\n', lines);
+    }
+
+    private static string ExpectedStart(SessionView s) => s.ExpectedStart is { } at
+        ? $", expected to start around {at.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture)} UTC"
+        : "";
 
     private static string Left(SessionView s) => s.TimeLeft is { } left
         ? $"{Durations.Describe(left)} left, until {s.EndsAt!.Value.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture)} UTC"

@@ -2,16 +2,36 @@ using CondoBot.Core.Notices;
 
 namespace CondoBot.Core.Sessions;
 
-/// <summary>Durable sessions. Saving a session and the notices its change produced is one atomic step.</summary>
+/// <summary>
+/// Durable sessions. Saving a session and the notices its change produced is one atomic step, and it is optimistic:
+/// a save of a session that someone else saved since it was read fails with <see cref="SessionConflictException"/>
+/// and changes nothing, so two steps can never silently undo each other.
+/// </summary>
 public interface ISessionStore
 {
     Task AddAsync(Session session, CancellationToken cancellationToken);
+
+    /// <summary>Adds the session unless one with its id exists; answers whether it was added.</summary>
+    Task<bool> TryAddAsync(Session session, CancellationToken cancellationToken);
+
+    /// <summary>Every session not yet ended, of every user (for recovery after a restart).</summary>
+    Task<IReadOnlyList<Session>> ListActiveAsync(CancellationToken cancellationToken);
 
     Task<Session?> GetAsync(SessionId id, CancellationToken cancellationToken);
 
     /// <summary>The user's sessions, newest first: every active one and the ended ones since <paramref name="endedSince"/>.</summary>
     Task<IReadOnlyList<Session>> ListAsync(ChatUserId owner, DateTimeOffset endedSince, CancellationToken cancellationToken);
 
-    /// <summary>Saves the session and queues the notices in the same transaction.</summary>
+    /// <summary>
+    /// Saves the session and queues the notices in the same transaction, if the stored session still has the
+    /// <see cref="Session.Version"/> this one was read with; then increments the version.
+    /// </summary>
     Task SaveAsync(Session session, IReadOnlyList<Notice> notices, CancellationToken cancellationToken);
+}
+
+/// <summary>The session changed since it was read; reload it and try again.</summary>
+public sealed class SessionConflictException(SessionId id)
+    : Exception($"Session {id} was changed by another step since it was read.")
+{
+    public SessionId Session { get; } = id;
 }

@@ -14,5 +14,8 @@ public interface ISessionWork
 
     void SendTunnel(SessionId session);
 
+    /// <summary>Sends the reminder <paramref name="before"/> the end time the reminders were scheduled for.</summary>
+    void Remind(SessionId session, TimeSpan before, DateTimeOffset endsAt, TimeSpan delay);
+
     void CheckKey(ChatUserId user);
 }

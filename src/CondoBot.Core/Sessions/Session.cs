@@ -21,12 +21,32 @@ public sealed class Session
     public required int LocalPort { get; init; }
     public required int NodePort { get; init; }
     public bool Verbose { get; init; }
+    public int Gpus { get; init; }
+    /// <summary>Queue a follow-on when the job is known (set by <c>start --keep-alive</c> or <c>renew</c>).</summary>
+    public bool KeepAlive { get; set; }
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>For a follow-on session: the job it waits for (<c>--dependency=afterany</c>).</summary>
+    public SlurmJobId? FollowsJob { get; init; }
+
+    /// <summary>The follow-on session queued to start when this one ends, if any.</summary>
+    public SessionId? FollowOn { get; set; }
+
+    /// <summary>How many times the session was saved; see <see cref="ISessionStore.SaveAsync"/>.</summary>
+    public int Version { get; set; }
 
     public SessionState State { get; set; } = SessionState.Submitting;
     public SlurmJobId? JobId { get; set; }
     public string? Node { get; set; }
     public string? PendingReason { get; set; }
+    public DateTimeOffset? ExpectedStart { get; set; }
+    public bool QueueHintSent { get; set; }
+
+    /// <summary>The end time the reminders were scheduled for; a reminder step for another end time is stale.</summary>
+    public DateTimeOffset? RemindersFor { get; set; }
+
+    /// <summary>Reminders already queued for the user, by their offset in seconds: each is sent once.</summary>
+    public List<int> RemindersSent { get; init; } = [];
     public DateTimeOffset? EndsAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? ReadyAt { get; set; }
@@ -56,7 +76,7 @@ public sealed class Session
     public SessionView View(DateTimeOffset now) => new(
         Id, JobId, State, Cluster, Account, Partition, Nodes, Walltime, LocalPort, Node, PendingReason,
         EndsAt, EndsAt is { } end && State != SessionState.Ended ? end - now : null, EndReason, EndDetail,
-        StartedAt is { } s ? (EndedAt ?? now) - s : null, Verbose);
+        StartedAt is { } s ? (EndedAt ?? now) - s : null, Verbose, ExpectedStart, FollowsJob, FollowOn is not null);
 
     /// <summary>Ends the session; answers false when it had already ended (nothing changes then).</summary>
     public bool End(EndReason reason, string? detail, DateTimeOffset now)
@@ -85,15 +105,23 @@ public sealed class Session
         {
             if (StartedAt is null && job.Phase is not (JobPhase.Pending or JobPhase.Gone) && job.Node is { Length: > 0 }) StartedAt = now;
             var reason = State == SessionState.Stopping ? Sessions.EndReason.StoppedByUser : ReasonFor(job.Phase);
+            // A purged job's record is lost; a job that vanished at its end time almost surely reached its walltime.
+            if (reason == Sessions.EndReason.Vanished && EndsAt is { } end && now >= end - TimeSpan.FromMinutes(1))
+            {
+                reason = Sessions.EndReason.WalltimeReached;
+            }
+
             return End(reason, job.Phase == JobPhase.Gone ? null : job.RawState, now);
         }
 
         switch (job.Phase)
         {
             case JobPhase.Pending:
-                var changed = State == SessionState.Submitting;
+                var changed = State == SessionState.Submitting
+                    || (State == SessionState.Queued && !string.Equals(PendingReason, job.PendingReason, StringComparison.Ordinal));
                 if (State is SessionState.Submitting) State = SessionState.Queued;
                 PendingReason = job.PendingReason;
+                ExpectedStart = job.ExpectedStart;
                 return changed;
             case JobPhase.Running or JobPhase.Ending:
                 StartedAt ??= now;
@@ -145,11 +173,33 @@ public sealed class Session
         LocalPort = localPort,
         NodePort = nodePort,
         Verbose = options.Verbose,
+        Gpus = options.Gpus,
+        KeepAlive = options.KeepAlive,
         CreatedAt = now,
     };
 
+    /// <summary>A session with this one's settings that Slurm starts when this one's job ends (whatever its end).</summary>
+    public Session CreateFollowOn(DateTimeOffset now) => new()
+    {
+        Id = SessionId.Derive(Id, "follow-on"),
+        Owner = Owner,
+        Login = Login,
+        Cluster = Cluster,
+        Account = Account,
+        Partition = Partition,
+        Nodes = Nodes,
+        Walltime = Walltime,
+        // The two never run at once, so the follow-on keeps the port the user already opens.
+        LocalPort = LocalPort,
+        NodePort = NodePort,
+        Verbose = Verbose,
+        Gpus = Gpus,
+        CreatedAt = now,
+        FollowsJob = JobId ?? throw new InvalidOperationException("A follow-on needs the job it follows."),
+    };
+
     public JobRequest ToJobRequest() =>
-        new(Id, Account, Partition, Nodes, Commands.Walltime.FromTimeSpan(Walltime), NodePort);
+        new(Id, Account, Partition, Nodes, Commands.Walltime.FromTimeSpan(Walltime), NodePort) { Gpus = Gpus, After = FollowsJob };
 }
 
 /// <summary>A read-only picture of a session at one moment, for replies and messages.</summary>
@@ -170,4 +220,7 @@ public sealed record SessionView(
     EndReason? EndReason,
     string? EndDetail,
     TimeSpan? RanFor,
-    bool Verbose);
+    bool Verbose,
+    DateTimeOffset? ExpectedStart = null,
+    SlurmJobId? FollowsJob = null,
+    bool HasFollowOn = false);

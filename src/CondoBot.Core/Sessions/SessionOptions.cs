@@ -17,6 +17,27 @@ public sealed class SessionOptions
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How long before the walltime ends each reminder is sent, comma-separated (<c>00:15:00,00:05:00</c>). A
+    /// reminder longer than the session's whole walltime is skipped.
+    /// </summary>
+    [RegularExpression(@"^\s*(\d+\.)?\d{1,2}:\d{2}:\d{2}\s*(,\s*(\d+\.)?\d{1,2}:\d{2}:\d{2}\s*)*$|^$",
+        ErrorMessage = "RemindBefore is a comma-separated list of durations such as 00:15:00,00:05:00.")]
+    public string RemindBefore { get; set; } = "00:15:00,00:05:00";
+
+    /// <summary>How long a job may wait in the queue before the user gets a hint (a shorter walltime, an idle partition).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan QueueHintAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The reminder offsets, longest first.</summary>
+    public IReadOnlyList<TimeSpan> Reminders => RemindBefore
+        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(t => TimeSpan.Parse(t, System.Globalization.CultureInfo.InvariantCulture))
+        .Where(t => t > TimeSpan.Zero)
+        .Distinct()
+        .OrderDescending()
+        .ToList();
+
     /// <summary>How long ended sessions stay in <c>status</c>.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan ShowEndedFor { get; set; } = TimeSpan.FromHours(24);

@@ -32,6 +32,8 @@ public enum EndReason
     ClusterUnreachable,
     /// <summary>Slurm forgot the job before the bot saw how it ended.</summary>
     Vanished,
+    /// <summary>A follow-on whose predecessor ended in a way that means it can never start.</summary>
+    DependencyNeverSatisfied,
 }
 
 public static class SessionStates
@@ -52,6 +54,7 @@ public static class SessionStates
         EndReason.NotAuthorized => "the bot could not log in with your key",
         EndReason.ClusterUnreachable => "the login node could not be reached",
         EndReason.Vanished => "the job finished (Slurm no longer has its details)",
+        EndReason.DependencyNeverSatisfied => "it could never start, because the session it was to follow did not end as expected",
         _ => reason.ToString(),
     };
 }

@@ -12,13 +12,17 @@ namespace CondoBot.Core.Sessions;
 /// </summary>
 public sealed partial class SessionWorkflow(
     ISessionStore sessions,
+    INoticeOutbox outbox,
     ICluster cluster,
     ClusterCatalog clusters,
     ISessionWork work,
     IOptions<SessionOptions> options,
     TimeProvider time,
-    ILogger<SessionWorkflow> logger)
+    ILogger<SessionWorkflow> logger,
+    FaultPoints? faults = null)
 {
+    private readonly FaultPoints _faults = faults ?? FaultPoints.None;
+
     private SessionOptions Options => options.Value;
 
     public async Task SubmitAsync(SessionId id, CancellationToken cancellationToken)
@@ -49,6 +53,7 @@ public sealed partial class SessionWorkflow(
 
                 jobId = submitted.Value;
                 LogSubmitted(jobId.Value.Value, session.Owner.ToString());
+                _faults.Reached(FaultPoints.AfterSbatch);
             }
 
             session.JobId = jobId;
@@ -76,19 +81,110 @@ public sealed partial class SessionWorkflow(
         }
 
         session.ClearFailures();
-        var tell = session.Observe(snapshot.Value, time.GetUtcNow());
-        var notices = tell ? [Update(session, snapshot.Value.Jupyter)] : Array.Empty<Notice>();
+        var now = time.GetUtcNow();
+        if (snapshot.Value.PendingReason == "DependencyNeverSatisfied")
+        {
+            // Its predecessor ended in a way that means Slurm will never start it: cancel, rather than wait forever.
+            await cluster.CancelAsync(session.Actor, jobId, cancellationToken);
+            session.End(EndReason.DependencyNeverSatisfied, null, now);
+            await sessions.SaveAsync(session, [Update(session)], cancellationToken);
+            return;
+        }
+
+        var tell = session.Observe(snapshot.Value, now);
+        var notices = new List<Notice>();
+        if (tell) notices.Add(Update(session, snapshot.Value.Jupyter));
+        if (session.State == SessionState.Queued && !session.QueueHintSent && now - session.CreatedAt >= Options.QueueHintAfter)
+        {
+            session.QueueHintSent = true;
+            notices.Add(await QueueHintAsync(session, cancellationToken));
+        }
+
+        var reminders = session.State == SessionState.Ready ? ScheduleReminders(session, now) : [];
+        var followOn = await EnsureFollowOnAsync(session, now, cancellationToken);
         if (session.State.IsActive())
         {
             session.PollToken++;
         }
 
         await sessions.SaveAsync(session, notices, cancellationToken);
+        if (tell && session.State == SessionState.Ready) _faults.Reached(FaultPoints.AfterReadySaved);
+        foreach (var (before, delay) in reminders) work.Remind(id, before, session.RemindersFor!.Value, delay);
+        if (followOn is not null) work.Submit(followOn.Value);
         if (session.State.IsActive())
         {
             var next = session.State == SessionState.Ready ? Options.RunningPollInterval : Options.PollInterval;
             work.Poll(id, session.PollToken, next);
         }
+    }
+
+    /// <summary>
+    /// Records the follow-on of a keep-alive session once its job id is known. The follow-on's id is derived from this
+    /// session's, and it is stored before this session points to it, so a step that crashes or runs twice still
+    /// leaves exactly one follow-on; recovery after a restart submits it if its submission was lost.
+    /// </summary>
+    private async Task<SessionId?> EnsureFollowOnAsync(Session session, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!session.KeepAlive || session.FollowOn is not null || session.JobId is null || !session.State.IsActive() || session.State == SessionState.Stopping)
+        {
+            return null;
+        }
+
+        var followOn = session.CreateFollowOn(now);
+        await sessions.TryAddAsync(followOn, cancellationToken);
+        session.FollowOn = followOn.Id;
+        return followOn.Id;
+    }
+
+    /// <summary>
+    /// Sends one reminder. Invariant: each offset is queued for the user at most once per session (the mark and the
+    /// notice are saved together), and a reminder scheduled for an end time that has since moved does nothing.
+    /// </summary>
+    public async Task RemindAsync(SessionId id, TimeSpan before, DateTimeOffset endsAt, CancellationToken cancellationToken)
+    {
+        var session = await sessions.GetAsync(id, cancellationToken);
+        var offset = (int)before.TotalSeconds;
+        if (session is null || session.State is not SessionState.Ready || session.RemindersSent.Contains(offset)) return;
+        if (session.RemindersFor is not { } scheduledFor || Math.Abs((scheduledFor - endsAt).TotalSeconds) >= 1) return;
+
+        session.RemindersSent.Add(offset);
+        _faults.Reached(FaultPoints.BeforeReminderSaved);
+        await sessions.SaveAsync(session, [new ReminderNotice(session.Owner, session.View(time.GetUtcNow()), before)], cancellationToken);
+    }
+
+    /// <summary>
+    /// (Re)plans the reminders when the end time is first known or has moved by more than a minute (squeue's time
+    /// left is read at a slightly different moment on every poll, so small drifts are ignored).
+    /// </summary>
+    private List<(TimeSpan Before, TimeSpan Delay)> ScheduleReminders(Session session, DateTimeOffset now)
+    {
+        if (session.EndsAt is not { } endsAt) return [];
+        if (session.RemindersFor is { } planned && Math.Abs((planned - endsAt).TotalMinutes) < 1) return [];
+        session.RemindersFor = endsAt;
+        return Options.Reminders
+            .Where(before => before < session.Walltime && !session.RemindersSent.Contains((int)before.TotalSeconds))
+            .Select(before => (before, Delay: endsAt - before - now))
+            .Select(r => (r.before, r.Delay < TimeSpan.Zero ? TimeSpan.Zero : r.Delay))
+            .ToList();
+    }
+
+    private async Task<Notice> QueueHintAsync(Session session, CancellationToken cancellationToken)
+    {
+        var idle = await cluster.IdlePartitionsAsync(session.Actor, cancellationToken);
+        var waited = Durations.Describe(time.GetUtcNow() - session.CreatedAt);
+        var others = idle.Succeeded
+            ? idle.Value.Where(p => p.Name != session.Partition && p.IdleNodes >= session.Nodes).ToList()
+            : [];
+        var text = $"Job {session.JobId} has waited {waited}{(session.PendingReason is { } r ? $" ({PendingReasons.Explain(r) ?? r})" : "")}. " +
+            "A shorter walltime (`-t`) often starts sooner, because the scheduler can fit it in between other jobs.";
+        if (others.Count > 0)
+        {
+            text += " Partitions with idle nodes now: " + string.Join(", ", others.Select(p =>
+                $"{p.Name} ({p.IdleNodes} idle{(p.MaxTime is { } max ? $", up to {Durations.Describe(max)}" : "")})")) +
+                $". `stop {session.JobId}` and `start --partition NAME` to move.";
+        }
+
+        return new TextNotice(session.Owner, text, session.Id);
     }
 
     public async Task CancelAsync(SessionId id, CancellationToken cancellationToken)
@@ -141,7 +237,7 @@ public sealed partial class SessionWorkflow(
             { Value.Jupyter: { } jupyter } => new TunnelNotice(session.Owner, session.View(time.GetUtcNow()), Tunnel(session, jupyter)),
             _ => new TextNotice(session.Owner, $"Job {jobId} has no JupyterLab answering yet ({snapshot.Value.RawState}); I will send the instructions when it is ready.", id),
         };
-        await sessions.SaveAsync(session, [notice], cancellationToken);
+        await outbox.AddAsync(notice, cancellationToken);
     }
 
     private SessionUpdate Update(Session session, JupyterEndpoint? jupyter = null) =>

@@ -25,16 +25,22 @@ internal sealed class CoreRig
             ExternalLoginHost = "ext.example.org",
             DefaultAccount = "birthright",
         }]);
-        var options = Options.Create(new SessionOptions());
-        Workflow = new SessionWorkflow(Store, Cluster, Clusters, Work, options, Time, NullLogger<SessionWorkflow>.Instance);
+        var options = Microsoft.Extensions.Options.Options.Create(Settings);
+        Options = options;
+        Workflow = new SessionWorkflow(Store, Store, Cluster, Clusters, Work, Options, Time, NullLogger<SessionWorkflow>.Instance);
         Dispatcher = new CommandDispatcher(
             new StartHandler(Keys, Store, Work, Clusters, options, Time),
             new StopHandler(Store, Work, options, Time),
             new StatusHandler(Store, options, Time),
             new TunnelHandler(Store, Work, options, Time),
+            new RenewHandler(Store, Work, options, Time),
             new KeyHandler(Keys, Work, Clusters),
             NullLogger<CommandDispatcher>.Instance);
     }
+
+    public SessionOptions Settings { get; } = new();
+
+    public IOptions<SessionOptions> Options { get; }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
     public InMemoryStore Store { get; } = new();

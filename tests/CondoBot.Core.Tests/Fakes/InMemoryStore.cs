@@ -22,6 +22,13 @@ internal sealed class InMemoryStore : ISessionStore, INoticeOutbox
         return Task.CompletedTask;
     }
 
+    public Task<bool> TryAddAsync(Session session, CancellationToken cancellationToken) =>
+        Task.FromResult(_sessions.TryAdd(session.Id, JsonSerializer.Serialize(session)));
+
+    public Task<IReadOnlyList<Session>> ListActiveAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Session>>(_sessions.Values.Select(j => JsonSerializer.Deserialize<Session>(j)!)
+            .Where(s => s.State != SessionState.Ended).ToList());
+
     public Task<Session?> GetAsync(SessionId id, CancellationToken cancellationToken) =>
         Task.FromResult(_sessions.TryGetValue(id, out var json) ? JsonSerializer.Deserialize<Session>(json) : null);
 
@@ -36,6 +43,8 @@ internal sealed class InMemoryStore : ISessionStore, INoticeOutbox
 
     public Task SaveAsync(Session session, IReadOnlyList<Notice> notices, CancellationToken cancellationToken)
     {
+        if (Get(session.Id).Version != session.Version) throw new SessionConflictException(session.Id);
+        session.Version++;
         _sessions[session.Id] = JsonSerializer.Serialize(session);
         foreach (var notice in notices) Enqueue(notice);
         return Task.CompletedTask;

@@ -15,6 +15,10 @@ internal sealed class RecordingWork : ISessionWork
 
     public void SendTunnel(SessionId session) => Steps.Add(("tunnel", session, 0, TimeSpan.Zero));
 
+    public List<(SessionId Session, TimeSpan Before, DateTimeOffset EndsAt, TimeSpan Delay)> Reminders { get; } = [];
+
+    public void Remind(SessionId session, TimeSpan before, DateTimeOffset endsAt, TimeSpan delay) => Reminders.Add((session, before, endsAt, delay));
+
     public void CheckKey(ChatUserId user) => Steps.Add(("key", null, 0, TimeSpan.Zero));
 
     public (string Step, SessionId? Session, int Token, TimeSpan Delay) Last => Steps[^1];

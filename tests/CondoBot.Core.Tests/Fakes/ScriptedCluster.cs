@@ -40,6 +40,11 @@ internal sealed class ScriptedCluster : ICluster
     public Task<Result<JobSnapshot>> GetJobAsync(Actor actor, SlurmJobId job, SessionId session, CancellationToken cancellationToken) =>
         Task.FromResult(PollProblem is null ? Result<JobSnapshot>.Ok(Snapshot) : Result<JobSnapshot>.Fail(PollProblem));
 
+    public List<IdlePartition> Idle { get; } = [];
+
+    public Task<Result<IReadOnlyList<IdlePartition>>> IdlePartitionsAsync(Actor actor, CancellationToken cancellationToken) =>
+        Task.FromResult(Result<IReadOnlyList<IdlePartition>>.Ok(Idle));
+
     public Task<Result<bool>> CancelAsync(Actor actor, SlurmJobId job, CancellationToken cancellationToken)
     {
         Cancelled.Add(job);

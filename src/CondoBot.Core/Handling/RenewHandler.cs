@@ -1,0 +1,33 @@
+using CondoBot.Core.Commands;
+using CondoBot.Core.Sessions;
+using Microsoft.Extensions.Options;
+
+namespace CondoBot.Core.Handling;
+
+/// <summary>
+/// <c>renew [JOBID]</c>: asks for a follow-on session with the same settings, which Slurm starts when this one's job
+/// ends (<c>afterany</c>). The next poll step creates and submits it.
+/// </summary>
+public sealed class RenewHandler(ISessionStore sessions, ISessionWork work, IOptions<SessionOptions> options, TimeProvider time)
+{
+    public async Task<Reply> HandleAsync(ChatUserId user, RenewCommand command, CancellationToken cancellationToken)
+    {
+        var found = await SessionLookup.FindActiveAsync(sessions, user, command.JobId, "renew", options.Value, time, cancellationToken);
+        if (!found.Succeeded) return found.Problem.Message;
+        var session = found.Value;
+        if (session.State == SessionState.Stopping) return $"Job {session.JobId} is stopping; start a new session instead.";
+        if (session.FollowOn is not null || session.KeepAlive) return $"Job {session.JobId} already has a follow-on session queued.";
+
+        var renewed = await SessionEdits.UpdateAsync(sessions, session.Id, s =>
+        {
+            if (s.KeepAlive || !s.State.IsActive() || s.State == SessionState.Stopping) return false;
+            s.KeepAlive = true;
+            s.PollToken++;
+            return true;
+        }, cancellationToken);
+        if (renewed is null) return $"Job {session.JobId} has just ended or changed; `status` shows where it is.";
+
+        work.Poll(renewed.Id, renewed.PollToken, TimeSpan.Zero);
+        return $"Queueing a follow-on session for job {renewed.JobId?.ToString() ?? "(being submitted)"}: same settings, it starts when this one ends, and I'll send fresh connection instructions then.";
+    }
+}
