@@ -57,9 +57,9 @@ public sealed partial class ConsoleEndToEndTests : IDisposable
         Assert.Matches($@"^ssh -N -p {_cluster.LoginPort} -L {localPort}:node001:\d+ condouser2@127\.0\.0\.1$", inside);
         Assert.Contains($"RUNNING", LocalCluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%T"), StringComparison.Ordinal);
 
-        using (var tunnel = RunAsPrinted(inside, person))
+        using (var tunnel = Tunnels.Open(inside, person))
         {
-            await WaitForPortAsync(localPort, tunnel);
+            await Tunnels.WaitForPortAsync(localPort, tunnel);
             using var http = new HttpClient(new HttpClientHandler { UseCookies = false });
             var token = ready.Groups["token"].Value;
             var status = await http.GetAsync(new Uri($"http://localhost:{localPort}/api/status?token={token}"));
@@ -75,7 +75,7 @@ public sealed partial class ConsoleEndToEndTests : IDisposable
         await bot.WaitForAsync($"Stopping job {job}", TimeSpan.FromSeconds(10));
         await bot.WaitForAsync($@"Job {job} has ended after .*: stopped by you\.", TimeSpan.FromSeconds(60));
         Assert.Equal("", LocalCluster.Slurm("squeue", "--noheader", "--jobs", job, "--states=running,pending").Trim());
-        Assert.False(await AnswersAsync(nodePort), "Jupyter must have exited with its job");
+        Assert.False(await Tunnels.AnswersAsync(nodePort), "Jupyter must have exited with its job");
 
         bot.CloseInput();
         Assert.True(bot.WaitForExit(TimeSpan.FromSeconds(30)), "the console exits once stdin is closed and nothing is pending");
@@ -104,42 +104,6 @@ public sealed partial class ConsoleEndToEndTests : IDisposable
     {
         _cleanup.Add(item);
         return item;
-    }
-
-    /// <summary>Runs the printed command with the person's own identity options, as their ~/.ssh would supply them.</summary>
-    private static Process RunAsPrinted(string printed, UserKey person)
-    {
-        var words = printed.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var start = new ProcessStartInfo(words[0]) { RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var option in person.IdentityOptions) start.ArgumentList.Add(option);
-        foreach (var word in words[1..]) start.ArgumentList.Add(word);
-        return Process.Start(start)!;
-    }
-
-    private static async Task WaitForPortAsync(int port, Process tunnel)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (tunnel.HasExited) throw new InvalidOperationException("the tunnel exited: " + await tunnel.StandardError.ReadToEndAsync());
-            if (await AnswersAsync(port)) return;
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"the tunnel did not open port {port}");
-    }
-
-    private static async Task<bool> AnswersAsync(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     private static int FreePort()

@@ -1,0 +1,170 @@
+using System.Text.RegularExpressions;
+using CondoBot.Testing;
+
+namespace CondoBot.Host.Tests;
+
+/// <summary>
+/// A session's whole life on the real local cluster, with short walltimes and reminders seconds apart, and the service
+/// killed (a real process, <c>kill -9</c>) at the awkward moments: nothing is lost and nothing happens twice.
+/// </summary>
+[Collection(nameof(LocalClusterCollection))]
+public sealed partial class LifecycleEndToEndTests : IDisposable
+{
+    private const string Login = "condouser2";
+    private readonly LocalCluster _cluster = LocalCluster.Get();
+    private readonly string _data = Directory.CreateTempSubdirectory("condobot-life-").FullName;
+    private readonly string _user = "life" + Guid.NewGuid().ToString("N")[..6];
+    private readonly List<IDisposable> _cleanup = [];
+    private readonly List<BotProcess> _bots = [];
+
+    public void Dispose()
+    {
+        foreach (var item in _cleanup.AsEnumerable().Reverse()) item.Dispose();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    /// <summary>Everything every run of the service printed, in order.</summary>
+    private string AllOutput => string.Concat(_bots.Select(b => b.Stdout));
+
+    private BotProcess StartBot(string? crashAt = null)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Clusters__local__HostKeySha256"] = _cluster.HostKeySha256,
+            ["Clusters__local__LoginHost"] = _cluster.LoginHost,
+            ["Clusters__local__LoginPort"] = _cluster.LoginPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Storage__DataDirectory"] = _data,
+            ["Sessions__PollInterval"] = "00:00:01",
+            ["Sessions__RunningPollInterval"] = "00:00:03",
+            ["Sessions__RemindBefore"] = "00:01:15,00:00:45",
+            ["Terminal__User"] = _user,
+            // A step killed mid-run is handed out again after this; short, so the restart tests need not wait minutes.
+            ["Jobs__InvisibilityTimeout"] = "00:00:15",
+        };
+        if (crashAt is not null) settings["Faults__CrashAt"] = crashAt;
+        var bot = BotProcess.Start(settings, "console");
+        _bots.Add(bot);
+        _cleanup.Add(bot);
+        return bot;
+    }
+
+    private async Task LinkAsync(BotProcess bot)
+    {
+        bot.Type($"key {Login}");
+        var authorize = await bot.WaitForAsync(@"echo '(?<entry>restrict ssh-ed25519 [A-Za-z0-9+/=]+ (?<comment>condobot-[^']+))' >> ", TimeSpan.FromSeconds(60));
+        LocalCluster.Authorize(Login, authorize.Groups["entry"].Value);
+        var comment = authorize.Groups["comment"].Value;
+        _cleanup.Add(new Cleanup(() => LocalCluster.Deauthorize(Login, comment)));
+    }
+
+    private static int Count(string text, string pattern) => Regex.Matches(text, pattern).Count;
+
+    private static string JobsWithComment(string sessionComment) => LocalCluster.Slurm("squeue", "--noheader", "--states=all", "--format=%i|%k")
+        .Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.EndsWith(sessionComment, StringComparison.Ordinal)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task ATwoMinuteSession_IsReady_RemindsBeforeTheEnd_EndsWithWalltimeReached_AndItsFollowOnStartsWithAWorkingTunnel()
+    {
+        var bot = StartBot();
+        await LinkAsync(bot);
+        var person = new UserKey(Login, _cluster);
+        _cleanup.Add(person);
+
+        bot.Type("start -A ccsd -t 0:02:00 --keep-alive");
+        var first = await bot.WaitForAsync(@"JupyterLab is ready on node001 \(job (?<job>\d+)", TimeSpan.FromSeconds(90));
+        var job = first.Groups["job"].Value;
+        await bot.WaitForAsync($@"Follow-on job (?<next>\d+) is queued on local; it starts when job {job} ends", TimeSpan.FromSeconds(30));
+
+        var reminder = await bot.WaitForAsync($@"Job {job} on node001 reaches its walltime in (?<left>[^(]+) \(at", TimeSpan.FromSeconds(120));
+        Assert.DoesNotMatch($@"Job {job} has ended", bot.Stdout[..reminder.Index]);
+        await bot.WaitForAsync($@"Job {job} has ended after [^:]+: walltime reached\.", TimeSpan.FromSeconds(150));
+
+        var next = await bot.WaitForAsync(@"JupyterLab is ready on node001 \(job (?<job>\d+).*?```(?<inside>ssh [^`]+)```.*?Then open (?<url>http://localhost:(?<port>\d+)/lab\?token=(?<token>[0-9a-f]+))", TimeSpan.FromSeconds(90), reminder.Index);
+        Assert.NotEqual(job, next.Groups["job"].Value);
+        using (var tunnel = Tunnels.Open(next.Groups["inside"].Value, person))
+        {
+            await Tunnels.WaitForPortAsync(int.Parse(next.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture), tunnel);
+            using var http = new HttpClient(new HttpClientHandler { UseCookies = false });
+            var status = await http.GetAsync(new Uri($"http://localhost:{next.Groups["port"].Value}/api/status?token={next.Groups["token"].Value}"));
+            Assert.Equal(System.Net.HttpStatusCode.OK, status.StatusCode);
+        }
+
+        bot.Type("stop");
+        await bot.WaitForAsync($@"Job {next.Groups["job"].Value} has ended after .*: stopped by you\.", TimeSpan.FromSeconds(60));
+        Assert.Equal(1, Count(bot.Stdout, $@"JupyterLab is ready on node001 \(job {job}\b"));
+        Assert.Equal(1, Count(bot.Stdout, $@"Job {job} on node001 reaches its walltime in 1 min 15 s"));
+        Assert.Equal(1, Count(bot.Stdout, $@"Job {job} on node001 reaches its walltime in 45 s"));
+    }
+
+    [Theory]
+    [InlineData("after-sbatch")]
+    [InlineData("after-ready-saved")]
+    public async Task KilledAtAFaultPoint_TheRestartedServiceCarriesOn_WithOneJobAndOneReadyMessage(string point)
+    {
+        var setup = StartBot();
+        await LinkAsync(setup);
+        setup.CloseInput();
+        Assert.True(setup.WaitForExit(TimeSpan.FromSeconds(30)));
+
+        var doomed = StartBot(crashAt: point);
+        doomed.Type("start -A ccsd -t 0:10:00");
+        Assert.True(doomed.WaitForExit(TimeSpan.FromSeconds(90)), "the service should have crashed at " + point);
+        Assert.Contains($"Crashing at fault point {point}", doomed.Stderr, StringComparison.Ordinal);
+
+        var revived = StartBot();
+        var ready = await revived.WaitForAsync(@"JupyterLab is ready on node001 \(job (?<job>\d+)", TimeSpan.FromSeconds(120));
+        var job = ready.Groups["job"].Value;
+        revived.Type("status");
+        await revived.WaitForAsync($@"job {job} on local: ready on node001", TimeSpan.FromSeconds(10));
+        await Task.Delay(TimeSpan.FromSeconds(5));
+
+        var comment = LocalCluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%k").Trim();
+        Assert.Equal("1", JobsWithComment(comment));
+        Assert.Equal(1, Count(AllOutput, @"JupyterLab is ready on node001"));
+
+        revived.Type("stop");
+        await revived.WaitForAsync($@"Job {job} has ended after .*: stopped by you\.", TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task KilledWhileAReminderIsDue_TheReminderArrivesOnceAfterTheRestart()
+    {
+        var bot = StartBot(crashAt: "before-reminder-saved");
+        await LinkAsync(bot);
+        bot.Type("start -A ccsd -t 0:01:30");
+        var ready = await bot.WaitForAsync(@"JupyterLab is ready on node001 \(job (?<job>\d+)", TimeSpan.FromSeconds(90));
+        var job = ready.Groups["job"].Value;
+        Assert.True(bot.WaitForExit(TimeSpan.FromSeconds(90)), "the service should have crashed when the first reminder fell due");
+
+        var revived = StartBot();
+        await revived.WaitForAsync($@"Job {job} on node001 reaches its walltime in 1 min 15 s", TimeSpan.FromSeconds(60));
+        await revived.WaitForAsync($@"Job {job} has ended after [^:]+: walltime reached\.", TimeSpan.FromSeconds(150));
+
+        Assert.Equal(1, Count(AllOutput, $@"Job {job} on node001 reaches its walltime in 1 min 15 s"));
+        Assert.Equal(1, Count(AllOutput, $@"Job {job} on node001 reaches its walltime in 45 s"));
+        Assert.Equal(1, Count(AllOutput, @"JupyterLab is ready on node001"));
+    }
+
+    [Fact]
+    public async Task KilledWhileRunning_TheRestartedServiceStillSeesTheSessionAndCanStopIt()
+    {
+        var bot = StartBot();
+        await LinkAsync(bot);
+        bot.Type("start -A ccsd -t 0:10:00");
+        var ready = await bot.WaitForAsync(@"JupyterLab is ready on node001 \(job (?<job>\d+)", TimeSpan.FromSeconds(90));
+        var job = ready.Groups["job"].Value;
+        bot.Kill();
+
+        var revived = StartBot();
+        revived.Type("status");
+        await revived.WaitForAsync($@"job {job} on local: ready on node001", TimeSpan.FromSeconds(30));
+        revived.Type("stop");
+        await revived.WaitForAsync($@"Job {job} has ended after .*: stopped by you\.", TimeSpan.FromSeconds(60));
+        Assert.Equal(1, Count(AllOutput, @"JupyterLab is ready on node001"));
+    }
+
+    private sealed class Cleanup(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
+}
