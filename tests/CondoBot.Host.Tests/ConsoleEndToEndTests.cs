@@ -23,15 +23,7 @@ public sealed partial class ConsoleEndToEndTests : IDisposable
         Directory.Delete(_data, recursive: true);
     }
 
-    private BotProcess StartBot(string user) => Track(BotProcess.Start(new Dictionary<string, string>
-    {
-        ["Clusters__local__HostKeySha256"] = _cluster.HostKeySha256,
-        ["Clusters__local__LoginHost"] = _cluster.LoginHost,
-        ["Clusters__local__LoginPort"] = _cluster.LoginPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Storage__DataDirectory"] = _data,
-        ["Sessions__PollInterval"] = "00:00:01",
-        ["Terminal__User"] = user,
-    }, "console"));
+    private BotProcess StartBot(string user) => Track(BotProcess.Start(_cluster.BotSettings(_data, user), "console"));
 
     [Fact]
     public async Task AUser_LinksAKey_StartsJupyterLab_ReachesItThroughThePrintedTunnel_AndStopsIt()
@@ -43,7 +35,7 @@ public sealed partial class ConsoleEndToEndTests : IDisposable
         bot.Type($"key {Login}");
         var authorize = await bot.WaitForAsync(@"echo '(?<entry>restrict ssh-ed25519 [A-Za-z0-9+/=]+ (?<comment>condobot-[^']+))' >> ~/\.ssh/authorized_keys", TimeSpan.FromSeconds(60));
         LocalCluster.Authorize(Login, authorize.Groups["entry"].Value);
-        _cleanup.Add(new Cleanup(() => LocalCluster.Deauthorize(Login, authorize.Groups["comment"].Value)));
+        _cleanup.Add(new Disposable(() => LocalCluster.Deauthorize(Login, authorize.Groups["comment"].Value)));
 
         bot.Type("key check");
         await bot.WaitForAsync("Your key works: I logged in to 127.0.0.1 as condouser2", TimeSpan.FromSeconds(30));
@@ -113,11 +105,6 @@ public sealed partial class ConsoleEndToEndTests : IDisposable
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port < 1024 ? FreePort() : port;
-    }
-
-    private sealed class Cleanup(Action action) : IDisposable
-    {
-        public void Dispose() => action();
     }
 }
 

@@ -28,19 +28,11 @@ public sealed partial class LifecycleEndToEndTests : IDisposable
 
     private BotProcess StartBot(string? crashAt = null)
     {
-        var settings = new Dictionary<string, string>
-        {
-            ["Clusters__local__HostKeySha256"] = _cluster.HostKeySha256,
-            ["Clusters__local__LoginHost"] = _cluster.LoginHost,
-            ["Clusters__local__LoginPort"] = _cluster.LoginPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Storage__DataDirectory"] = _data,
-            ["Sessions__PollInterval"] = "00:00:01",
-            ["Sessions__RunningPollInterval"] = "00:00:03",
-            ["Sessions__RemindBefore"] = "00:01:15,00:00:45",
-            ["Terminal__User"] = _user,
-            // A step killed mid-run is handed out again after this; short, so the restart tests need not wait minutes.
-            ["Jobs__InvisibilityTimeout"] = "00:00:15",
-        };
+        var settings = _cluster.BotSettings(_data, _user);
+        settings["Sessions__RunningPollInterval"] = "00:00:03";
+        settings["Sessions__RemindBefore"] = "00:01:15,00:00:45";
+        // A step killed mid-run is handed out again after this; short, so the restart tests need not wait minutes.
+        settings["Jobs__InvisibilityTimeout"] = "00:00:15";
         if (crashAt is not null) settings["Faults__CrashAt"] = crashAt;
         var bot = BotProcess.Start(settings, "console");
         _bots.Add(bot);
@@ -54,7 +46,7 @@ public sealed partial class LifecycleEndToEndTests : IDisposable
         var authorize = await bot.WaitForAsync(@"echo '(?<entry>restrict ssh-ed25519 [A-Za-z0-9+/=]+ (?<comment>condobot-[^']+))' >> ", TimeSpan.FromSeconds(60));
         LocalCluster.Authorize(Login, authorize.Groups["entry"].Value);
         var comment = authorize.Groups["comment"].Value;
-        _cleanup.Add(new Cleanup(() => LocalCluster.Deauthorize(Login, comment)));
+        _cleanup.Add(new Disposable(() => LocalCluster.Deauthorize(Login, comment)));
     }
 
     private static int Count(string text, string pattern) => Regex.Matches(text, pattern).Count;
@@ -161,10 +153,5 @@ public sealed partial class LifecycleEndToEndTests : IDisposable
         revived.Type("stop");
         await revived.WaitForAsync($@"Job {job} has ended after .*: stopped by you\.", TimeSpan.FromSeconds(60));
         Assert.Equal(1, Count(AllOutput, @"JupyterLab is ready on node001"));
-    }
-
-    private sealed class Cleanup(Action action) : IDisposable
-    {
-        public void Dispose() => action();
     }
 }

@@ -38,6 +38,17 @@ public sealed class LocalCluster
         CommandTimeout = TimeSpan.FromSeconds(20),
     };
 
+    /// <summary>The settings that point a service process at this cluster, with its own data folder and console user.</summary>
+    public Dictionary<string, string> BotSettings(string dataDirectory, string consoleUser) => new()
+    {
+        ["Clusters__local__HostKeySha256"] = HostKeySha256,
+        ["Clusters__local__LoginHost"] = LoginHost,
+        ["Clusters__local__LoginPort"] = LoginPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Storage__DataDirectory"] = dataDirectory,
+        ["Sessions__PollInterval"] = "00:00:01",
+        ["Terminal__User"] = consoleUser,
+    };
+
     /// <summary>Appends an authorized_keys entry for a test user, as the user would by pasting the bot's line.</summary>
     public static void Authorize(string user, string entry) => Run("bash", RepoFile("deploy/local-cluster/cluster.sh"), "authorize", user, stdin: entry + "\n");
 
