@@ -96,6 +96,44 @@ public sealed class LocalClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APortTakenOnTheNode_IsRetriedOnAnotherPort_WithoutTheUserNoticing()
+    {
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, 0);
+        squatter.Start();
+        var taken = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
+        var slurm = Slurm();
+        var request = new JobRequest(SessionId.New(), "birthright", "", 1, Walltime.Parse("5")!.Value, taken);
+
+        var submitted = await slurm.SubmitAsync(Actor, request, CancellationToken.None);
+        try
+        {
+            var jupyter = await WaitForJupyterAsync(slurm, submitted.Value, request.Session);
+
+            Assert.NotEqual(taken, jupyter.Port);
+            using var http = new HttpClient(new HttpClientHandler { UseCookies = false });
+            var status = await http.GetAsync(new Uri($"http://127.0.0.1:{jupyter.Port}/api/status?token={jupyter.Token}"));
+            Assert.True(status.IsSuccessStatusCode);
+        }
+        finally
+        {
+            await slurm.CancelAsync(Actor, submitted.Value, CancellationToken.None);
+        }
+    }
+
+    private async Task<JupyterEndpoint> WaitForJupyterAsync(SlurmCluster slurm, SlurmJobId job, SessionId session)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var snapshot = (await slurm.GetJobAsync(Actor, job, session, CancellationToken.None)).Value!;
+            if (snapshot.Jupyter is { } jupyter) return jupyter;
+            await Task.Delay(500);
+        }
+
+        throw new TimeoutException($"JupyterLab of job {job} did not answer within 60 s");
+    }
+
+    [Fact]
     public async Task ASubmittedJob_IsFoundBySession_StartsJupyter_AndIsGoneAfterCancel()
     {
         var slurm = Slurm();
