@@ -234,6 +234,29 @@ public class SessionLifecycleTests
     }
 
     [Fact]
+    public async Task AnOutageLongerThanTheThreshold_IsToldOnce_AndTheRecoveryToo()
+    {
+        var id = await _rig.StartLinkedAsync(Alice);
+        await _rig.Workflow.SubmitAsync(id, CancellationToken.None);
+        _rig.Cluster.PollProblem = new Problem(ProblemKind.ClusterUnavailable, "Could not reach the login node.");
+
+        for (var i = 0; i < 6; i++)
+        {
+            await _rig.PollAsync(id);
+            _rig.Time.Advance(TimeSpan.FromSeconds(40));
+        }
+
+        _rig.Cluster.PollProblem = null;
+        await _rig.PollAsync(id);
+
+        var told = _rig.Store.Queued.OfType<TextNotice>().Select(n => n.Text).ToList();
+        Assert.Equal(2, told.Count);
+        Assert.Contains("I cannot reach the login node of condo since 12:00 UTC", told[0], StringComparison.Ordinal);
+        Assert.Contains("I can reach condo again; job 1001 is pending", told[1], StringComparison.Ordinal);
+        Assert.Equal(SessionState.Queued, _rig.Store.Get(id).State);
+    }
+
+    [Fact]
     public async Task Tunnel_ForAReadySession_QueuesAFreshCopyOfTheInstructions()
     {
         var id = await _rig.StartLinkedAsync(Alice);

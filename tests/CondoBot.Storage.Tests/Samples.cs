@@ -68,6 +68,7 @@ internal static class Samples
             RemindersFor = createdAt.AddHours(2),
             RemindersSent = [900, 300],
             Version = 5,
+            ToldUnreachable = true,
         };
     }
 

@@ -63,10 +63,17 @@ public sealed class Session
     /// <summary>When the cluster stopped answering for this session; null while it answers.</summary>
     public DateTimeOffset? UnreachableSince { get; set; }
 
-    public void ClearFailures()
+    /// <summary>Whether the user was told about the current stretch of unreachability (so they hear it once).</summary>
+    public bool ToldUnreachable { get; set; }
+
+    /// <summary>The cluster answered again; answers whether the user had been told it was unreachable.</summary>
+    public bool ClearFailures()
     {
+        var told = ToldUnreachable;
         Failures = 0;
         UnreachableSince = null;
+        ToldUnreachable = false;
+        return told;
     }
 
     public Actor Actor => new(Owner, Login, Cluster);

@@ -38,6 +38,10 @@ public sealed class SessionOptions
         .OrderDescending()
         .ToList();
 
+    /// <summary>How long the login node may be unreachable before the user is told (once) that the bot keeps trying.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan TellUnreachableAfter { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How long ended sessions stay in <c>status</c>.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan ShowEndedFor { get; set; } = TimeSpan.FromHours(24);

@@ -80,7 +80,7 @@ public sealed partial class SessionWorkflow(
             return;
         }
 
-        session.ClearFailures();
+        var wasUnreachable = session.ClearFailures();
         var now = time.GetUtcNow();
         if (snapshot.Value.PendingReason == "DependencyNeverSatisfied")
         {
@@ -93,6 +93,11 @@ public sealed partial class SessionWorkflow(
 
         var tell = session.Observe(snapshot.Value, now);
         var notices = new List<Notice>();
+        if (wasUnreachable)
+        {
+            notices.Add(new TextNotice(session.Owner, $"I can reach {session.Cluster} again; job {jobId} is {snapshot.Value.RawState.ToLowerInvariant()}.", id));
+        }
+
         if (tell) notices.Add(Update(session, snapshot.Value.Jupyter));
         if (session.State == SessionState.Queued && !session.QueueHintSent && now - session.CreatedAt >= Options.QueueHintAfter)
         {
@@ -260,7 +265,14 @@ public sealed partial class SessionWorkflow(
             if (now - session.UnreachableSince < Options.GiveUpAfter)
             {
                 session.Failures++;
-                await sessions.SaveAsync(session, [], cancellationToken);
+                var tell = !session.ToldUnreachable && now - session.UnreachableSince >= Options.TellUnreachableAfter;
+                session.ToldUnreachable |= tell;
+                Notice[] notices = tell
+                    ? [new TextNotice(session.Owner,
+                        $"I cannot reach the login node of {session.Cluster} since {session.UnreachableSince.Value.UtcDateTime:HH:mm} UTC ({problem.Message.TrimEnd('.')}). " +
+                        $"Your session{(session.JobId is { } j ? $" (job {j})" : "")} is safe on the cluster; I keep trying and will tell you when I can see it again.", session.Id)]
+                    : [];
+                await sessions.SaveAsync(session, notices, cancellationToken);
                 retry(Backoff(session.Failures));
                 return;
             }
