@@ -1,0 +1,104 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using CondoBot.Testing;
+
+namespace CondoBot.Host.Tests;
+
+/// <summary>
+/// Hostile input never reaches the cluster, and after a real session no key or token is left readable on disk or in
+/// the logs: checked on the real service process and the real local cluster.
+/// </summary>
+[Collection(nameof(LocalClusterCollection))]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class SecurityEndToEndTests : IDisposable
+{
+    private const string Login = "condouser3";
+    private readonly LocalCluster _cluster = LocalCluster.Get();
+    private readonly string _data = Directory.CreateTempSubdirectory("condobot-sec-").FullName;
+    private readonly List<IDisposable> _cleanup = [];
+
+    private static readonly string[] Corpus =
+    [
+        "start -A cnms;id", "start -A 'cnms'", "start -A \"cnms\"", "start -A $(id)", "start -A `id`", "start -A cnms&&id",
+        "start -A cnms|id", "start -A cnms>x", "start -A ${HOME}", "start -A -cnms", "start -A --help", "start -A ｃｎｍｓ",
+        "start -A cnms\u200b", "start -A с", "start -A " + new string('a', 65), "start --partition debug;id",
+        "start --partition $(id)", "start --partition 'x y'", "start -t 1:00:00;id", "start -t $(date)", "start -t 1h",
+        "start -t -1", "start -n 1;id", "start -n $(id)", "start -n 0x10", "start -p 5959;id", "start -p 5959\u0000",
+        "start -p ٥٩٥٩", "start --gpus 1;id", "start --cluster local;id", "start --cluster ../etc",
+        "start -A cnms -t 30 --x", "start -A\u001b[31m", "stop 1;scancel", "stop $(id)", "tunnel 1&&id", "renew `id`",
+        "key root;id", "key ../../etc", "key $(id)", "key UPPER", "key -o", "start " + new string('x', 600),
+    ];
+
+    public void Dispose()
+    {
+        foreach (var item in _cleanup.AsEnumerable().Reverse()) item.Dispose();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    private BotProcess StartBot(string user)
+    {
+        var bot = BotProcess.Start(_cluster.BotSettings(_data, user), "console");
+        _cleanup.Add(bot);
+        return bot;
+    }
+
+    private async Task<string> LinkAsync(BotProcess bot)
+    {
+        bot.Type($"key {Login}");
+        var authorize = await bot.WaitForAsync(@"echo '(?<entry>restrict ssh-ed25519 [A-Za-z0-9+/=]+ (?<comment>condobot-[^']+))' >> ", TimeSpan.FromSeconds(60));
+        LocalCluster.Authorize(Login, authorize.Groups["entry"].Value);
+        var comment = authorize.Groups["comment"].Value;
+        _cleanup.Add(new Disposable(() => LocalCluster.Deauthorize(Login, comment)));
+        return comment;
+    }
+
+    [Fact]
+    public async Task AnInjectionCorpus_IsRefusedWithUsage_AndNothingReachesTheCluster()
+    {
+        var bot = StartBot("sec" + Guid.NewGuid().ToString("N")[..6]);
+        await LinkAsync(bot);
+        var loginsBefore = Logins();
+        var jobsBefore = Jobs();
+
+        foreach (var text in Corpus) bot.Type(text);
+        bot.Type("status");
+        await bot.WaitForAsync("You have no sessions", TimeSpan.FromSeconds(30));
+
+        var replies = bot.Stdout;
+        Assert.Equal(Corpus.Length, Regex.Matches(replies, "^Usage: ", RegexOptions.Multiline).Count);
+        Assert.Equal(loginsBefore, Logins());
+        Assert.Equal(jobsBefore, Jobs());
+    }
+
+    [Fact]
+    public async Task AfterARealSession_NoPrivateKeyOrTokenIsReadableInTheDataFolderOrTheLogs()
+    {
+        var bot = StartBot("sec" + Guid.NewGuid().ToString("N")[..6]);
+        var comment = await LinkAsync(bot);
+        bot.Type("start -A birthright -t 0:10:00 -p 17777");
+        var ready = await bot.WaitForAsync(@"Then open http://localhost:17777/lab\?token=(?<token>[0-9a-f]{32,})", TimeSpan.FromSeconds(90));
+        var token = ready.Groups["token"].Value;
+        bot.Type("stop");
+        await bot.WaitForAsync("stopped by you", TimeSpan.FromSeconds(60));
+        bot.CloseInput();
+        Assert.True(bot.WaitForExit(TimeSpan.FromSeconds(30)));
+
+        var tokenBytes = Encoding.ASCII.GetBytes(token);
+        foreach (var file in Directory.EnumerateFiles(_data, "*", SearchOption.AllDirectories))
+        {
+            var bytes = await File.ReadAllBytesAsync(file);
+            Assert.False(bytes.AsSpan().IndexOf(tokenBytes) >= 0, $"the JupyterLab token is readable in {file}");
+            Assert.False(bytes.AsSpan().IndexOf("PRIVATE KEY"u8) >= 0, $"a private key is readable in {file}");
+        }
+
+        Assert.DoesNotContain(token, bot.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("PRIVATE KEY", bot.Stderr, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_data));
+        var entry = File.ReadAllLines($"/home/{Login}/.ssh/authorized_keys").Single(l => l.EndsWith(" " + comment, StringComparison.Ordinal));
+        Assert.StartsWith("restrict ssh-ed25519 ", entry, StringComparison.Ordinal);
+    }
+
+    private static int Logins() => File.ReadLines("/var/log/condobot-sshd.log").Count(l => l.Contains($"Accepted publickey for {Login} ", StringComparison.Ordinal));
+
+    private static string Jobs() => LocalCluster.Slurm("squeue", "--noheader", "--states=all", "--user", Login, "--format=%i");
+}
