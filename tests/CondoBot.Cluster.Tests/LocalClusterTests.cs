@@ -63,6 +63,20 @@ public sealed class LocalClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALoginNodeThatDoesNotAnswer_IsReportedAsUnavailable_SoTheSessionIsRetried()
+    {
+        var closed = _cluster.Profile() ;
+        closed.LoginPort = 2299;
+        var catalog = new ClusterCatalog([closed]);
+        var slurm = new SlurmCluster(new SshRunner(catalog, _vault, NullLogger<SshRunner>.Instance), catalog);
+
+        var result = await slurm.CheckLoginAsync(Actor, CancellationToken.None);
+
+        Assert.Equal(ProblemKind.ClusterUnavailable, result.Problem?.Kind);
+        Assert.Contains("Could not reach the login node", result.Problem!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AKeyThatWasNeverAuthorized_IsRefused_WithWhatToDo()
     {
         var stranger = new ChatUserId("test", "stranger");

@@ -90,7 +90,7 @@ public sealed partial class LifecycleEndToEndTests : IDisposable
 
     [Theory]
     [InlineData("after-sbatch")]
-    [InlineData("after-ready-saved")]
+    [InlineData("before-ready-saved")]
     public async Task KilledAtAFaultPoint_TheRestartedServiceCarriesOn_WithOneJobAndOneReadyMessage(string point)
     {
         var setup = StartBot();

@@ -10,7 +10,7 @@ public class FaultPoints
 
     public const string AfterSbatch = "after-sbatch";
     public const string BeforeReminderSaved = "before-reminder-saved";
-    public const string AfterReadySaved = "after-ready-saved";
+    public const string BeforeReadySaved = "before-ready-saved";
 
     public virtual void Reached(string point)
     {

@@ -112,8 +112,8 @@ public sealed partial class SessionWorkflow(
             session.PollToken++;
         }
 
+        if (tell && session.State == SessionState.Ready) _faults.Reached(FaultPoints.BeforeReadySaved);
         await sessions.SaveAsync(session, notices, cancellationToken);
-        if (tell && session.State == SessionState.Ready) _faults.Reached(FaultPoints.AfterReadySaved);
         foreach (var (before, delay) in reminders) work.Remind(id, before, session.RemindersFor!.Value, delay);
         if (followOn is not null) work.Submit(followOn.Value);
         if (session.State.IsActive())

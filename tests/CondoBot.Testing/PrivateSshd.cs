@@ -1,0 +1,55 @@
+using System.Net.Sockets;
+
+namespace CondoBot.Testing;
+
+/// <summary>
+/// A second sshd for the local cluster, on its own port, with the same configuration and host key, that one test may
+/// stop and start (a login node going down) without disturbing anything else using the shared one.
+/// </summary>
+public sealed class PrivateSshd : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("condobot-sshd-").FullName;
+
+    public PrivateSshd(int port)
+    {
+        Port = port;
+        Start();
+    }
+
+    public int Port { get; }
+
+    private string PidFile => Path.Combine(_dir, "sshd.pid");
+
+    public void Start()
+    {
+        LocalCluster.Run("/usr/sbin/sshd", "-f", "/etc/ssh/condobot_sshd_config", "-o", $"Port={Port}", "-o", $"PidFile={PidFile}", "-E", Path.Combine(_dir, "sshd.log"));
+        for (var i = 0; i < 50 && !Answers(); i++) Thread.Sleep(100);
+    }
+
+    public void Stop()
+    {
+        if (!File.Exists(PidFile)) return;
+        LocalCluster.Run("kill", File.ReadAllText(PidFile).Trim());
+        for (var i = 0; i < 50 && Answers(); i++) Thread.Sleep(100);
+        File.Delete(PidFile);
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private bool Answers()
+    {
+        try
+        {
+            using var client = new TcpClient("127.0.0.1", Port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
