@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CondoBot.Slack.Inbound;
@@ -49,6 +50,20 @@ internal sealed partial class SocketEnvelopes(SlashCommandHandler commands, Butt
 
     private async Task ServeEnvelopeAsync(SocketChannel socket, string envelopeId, JsonElement envelope, CancellationToken cancellationToken)
     {
+        try
+        {
+            await HandleAsync(socket, envelopeId, envelope, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not (WebSocketException or OperationCanceledException))
+        {
+            // One request that fails (a bug, a locked database) must not take the connection down for everyone; over
+            // HTTP it would have been a 500. Slack shows the person that the command failed if no ack arrives.
+            LogEnvelopeFailed(envelope.Text("type"), ex);
+        }
+    }
+
+    private async Task HandleAsync(SocketChannel socket, string envelopeId, JsonElement envelope, CancellationToken cancellationToken)
+    {
         var payload = envelope.Child("payload");
         var ack = new JsonObject { ["envelope_id"] = envelopeId };
         switch (envelope.Text("type"))
@@ -69,6 +84,9 @@ internal sealed partial class SocketEnvelopes(SlashCommandHandler commands, Butt
                 break;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Socket Mode: handling a {Type} envelope failed")]
+    private partial void LogEnvelopeFailed(string? type, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Socket Mode connected")]
     private partial void LogConnected();

@@ -17,8 +17,8 @@ internal sealed partial class SocketModeService(
     TimeProvider time,
     ILogger<SocketModeService> logger) : BackgroundService
 {
-    /// <summary>Slack pings every few seconds; a socket silent past this is dead even if TCP has not noticed.</summary>
-    internal static TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>The bot pings this often; a socket whose pong does not come back as fast is dead, even if TCP has not noticed.</summary>
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -26,6 +26,7 @@ internal sealed partial class SocketModeService(
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var since = time.GetUtcNow();
             var end = await ConnectOnceAsync(stoppingToken);
             if (end == SocketEnd.LinkDisabled)
             {
@@ -33,8 +34,10 @@ internal sealed partial class SocketModeService(
                 return;
             }
 
-            failures = end == SocketEnd.Refresh ? 0 : failures + 1;
-            if (failures > 0) await Task.Delay(Backoff(failures), time, stoppingToken);
+            // A connection that served for a while before dying was a success: start the back-off afresh.
+            var lasted = time.GetUtcNow() - since > TimeSpan.FromMinutes(1);
+            failures = end == SocketEnd.Refresh || lasted ? 0 : failures + 1;
+            if (end == SocketEnd.Dead) await Task.Delay(Backoff(Math.Max(failures, 1)), time, stoppingToken);
         }
     }
 
@@ -62,8 +65,9 @@ internal sealed partial class SocketModeService(
             LogEnded(end);
             return end;
         }
-        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException && !stoppingToken.IsCancellationRequested)
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
+            // Whatever broke this connection, the next one starts clean; the service itself must keep running.
             LogDropped(ex.GetType().Name, ex.Message);
             return SocketEnd.Dead;
         }
