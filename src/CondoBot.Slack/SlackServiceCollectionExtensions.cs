@@ -26,7 +26,9 @@ public static class SlackServiceCollectionExtensions
             http.BaseAddress = provider.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBase;
             // Slack answers in well under a second; a call stuck this long is better retried.
             http.Timeout = TimeSpan.FromSeconds(15);
-        });
+        })
+        // SlackApi logs each failure with its method and Slack's error code; a line per successful call is noise.
+        .RemoveAllLoggers();
 
         services.AddSingleton<SignedRequest>();
         services.AddSingleton<RequestLedger>();

@@ -158,7 +158,9 @@ public sealed class FakeSlack : IAsyncDisposable
             }
         }
 
-        return Results.Text(Success(call).ToJsonString(), "application/json; charset=utf-8");
+        var success = Success(call);
+        call.Answer = success;
+        return Results.Text(success.ToJsonString(), "application/json; charset=utf-8");
     }
 
     private static string? Check(SlackCall call, bool parsed)

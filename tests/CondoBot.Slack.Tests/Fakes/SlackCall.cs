@@ -5,6 +5,11 @@ namespace CondoBot.Slack.Tests.Fakes;
 /// <summary>One Web API call as the fake Slack received it.</summary>
 public sealed record SlackCall(string Method, string? Authorization, string? ContentType, JsonObject Body)
 {
+    /// <summary>What the fake answered (for <c>chat.postMessage</c>, the new message's <c>ts</c>).</summary>
+    public JsonObject? Answer { get; internal set; }
+
+    public string? AnswerTs => Answer?["ts"]?.GetValue<string>();
+
     public string? Field(string name) => Body[name]?.GetValue<string>();
 
     public string Text => Field("text") ?? "";
