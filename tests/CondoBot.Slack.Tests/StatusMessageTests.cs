@@ -158,6 +158,22 @@ public sealed class StatusMessageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NothingInAMessage_IsTakenForSlackMarkup()
+    {
+        var id = SessionId.New();
+        await DeliverAsync(Queued(User, id));
+        await DeliverAsync(Ready(User, id));
+        await DeliverAsync(new TextNotice(To(User), "Slurm said: <none> & more"));
+
+        Assert.All(_slack.Calls.Where(c => c.Method.StartsWith("chat.", StringComparison.Ordinal)), c =>
+        {
+            Assert.DoesNotContain('<', c.Text + c.BlockText);
+            Assert.DoesNotContain('>', c.Text + c.BlockText);
+        });
+        Assert.Contains("File &gt; Shut Down", _slack.CallsTo("chat.update")[0].BlockText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EveryCall_CarriesTheBotToken_AsJson_WithTheFieldsSlackNeeds()
     {
         var id = SessionId.New();

@@ -40,7 +40,7 @@ public static class StatusMessage
                 yield return Block.Section($"*JupyterLab is ready* on {Mrkdwn.Escape(tunnel.Node)} ({job.ToLowerInvariant()}, {SessionFacts.TimeLeft(s)}).");
                 yield return Block.Section("Inside the lab network, run on your computer:\n" + Mrkdwn.CodeBlock(tunnel.Inside));
                 yield return Block.Section("Then open " + Mrkdwn.Escape(tunnel.Url));
-                yield return Block.Context("When you are done: *Stop* (or File > Shut Down in JupyterLab), then Ctrl+C the tunnel.");
+                yield return Block.Context(Mrkdwn.Escape("When you are done: *Stop* (or File > Shut Down in JupyterLab), then Ctrl+C the tunnel."));
                 break;
             case SessionState.Ended:
                 foreach (var block in Block.Sections(Mrkdwn.Escape(NoticeText.Render(update)))) yield return block;
