@@ -88,13 +88,18 @@ public sealed partial class SlackEndToEndTests : IAsyncLifetime
         Assert.Contains("Submitting JupyterLab on local as condouser (account cnms, 1 node, 30 min)", started, StringComparison.Ordinal);
 
         var first = await _slack.WaitForCallAsync("chat.postMessage", c => c.Field("channel") == "D" + _user, TimeSpan.FromSeconds(60));
-        var ready = await _slack.WaitForCallAsync("chat.update", c => c.BlockText.Contains("*JupyterLab is ready*", StringComparison.Ordinal), TimeSpan.FromSeconds(120));
+        var submitted = Assert.Single(first.Buttons, b => b.ActionId == Buttons.Stop).Value;
+        // The job is this test's own: if anything below fails, it must not stay queued on the shared cluster.
+        _cleanup.Add(new Cleanup(() => CancelIfQueued(submitted)));
+        // The local cluster is shared by every test run on the machine; a busy node001 can hold the job a while.
+        var ready = await _slack.WaitForCallAsync("chat.update", c => c.BlockText.Contains("*JupyterLab is ready*", StringComparison.Ordinal), TimeSpan.FromMinutes(4));
         Assert.Equal((first.Field("channel"), first.AnswerTs), (ready.Field("channel"), ready.Field("ts")));
         Assert.Single(_slack.CallsTo("chat.postMessage"), c => c.Field("channel") == "D" + _user);
         var inside = Regex.Match(ready.BlockText, "```(?<cmd>ssh [^`]+)```").Groups["cmd"].Value;
         var url = Regex.Match(ready.BlockText, @"Then open (?<url>http://localhost:\d+/lab\?token=(?<token>[0-9a-f]+))");
         Assert.Matches($@"^ssh -N -p {_cluster.LoginPort} -L {localPort}:node001:\d+ condouser@127\.0\.0\.1$", inside);
         var job = Assert.Single(ready.Buttons, b => b.ActionId == Buttons.Stop).Value;
+        Assert.Equal(submitted, job);
         Assert.Contains("RUNNING", LocalCluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%T"), StringComparison.Ordinal);
 
         using (var tunnel = PrintedTunnel.Run(inside, person))
@@ -139,6 +144,21 @@ public sealed partial class SlackEndToEndTests : IAsyncLifetime
         var reply = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal("ephemeral", reply["response_type"]!.GetValue<string>());
         return reply["text"]!.GetValue<string>();
+    }
+
+    private static void CancelIfQueued(string job)
+    {
+        try
+        {
+            if (LocalCluster.Slurm("squeue", "--noheader", "--jobs", job, "--states=running,pending").Trim().Length > 0)
+            {
+                LocalCluster.Slurm("scancel", job);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Slurm has already forgotten the job ("Invalid job id"): it is gone, which is all this wants.
+        }
     }
 
     private T Track<T>(T item)
