@@ -16,8 +16,10 @@ else
 {
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.Services.AddCondoBot(builder.Configuration);
+    builder.Services.AddSlackFrontDoor(builder.Configuration);
     var app = builder.Build();
     app.MapGet("/healthz", () => Results.Text("ok"));
+    app.MapSlackFrontDoor();
     host = app;
 }
 

@@ -1,0 +1,41 @@
+using CondoBot.Core.Handling;
+using Microsoft.Extensions.Logging;
+
+namespace CondoBot.Slack.Inbound;
+
+/// <summary>
+/// Runs <c>/condo TEXT</c> through the core once per invocation and answers with the reply to show the caller. The
+/// core only records and enqueues, so this returns well inside Slack's 3 seconds on either transport.
+/// </summary>
+internal sealed partial class SlashCommandHandler(CommandDispatcher dispatcher, RequestLedger ledger, ILogger<SlashCommandHandler> logger)
+{
+    public const string StillWorking = "I am still working on that command; its answer will follow.";
+
+    public async Task<string> HandleAsync(SlashCommand command, string? retry, CancellationToken cancellationToken)
+    {
+        if (!await ledger.TryBeginAsync(command.TriggerId, cancellationToken))
+        {
+            LogRepeat(retry ?? "none");
+            return await ledger.ReplyAsync(command.TriggerId, cancellationToken) ?? StillWorking;
+        }
+
+        Reply reply;
+        try
+        {
+            // Not the request's token: once taken, a command runs to its end even if Slack stops waiting, so that what
+            // it did and the reply recorded for a retry agree.
+            reply = await dispatcher.DispatchAsync(new ChatRequest(command.User, command.Text), CancellationToken.None);
+        }
+        catch
+        {
+            await ledger.ForgetAsync(command.TriggerId);
+            throw;
+        }
+
+        await ledger.RecordReplyAsync(command.TriggerId, reply.Text, CancellationToken.None);
+        return reply.Text;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Slack delivered a command again (retry {Retry}); answered without running it")]
+    private partial void LogRepeat(string retry);
+}

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CondoBot.Slack.Messages;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CondoBot.Slack.WebApi;
+
+/// <summary>
+/// The Slack Web API methods the bot calls. Every answer's <c>ok</c> is checked. A few quick retries happen here (a
+/// short <c>Retry-After</c>, a 5xx or a dropped connection); anything longer is handed back, because the durable
+/// notice outbox retries in order and must not be held up by one slow call. Tokens are never logged.
+/// </summary>
+public sealed partial class SlackApi(IHttpClientFactory clients, IOptions<SlackOptions> options, TimeProvider time, ILogger<SlackApi> logger)
+{
+    /// <summary>The named HttpClient (base address <c>Slack__ApiBaseUrl</c>), created per call so handlers rotate.</summary>
+    public const string ClientName = "slack";
+
+    internal const int MaxAttempts = 3;
+
+    /// <summary>A rate limit longer than this is returned to the caller instead of waited out.</summary>
+    internal static readonly TimeSpan LongestQuickWait = TimeSpan.FromSeconds(2);
+
+    private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(1);
+
+    public Task<SlackResponse> OpenDirectMessageAsync(string user, CancellationToken cancellationToken) =>
+        CallAsync("conversations.open", new JsonObject { ["users"] = user }, BotToken, cancellationToken);
+
+    public Task<SlackResponse> PostMessageAsync(string channel, SlackMessage message, CancellationToken cancellationToken) =>
+        CallAsync("chat.postMessage", message.Into(new JsonObject { ["channel"] = channel }), BotToken, cancellationToken);
+
+    public Task<SlackResponse> UpdateAsync(string channel, string ts, SlackMessage message, CancellationToken cancellationToken) =>
+        CallAsync("chat.update", message.Into(new JsonObject { ["channel"] = channel, ["ts"] = ts }), BotToken, cancellationToken);
+
+    public Task<SlackResponse> PostEphemeralAsync(string channel, string user, SlackMessage message, CancellationToken cancellationToken) =>
+        CallAsync("chat.postEphemeral", message.Into(new JsonObject { ["channel"] = channel, ["user"] = user }), BotToken, cancellationToken);
+
+    /// <summary>A fresh Socket Mode WebSocket address (<c>url</c>), with the app-level token.</summary>
+    public Task<SlackResponse> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        CallAsync("apps.connections.open", [], options.Value.AppToken, cancellationToken);
+
+    private string BotToken => options.Value.BotToken;
+
+    private async Task<SlackResponse> CallAsync(string method, JsonObject body, string token, CancellationToken cancellationToken)
+    {
+        var json = body.ToJsonString();
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await SendOnceAsync(method, json, token, cancellationToken);
+            TimeSpan? wait = response.Outcome switch
+            {
+                SlackOutcome.RateLimited when response.RetryAfter <= LongestQuickWait => response.RetryAfter,
+                SlackOutcome.Unavailable => Backoff(attempt),
+                _ => null,
+            };
+            if (wait is null || attempt >= MaxAttempts) return response;
+            await Task.Delay(wait.Value, time, cancellationToken);
+        }
+    }
+
+    private async Task<SlackResponse> SendOnceAsync(string method, string json, string token, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, method)
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            LogUnreachable(method, ex.HttpRequestError.ToString());
+            return SlackResponse.Unavailable($"{method}: {ex.HttpRequestError}");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogUnreachable(method, "timeout");
+            return SlackResponse.Unavailable($"{method}: timeout");
+        }
+
+        using (response)
+        {
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                var after = RetryAfter(response);
+                LogRateLimited(method, after);
+                return SlackResponse.Limited(after);
+            }
+
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                // Slack answers 200 to everything it understood; anything else is an outage or a wrong ApiBaseUrl.
+                LogHttpStatus(method, (int)response.StatusCode);
+                return SlackResponse.Unavailable($"{method}: HTTP {(int)response.StatusCode}");
+            }
+
+            JsonElement root;
+            try
+            {
+                using var document = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken));
+                root = document.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                LogHttpStatus(method, 200);
+                return SlackResponse.Unavailable($"{method}: not JSON");
+            }
+
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.True)
+            {
+                return SlackResponse.Succeeded(root);
+            }
+
+            var error = root.Text("error") ?? "unknown_error";
+            if (error == "ratelimited")
+            {
+                var after = RetryAfter(response);
+                LogRateLimited(method, after);
+                return SlackResponse.Limited(after);
+            }
+
+            LogRefused(method, error);
+            return SlackResponse.Refused(error);
+        }
+    }
+
+    private static TimeSpan RetryAfter(HttpResponseMessage response)
+    {
+        var after = response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - DateTimeOffset.UtcNow,
+            _ => DefaultRetryAfter,
+        };
+        return after < TimeSpan.Zero ? TimeSpan.Zero : after > TimeSpan.FromMinutes(10) ? TimeSpan.FromMinutes(10) : after;
+    }
+
+    /// <summary>0.25 s, then 0.5 s: a blip, not an outage, is what the quick retries are for.</summary>
+    private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(250 * Math.Pow(2, attempt - 1));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack {Method} answered ok:false, error {Error}")]
+    private partial void LogRefused(string method, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Slack {Method} is rate limited; retry after {RetryAfter}")]
+    private partial void LogRateLimited(string method, TimeSpan retryAfter);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack {Method} answered HTTP {Status}")]
+    private partial void LogHttpStatus(string method, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack {Method} could not be reached: {Reason}")]
+    private partial void LogUnreachable(string method, string reason);
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using CondoBot.Testing;
+
+namespace CondoBot.Slack.Tests.Fakes;
+
+/// <summary>Runs a tunnel command exactly as the bot printed it, with the person's own key, and waits for its port.</summary>
+public static class PrintedTunnel
+{
+    public static Process Run(string printed, UserKey person)
+    {
+        var words = printed.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var start = new ProcessStartInfo(words[0]) { RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var option in person.IdentityOptions) start.ArgumentList.Add(option);
+        foreach (var word in words[1..]) start.ArgumentList.Add(word);
+        return Process.Start(start)!;
+    }
+
+    public static async Task WaitForPortAsync(int port, Process tunnel)
+    {
+        for (var i = 0; i < 150; i++)
+        {
+            if (tunnel.HasExited) throw new InvalidOperationException("the tunnel exited: " + await tunnel.StandardError.ReadToEndAsync());
+            if (await AnswersAsync(port)) return;
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"the tunnel did not open port {port}");
+    }
+
+    public static async Task<bool> AnswersAsync(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    public static int FreePort()
+    {
+        var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port < 1024 ? FreePort() : port;
+    }
+}

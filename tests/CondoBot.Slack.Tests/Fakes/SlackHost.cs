@@ -1,0 +1,72 @@
+using CondoBot.Core;
+using CondoBot.Core.Handling;
+using CondoBot.Core.Identity;
+using CondoBot.Core.Notices;
+using CondoBot.Core.Sessions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CondoBot.Slack.Tests.Fakes;
+
+/// <summary>
+/// The real service (<see cref="Program"/>) in memory, configured for Slack against a <see cref="FakeSlack"/>, with its
+/// own data folder. Background steps are recorded instead of run, so nothing here reaches a cluster; what a request
+/// did is read from the real stores.
+/// </summary>
+public sealed class SlackHost : WebApplicationFactory<Program>
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("condobot-slack-").FullName;
+    private readonly Dictionary<string, string> _settings;
+
+    public SlackHost(FakeSlack slack, bool socketMode = false)
+    {
+        _settings = new Dictionary<string, string>
+        {
+            ["Clusters:local:HostKeySha256"] = "SHA256:" + new string('A', 43),
+            ["Clusters:local:LoginPort"] = "1",
+            ["Storage:DataDirectory"] = _data,
+            ["Slack:SigningSecret"] = SignedRequests.Secret,
+            ["Slack:BotToken"] = FakeSlack.BotToken,
+            ["Slack:ApiBaseUrl"] = slack.ApiBaseUrl.ToString(),
+        };
+        if (socketMode) _settings["Slack:AppToken"] = FakeSlack.AppToken;
+    }
+
+    public RecordingWork Work { get; } = new();
+
+    public T Get<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>Links a Slack user to a cluster login, as <c>/condo key LOGIN</c> would.</summary>
+    public async Task LinkAsync(string user, string login = "condouser") =>
+        await Get<IKeyVault>().IssueAsync(SlackUser.Id(SignedRequests.Team, user), new ClusterUser(login), CancellationToken.None);
+
+    public Task<IReadOnlyList<Session>> SessionsOfAsync(string user) =>
+        Get<ISessionStore>().ListAsync(SlackUser.Id(SignedRequests.Team, user), DateTimeOffset.MinValue, CancellationToken.None);
+
+    /// <summary>A linked user with one session that Slurm has queued as <paramref name="job"/>.</summary>
+    public async Task<Session> QueuedSessionAsync(string user, long job, SessionState state = SessionState.Queued)
+    {
+        await LinkAsync(user);
+        await Get<CommandDispatcher>().DispatchAsync(new ChatRequest(SlackUser.Id(SignedRequests.Team, user), "start"), CancellationToken.None);
+        var session = (await SessionsOfAsync(user))[0];
+        session.JobId = new SlurmJobId(job);
+        session.State = state;
+        await Get<ISessionStore>().SaveAsync(session, Array.Empty<Notice>(), CancellationToken.None);
+        return session;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services => services.AddSingleton<ISessionWork>(Work));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
+    }
+}
