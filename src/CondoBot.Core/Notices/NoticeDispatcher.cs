@@ -66,9 +66,9 @@ public sealed partial class NoticeDispatcher(
         }
     }
 
-    /// <summary>1 s, 2 s, 4 s ... capped at 5 minutes.</summary>
+    /// <summary>1 s, 2 s, 4 s ... capped at a minute, so a platform back from an outage hears from us soon.</summary>
     internal static TimeSpan Backoff(int attempts) =>
-        TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, Math.Min(attempts, 10))));
+        TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Min(attempts, 10))));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped notice {Sequence} for {Platform}: {Detail}")]
     private partial void LogUndeliverable(string platform, long sequence, string? detail);

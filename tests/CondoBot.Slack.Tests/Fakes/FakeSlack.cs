@@ -40,6 +40,8 @@ public sealed class FakeSlack : IAsyncDisposable
     private readonly Lock _gate = new();
     private long _ts = 1_700_000_000_000_100;
     private int _socketCount;
+    private DateTimeOffset _outageUntil = DateTimeOffset.MinValue;
+    private int _outageCalls;
 
     private FakeSlack(WebApplication app) => _app = app;
 
@@ -86,6 +88,9 @@ public sealed class FakeSlack : IAsyncDisposable
         var queue = _scripts.GetOrAdd(method, _ => new ConcurrentQueue<FakeAnswer>());
         foreach (var answer in answers) queue.Enqueue(answer);
     }
+
+    /// <summary>Until <paramref name="until"/>, every Web API call fails: 500s and 429s (Retry-After 3 s) in turn.</summary>
+    public void Outage(DateTimeOffset until) => _outageUntil = until;
 
     public async Task<SlackCall> WaitForCallAsync(string method, Func<SlackCall, bool> match, TimeSpan timeout)
     {
@@ -144,6 +149,14 @@ public sealed class FakeSlack : IAsyncDisposable
         }
 
         if (problem is not null) return Results.Json(new { ok = false, error = "fake_violation" });
+        if (DateTimeOffset.UtcNow < _outageUntil)
+        {
+            call.FailedInOutage = true;
+            if (Interlocked.Increment(ref _outageCalls) % 2 == 0) return Results.Text("upstream trouble", statusCode: 500);
+            http.Response.Headers.RetryAfter = "3";
+            return Results.Json(new { ok = false, error = "ratelimited" }, statusCode: 429);
+        }
+
         if (_scripts.TryGetValue(method, out var queue) && queue.TryDequeue(out var scripted))
         {
             switch (scripted)

@@ -8,6 +8,9 @@ public sealed record SlackCall(string Method, string? Authorization, string? Con
     /// <summary>What the fake answered (for <c>chat.postMessage</c>, the new message's <c>ts</c>).</summary>
     public JsonObject? Answer { get; internal set; }
 
+    /// <summary>Refused because the fake was in an outage (see <see cref="FakeSlack.Outage"/>).</summary>
+    public bool FailedInOutage { get; internal set; }
+
     public string? AnswerTs => Answer?["ts"]?.GetValue<string>();
 
     public string? Field(string name) => Body[name]?.GetValue<string>();
