@@ -20,6 +20,27 @@ public sealed class SlashCommandEndpointTests(SlackHostFixture fixture) : IClass
     private static string NewUser() => "U" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
 
     [Fact]
+    public async Task ARetryStormOfOneCommand_StartsOneSession()
+    {
+        var user = NewUser();
+        await _host.LinkAsync(user);
+        var body = CommandBody("start -A cnms -t 1:00:00", user, NewTrigger());
+
+        var storm = Enumerable.Range(0, 30).Select(async i =>
+        {
+            using var request = Post("/slack/commands", body);
+            if (i > 0) request.Headers.Add("X-Slack-Retry-Num", ((i % 3) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            using var response = await _client.SendAsync(request);
+            return response.StatusCode;
+        });
+        var answers = await Task.WhenAll(storm);
+
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.OK, status));
+        var session = Assert.Single(await _host.SessionsOfAsync(user));
+        Assert.Single(_host.Work.Steps, s => s.Step == "submit" && s.Session == session.Id);
+    }
+
+    [Fact]
     public async Task AValidlySignedStart_IsAnsweredEphemerallyWithinThreeSeconds_AndStartsOneSessionForThatUser()
     {
         var user = NewUser();
