@@ -106,6 +106,25 @@ public sealed class BotProcess : IDisposable
         if (!_process.HasExited) Kill();
         _process.WaitForExit(10_000);
         _process.Dispose();
+        CancelJobsItMentioned();
+    }
+
+    /// <summary>
+    /// A failed test must not leave its JupyterLab jobs holding the shared node: cancel every job this process told
+    /// its user about (cancelling a job that already ended is harmless).
+    /// </summary>
+    private void CancelJobsItMentioned()
+    {
+        var jobs = Regex.Matches(Stdout, @"\b[Jj]ob (\d+)\b").Select(m => m.Groups[1].Value).Distinct().ToArray();
+        if (jobs.Length == 0) return;
+        try
+        {
+            LocalCluster.Run("scancel", jobs);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // No Slurm here (a test that never reached a cluster): nothing to cancel.
+        }
     }
 
     private void Append(StringBuilder target, string? line)
