@@ -1,5 +1,6 @@
 using CondoBot.Host;
 using CondoBot.Host.Configuration;
+using CondoBot.Teams;
 using CondoBot.Terminal;
 
 // `console` runs the console front door on stdin/stdout; anything else runs the web service.
@@ -16,8 +17,10 @@ else
 {
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.Services.AddCondoBot(builder.Configuration);
+    builder.Services.AddTeamsFrontDoor(builder.Configuration);
     var app = builder.Build();
     app.MapGet("/healthz", () => Results.Text("ok"));
+    app.MapTeams();
     host = app;
 }
 

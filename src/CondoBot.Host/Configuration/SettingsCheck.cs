@@ -1,4 +1,5 @@
 using SessionOptions = CondoBot.Core.Sessions.SessionOptions;
+using CondoBot.Teams;
 using CondoBot.Terminal;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,7 @@ public static class SettingsCheck
         Check<SessionOptions>(services, "Sessions", failures);
         Check<ClusterSettings>(services, "Clusters", failures);
         Check<TerminalOptions>(services, "Terminal", failures);
+        Check<TeamsOptions>(services, TeamsOptions.Section, failures);
         return failures;
     }
 
