@@ -69,9 +69,8 @@ public sealed partial class ActivityAuthenticator(
         var result = await _handler.ValidateTokenAsync(token, Parameters(source, metadata));
         if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
         {
-            // A key the cache has not seen yet: the issuer may have rotated its keys since the last refresh.
-            source.RequestRefresh();
-            metadata = await source.GetAsync(cancellationToken);
+            // A key the cache has not seen yet: the issuer may have rotated its keys since the last fetch.
+            metadata = await source.RefreshAsync(cancellationToken);
             result = await _handler.ValidateTokenAsync(token, Parameters(source, metadata));
         }
 

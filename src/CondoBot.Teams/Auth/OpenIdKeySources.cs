@@ -9,17 +9,17 @@ public sealed class OpenIdKeySources
 
     private readonly List<OpenIdKeySource> _sources = [];
 
-    public OpenIdKeySources(IOptions<TeamsOptions> options, IHttpClientFactory http)
+    public OpenIdKeySources(IOptions<TeamsOptions> options, IHttpClientFactory http, TimeProvider time)
     {
         var o = options.Value;
         if (o.Issuers.HasFlag(TokenIssuers.BotFramework))
         {
-            _sources.Add(new OpenIdKeySource(o.EffectiveOpenIdMetadataUrl, [TeamsOptions.BotFrameworkIssuer], http.CreateClient(HttpClientName)));
+            _sources.Add(new OpenIdKeySource(o.EffectiveOpenIdMetadataUrl, [TeamsOptions.BotFrameworkIssuer], http.CreateClient(HttpClientName), time));
         }
 
         if (o.Issuers.HasFlag(TokenIssuers.Entra))
         {
-            _sources.Add(new OpenIdKeySource(o.EffectiveEntraOpenIdMetadataUrl, o.EntraIssuers, http.CreateClient(HttpClientName)));
+            _sources.Add(new OpenIdKeySource(o.EffectiveEntraOpenIdMetadataUrl, o.EntraIssuers, http.CreateClient(HttpClientName), time));
         }
     }
 
