@@ -144,14 +144,10 @@ public sealed class FakeBotService : IAsyncDisposable
             return Results.Json(new { error = new { code = scripted.ErrorCode ?? "Failure", message = "scripted" } }, statusCode: scripted.Status);
         }
 
-        if (http.Request.Method == "PUT") return Results.Json(new { id = http.Request.RouteValues["activity"] });
-        if (call.Path == "/v3/conversations")
-        {
-            var member = body?["members"]?[0]?["id"]?.GetValue<string>();
-            return Results.Json(new { id = "a:personal-" + member });
-        }
-
-        return Results.Json(new { id = "activity-" + Interlocked.Increment(ref _activities) });
+        call.AnsweredId = http.Request.Method == "PUT" ? http.Request.RouteValues["activity"]?.ToString()
+            : call.Path == "/v3/conversations" ? "a:personal-" + body?["members"]?[0]?["id"]?.GetValue<string>()
+            : "activity-" + Interlocked.Increment(ref _activities);
+        return Results.Json(new { id = call.AnsweredId });
     }
 
     private RecordedCall Record(HttpContext http, JsonNode? body)
@@ -170,5 +166,8 @@ public sealed class FakeBotService : IAsyncDisposable
 /// <summary>One request the fake received: <see cref="Path"/> is as sent on the wire (still percent-encoded).</summary>
 public sealed record RecordedCall(string Method, string Path, string Authorization, JsonNode? Body)
 {
+    /// <summary>The id the fake Connector answered with, when it succeeded.</summary>
+    public string? AnsweredId { get; set; }
+
     public override string ToString() => $"{Method} {Path} {Body?.ToJsonString()}";
 }
