@@ -71,7 +71,8 @@ public static partial class TeamsEndpoints
 
         if (caller.Anonymous) LogAnonymous(logger, activity.From?.AadObjectId);
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["TeamsActivity"] = activity.Id });
-        await handler.HandleAsync(activity, signed: !caller.Anonymous, cancellationToken);
+        // Once accepted, the command runs to the end even if the Connector hangs up: a half-run command would be worse.
+        await handler.HandleAsync(activity, signed: !caller.Anonymous, CancellationToken.None);
         return Results.Ok();
     }
 

@@ -19,16 +19,17 @@ public sealed partial class BotTokenProvider(
     private static readonly TimeSpan Margin = TimeSpan.FromMinutes(5);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private string? _token;
-    private DateTimeOffset _renewAt;
+
+    /// <summary>Replaced whole, so a reader never sees one token with another's expiry.</summary>
+    private volatile CachedToken? _cached;
 
     public async Task<string> GetAsync(CancellationToken cancellationToken)
     {
-        if (_token is { } cached && time.GetUtcNow() < _renewAt) return cached;
+        if (_cached is { } cached && time.GetUtcNow() < cached.RenewAt) return cached.Token;
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_token is { } fresh && time.GetUtcNow() < _renewAt) return fresh;
+            if (_cached is { } fresh && time.GetUtcNow() < fresh.RenewAt) return fresh.Token;
             return await FetchAsync(cancellationToken);
         }
         finally
@@ -38,11 +39,7 @@ public sealed partial class BotTokenProvider(
     }
 
     /// <summary>Forgets the cached token (the Connector refused it); the next call fetches a new one.</summary>
-    public void Invalidate()
-    {
-        _token = null;
-        _renewAt = DateTimeOffset.MinValue;
-    }
+    public void Invalidate() => _cached = null;
 
     private async Task<string> FetchAsync(CancellationToken cancellationToken)
     {
@@ -69,13 +66,14 @@ public sealed partial class BotTokenProvider(
         var lifetime = TimeSpan.FromSeconds(Math.Max(0, body.ExpiresIn));
         // Short-lived tokens (tests, unusual tenants) are renewed at half-life instead of going negative.
         var early = lifetime > Margin * 2 ? Margin : lifetime / 2;
-        _token = body.AccessToken;
-        _renewAt = time.GetUtcNow() + lifetime - early;
+        _cached = new CachedToken(body.AccessToken, time.GetUtcNow() + lifetime - early);
         LogTokenFetched(lifetime);
         return body.AccessToken;
     }
 
     public void Dispose() => _gate.Dispose();
+
+    private sealed record CachedToken(string Token, DateTimeOffset RenewAt);
 
     private sealed record TokenResponse(
         [property: JsonPropertyName("access_token")] string? AccessToken,

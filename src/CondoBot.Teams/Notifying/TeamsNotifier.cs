@@ -29,7 +29,7 @@ public sealed partial class TeamsNotifier(
         if (reference is null) return Delivery.Never("no conversation reference for this Teams user");
 
         var (conversation, failure) = await personal.EnsureAsync(reference, cancellationToken);
-        if (conversation is null) return Blocked(failure!, notice);
+        if (conversation is null) return Logged(failure!, notice);
 
         var delivery = notice switch
         {
@@ -37,7 +37,7 @@ public sealed partial class TeamsNotifier(
             TunnelNotice tunnel => await SendAsync(reference, conversation, SessionCard.Activity(tunnel.Session, tunnel.Tunnel), "the tunnel card", cancellationToken),
             _ => await SendAsync(reference, conversation, Text(NoticeText.Render(notice)), "a message", cancellationToken),
         };
-        return Blocked(delivery, notice);
+        return Logged(delivery, notice);
     }
 
     private async Task<Delivery> UpdateCardAsync(ConversationReference reference, string conversation, SessionUpdate update, CancellationToken cancellationToken)
@@ -91,7 +91,7 @@ public sealed partial class TeamsNotifier(
         ["textFormat"] = "markdown",
     };
 
-    private Delivery Blocked(Delivery delivery, Notice notice)
+    private Delivery Logged(Delivery delivery, Notice notice)
     {
         if (delivery.Outcome == DeliveryOutcome.Undeliverable) LogUndeliverable(notice.To.Id, delivery.Detail);
         return delivery;
