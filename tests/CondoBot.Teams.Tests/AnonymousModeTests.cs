@@ -4,6 +4,7 @@ using CondoBot.Teams.Tests.Fakes;
 namespace CondoBot.Teams.Tests;
 
 /// <summary>The development mode: requests with no Authorization header are taken, and answered without the bot's token.</summary>
+[Collection(nameof(InMemoryServiceCollection))]
 public sealed class AnonymousModeTests : IAsyncLifetime
 {
     private FakeBotService _bot = null!;

@@ -10,6 +10,7 @@ namespace CondoBot.Teams.Tests;
 /// Every request to <c>/api/messages</c> through the real service, with tokens signed by keys served from local OpenID
 /// metadata: only a token the Bot Connector could have issued for this activity gets anything done.
 /// </summary>
+[Collection(nameof(InMemoryServiceCollection))]
 public sealed class IncomingTokenTests(TeamsFixture fixture) : IClassFixture<TeamsFixture>
 {
     private FakeBotService Bot => fixture.Bot;

@@ -4,6 +4,7 @@ using CondoBot.Teams.Tests.Fakes;
 namespace CondoBot.Teams.Tests;
 
 /// <summary><c>Teams__Issuers</c> narrows whose tokens are accepted.</summary>
+[Collection(nameof(InMemoryServiceCollection))]
 public sealed class IssuerConfigurationTests : IAsyncLifetime
 {
     private FakeBotService _bot = null!;

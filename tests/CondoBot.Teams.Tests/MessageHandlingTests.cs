@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CondoBot.Teams.Tests;
 
 /// <summary>Authenticated activities through the real service: the command grammar, mentions, retries and the card's Stop.</summary>
+[Collection(nameof(InMemoryServiceCollection))]
 public sealed class MessageHandlingTests(TeamsFixture fixture) : IClassFixture<TeamsFixture>
 {
     private FakeBotService Bot => fixture.Bot;

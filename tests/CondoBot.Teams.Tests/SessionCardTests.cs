@@ -43,4 +43,17 @@ public sealed class SessionCardTests
         Assert.Null(card["actions"]);
         Assert.DoesNotContain("token=", card.ToJsonString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ACardForAJobSlurmRefused_SaysWhySlurmRefusedIt()
+    {
+        var view = Sessions.View(SessionState.Ended, ended: EndReason.RejectedBySlurm) with
+        {
+            EndDetail = "sbatch: error: Batch job submission failed: Invalid account or account/partition combination specified",
+        };
+
+        var card = SessionCard.Card(view, null);
+
+        Assert.Contains(Runs(card), r => r["text"]!.GetValue<string>() == view.EndDetail);
+    }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace CondoBot.Teams.Tests;
 
 /// <summary>The issuers' signing keys: cached, refreshed on schedule and on rotation, never fetched on every forged token.</summary>
+[Collection(nameof(InMemoryServiceCollection))]
 public sealed class SigningKeyCacheTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);

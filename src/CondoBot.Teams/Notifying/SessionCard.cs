@@ -43,6 +43,13 @@ public static class SessionCard
             Plain(NoticeText.StatusLine(session)),
         };
 
+        // Why Slurm or the login node refused, in their own words: the same cases the core's text message spells out.
+        if (session is { State: SessionState.Ended, EndDetail: { Length: > 0 } detail }
+            && session.EndReason is EndReason.RejectedBySlurm or EndReason.NotAuthorized or EndReason.ClusterUnreachable)
+        {
+            body.Add(Plain(detail));
+        }
+
         var actions = new JsonArray();
         // The commands and the token are shown only while the session is ready; the ended card drops them.
         if (session.State == SessionState.Ready && tunnel is not null)
