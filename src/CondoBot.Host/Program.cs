@@ -1,5 +1,7 @@
 using CondoBot.Host;
 using CondoBot.Host.Configuration;
+using CondoBot.Slack;
+using CondoBot.Teams;
 using CondoBot.Terminal;
 
 // `console` runs the console front door on stdin/stdout; anything else runs the web service.
@@ -17,9 +19,11 @@ else
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.Services.AddCondoBot(builder.Configuration);
     builder.Services.AddSlackFrontDoor(builder.Configuration);
+    builder.Services.AddTeamsFrontDoor(builder.Configuration);
     var app = builder.Build();
     app.MapGet("/healthz", () => Results.Text("ok"));
     app.MapSlackFrontDoor();
+    app.MapTeams();
     host = app;
 }
 

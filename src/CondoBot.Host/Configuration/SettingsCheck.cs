@@ -1,5 +1,6 @@
 using SessionOptions = CondoBot.Core.Sessions.SessionOptions;
 using CondoBot.Slack;
+using CondoBot.Teams;
 using CondoBot.Terminal;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +20,7 @@ public static class SettingsCheck
         Check<ClusterSettings>(services, "Clusters", failures);
         Check<TerminalOptions>(services, "Terminal", failures);
         Check<SlackOptions>(services, SlackOptions.Section, failures);
+        Check<TeamsOptions>(services, TeamsOptions.Section, failures);
         return failures;
     }
 

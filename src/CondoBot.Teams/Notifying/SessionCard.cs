@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using CondoBot.Core.Notices;
+using CondoBot.Core.Sessions;
+using CondoBot.Core.Tunnels;
+using CondoBot.Teams.Activities;
+
+namespace CondoBot.Teams.Notifying;
+
+/// <summary>
+/// A session as an Adaptive Card (plain JSON; the Adaptive Cards SDK is not available): its state, the tunnel
+/// commands once JupyterLab is ready, and a Stop button while it runs. Commands are TextRuns, which Teams shows
+/// verbatim, because TextBlock markdown would eat the underscores of a login name.
+/// </summary>
+public static class SessionCard
+{
+    public const string ContentType = "application/vnd.microsoft.card.adaptive";
+
+    /// <summary>The message activity that carries the card (<paramref name="id"/> set for an update in place).</summary>
+    public static JsonObject Activity(SessionView session, TunnelInstructions? tunnel, string? id = null)
+    {
+        var activity = new JsonObject { ["type"] = "message" };
+        if (id is not null) activity["id"] = id;
+        activity["summary"] = NoticeText.StatusLine(session);
+        activity["attachments"] = new JsonArray(new JsonObject
+        {
+            ["contentType"] = ContentType,
+            ["content"] = Card(session, tunnel),
+        });
+        return activity;
+    }
+
+    public static JsonObject Card(SessionView session, TunnelInstructions? tunnel)
+    {
+        var body = new JsonArray
+        {
+            new JsonObject
+            {
+                ["type"] = "TextBlock",
+                ["text"] = session.JobId is { } job ? $"JupyterLab, job {job}" : "JupyterLab",
+                ["weight"] = "Bolder",
+                ["size"] = "Medium",
+            },
+            Plain(NoticeText.StatusLine(session)),
+        };
+
+        // Why Slurm or the login node refused, in their own words: the same cases the core's text message spells out.
+        if (session is { State: SessionState.Ended, EndDetail: { Length: > 0 } detail }
+            && session.EndReason is EndReason.RejectedBySlurm or EndReason.NotAuthorized or EndReason.ClusterUnreachable)
+        {
+            body.Add(Plain(detail));
+        }
+
+        var actions = new JsonArray();
+        // The commands and the token are shown only while the session is ready; the ended card drops them.
+        if (session.State == SessionState.Ready && tunnel is not null)
+        {
+            body.Add(Plain("Inside the lab network, run on your computer:"));
+            body.Add(Code(tunnel.Inside));
+            if (tunnel.Outside is not null)
+            {
+                body.Add(Plain("Outside the lab network, hop through the external login host:"));
+                body.Add(Code(tunnel.Outside));
+            }
+
+            body.Add(Plain("Then open:"));
+            body.Add(Code(tunnel.Url));
+            actions.Add(new JsonObject { ["type"] = "Action.OpenUrl", ["title"] = "Open JupyterLab", ["url"] = tunnel.Url });
+        }
+
+        if (session.State is not (SessionState.Ended or SessionState.Stopping) && session.JobId is { } id)
+        {
+            actions.Add(new JsonObject
+            {
+                ["type"] = "Action.Submit",
+                ["title"] = "Stop",
+                // Comes back as the activity's value; CommandText turns it into `stop JOBID` from whoever pressed it.
+                ["data"] = new JsonObject { ["command"] = CommandText.StopVerb, ["job"] = id.ToString() },
+            });
+        }
+
+        var card = new JsonObject
+        {
+            ["type"] = "AdaptiveCard",
+            ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
+            ["version"] = "1.4",
+            ["body"] = body,
+        };
+        if (actions.Count > 0) card["actions"] = actions;
+        return card;
+    }
+
+    private static JsonObject Plain(string text) => RichText(new JsonObject { ["type"] = "TextRun", ["text"] = text });
+
+    private static JsonObject Code(string text) =>
+        RichText(new JsonObject { ["type"] = "TextRun", ["text"] = text, ["fontType"] = "Monospace" });
+
+    private static JsonObject RichText(JsonObject run) => new()
+    {
+        ["type"] = "RichTextBlock",
+        ["inlines"] = new JsonArray(run),
+    };
+}
