@@ -44,15 +44,17 @@ public class NoticeDispatcherTests
     }
 
     [Fact]
-    public async Task RunOnce_DropsANoticeForAPlatformThatIsNotRunning_WithoutBlockingOthers()
+    public async Task RunOnce_KeepsANoticeForAPlatformThatDoesNotRunHere_WithoutBlockingOthers()
     {
-        await _outbox.AddAsync(new TextNotice(new ChatUserId("nowhere", "x"), "lost"), CancellationToken.None);
+        var elsewhere = new TextNotice(new ChatUserId("teams", "x"), "for the web service");
+        await _outbox.AddAsync(elsewhere, CancellationToken.None);
         await _outbox.AddAsync(new TextNotice(Alice, "kept"), CancellationToken.None);
 
         await Dispatcher.RunOnceAsync(CancellationToken.None);
 
         Assert.Equal(["kept"], _notifier.Delivered);
-        Assert.Empty(_outbox.Queued);
+        Assert.Equal([elsewhere], _outbox.Queued);
+        Assert.Empty(await _outbox.DueAsync(_time.GetUtcNow().AddSeconds(30), 10, CancellationToken.None));
     }
 
     private sealed class FlakyNotifier : INotifier

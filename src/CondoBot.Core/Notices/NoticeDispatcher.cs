@@ -53,7 +53,8 @@ public sealed partial class NoticeDispatcher(
     {
         if (!_notifiers.TryGetValue(notice.To.Platform, out var notifier))
         {
-            return Delivery.Never($"no front door for platform '{notice.To.Platform}' is running");
+            // Another process may run that front door (the web service beside a console, another replica): keep it.
+            return Delivery.Later($"no front door for platform '{notice.To.Platform}' runs in this process", TimeSpan.FromMinutes(1));
         }
 
         try
