@@ -40,7 +40,7 @@ public sealed partial class ConsoleEndToEndTests : IDisposable
         bot.Type("key check");
         await bot.WaitForAsync("Your key works: I logged in to 127.0.0.1 as condouser2", TimeSpan.FromSeconds(30));
 
-        var localPort = FreePort();
+        var localPort = Tunnels.FreePort();
         bot.Type($"/condo start -A ccsd -p {localPort} -t 0:30:00");
         await bot.WaitForAsync(@"Submitting JupyterLab on local as condouser2 \(account ccsd, 1 node, 30 min\)", TimeSpan.FromSeconds(10));
         var ready = await bot.WaitForAsync(@"JupyterLab is ready on node001 \(job (?<job>\d+).*?```(?<inside>ssh [^`]+)```.*?Then open (?<url>http://localhost:\d+/lab\?token=(?<token>[0-9a-f]+))", TimeSpan.FromSeconds(90));
@@ -98,14 +98,6 @@ public sealed partial class ConsoleEndToEndTests : IDisposable
         return item;
     }
 
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port < 1024 ? FreePort() : port;
-    }
 }
 
 /// <summary>Tests that start jobs on the shared local cluster run one class at a time.</summary>

@@ -62,7 +62,7 @@ public sealed partial class LifecycleEndToEndTests : IDisposable
         var person = new UserKey(Login, _cluster);
         _cleanup.Add(person);
 
-        bot.Type("start -A ccsd -t 0:02:00 --keep-alive");
+        bot.Type($"start -A ccsd -t 0:02:00 --keep-alive -p {Tunnels.FreePort()}");
         var first = await bot.WaitForAsync(@"JupyterLab is ready on node001 \(job (?<job>\d+)", TimeSpan.FromSeconds(90));
         var job = first.Groups["job"].Value;
         await bot.WaitForAsync($@"Follow-on job (?<next>\d+) is queued on local; it starts when job {job} ends", TimeSpan.FromSeconds(30));

@@ -43,4 +43,13 @@ internal static class Tunnels
         }
     }
 
+
+    public static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port < 1024 ? FreePort() : port;
+    }
 }

@@ -186,7 +186,7 @@ public sealed class Session
     };
 
     /// <summary>A session with this one's settings that Slurm starts when this one's job ends (whatever its end).</summary>
-    public Session CreateFollowOn(DateTimeOffset now) => new()
+    public Session CreateFollowOn(DateTimeOffset now, int nodePort) => new()
     {
         Id = SessionId.Derive(Id, "follow-on"),
         Owner = Owner,
@@ -196,9 +196,10 @@ public sealed class Session
         Partition = Partition,
         Nodes = Nodes,
         Walltime = Walltime,
-        // The two never run at once, so the follow-on keeps the port the user already opens.
+        // The two never run at once, so the follow-on keeps the port the user already opens; on the node it gets a
+        // port of its own, since it may start there while the first JupyterLab is still letting go of its port.
         LocalPort = LocalPort,
-        NodePort = NodePort,
+        NodePort = nodePort,
         Verbose = Verbose,
         Gpus = Gpus,
         CreatedAt = now,

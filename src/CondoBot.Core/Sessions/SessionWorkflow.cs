@@ -135,7 +135,8 @@ public sealed partial class SessionWorkflow(
             return null;
         }
 
-        var followOn = session.CreateFollowOn(now);
+        var cluster = clusters.Get(session.Cluster);
+        var followOn = session.CreateFollowOn(now, Random.Shared.Next(cluster.NodePortMin, cluster.NodePortMax));
         await sessions.TryAddAsync(followOn, cancellationToken);
         session.FollowOn = followOn.Id;
         return followOn.Id;
