@@ -43,9 +43,13 @@ public sealed class PostgresNoticeOutbox(
         var clock = time.GetUtcNow();
         var rows = await database.InTransactionAsync(async (connection, transaction) =>
         {
+            await using (var take = PostgresDatabase.Command(connection, transaction, "SELECT pg_advisory_xact_lock(@lock)", ("lock", ClaimLock)))
+            {
+                await take.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             await using var claim = PostgresDatabase.Command(connection, transaction,
                 """
-                SELECT pg_advisory_xact_lock(@lock);
                 WITH due AS (
                     SELECT o.seq FROM condobot.outbox AS o
                     WHERE o.due_at <= @now
@@ -61,7 +65,7 @@ public sealed class PostgresNoticeOutbox(
                 FROM due WHERE t.seq = due.seq
                 RETURNING t.seq, t.payload, t.attempts
                 """,
-                ("lock", ClaimLock), ("now", now.ToUnixTimeMilliseconds()), ("clock", clock.ToUnixTimeMilliseconds()),
+                ("now", now.ToUnixTimeMilliseconds()), ("clock", clock.ToUnixTimeMilliseconds()),
                 ("me", Replica), ("max", max), ("until", (clock + options.Lease).ToUnixTimeMilliseconds()));
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             var claimed = new List<(long Seq, byte[] Payload, int Attempts)>();
