@@ -32,6 +32,7 @@ public static class CondoBotServices
 
         var data = DataDirectory(configuration);
         services.AddCondoBotStorage(configuration, data);
+        services.AddCondoBotMetrics();
         services.AddSlurmOverSsh();
 
         services.AddSingleton<NoticeDispatcher>();

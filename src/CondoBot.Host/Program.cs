@@ -17,7 +17,9 @@ else
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.Services.AddCondoBot(builder.Configuration);
     var app = builder.Build();
-    app.MapGet("/healthz", () => Results.Text("ok"));
+    app.MapCondoBotHealth();
+    app.MapCondoBotMetrics();
+    app.MapCondoBotAdmin(builder.Configuration);
     host = app;
 }
 
