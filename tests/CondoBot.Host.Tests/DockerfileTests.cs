@@ -53,7 +53,7 @@ public sealed partial class DockerfileTests : IDisposable
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            Assert.Equal("ok", await PollAsync(http, "/healthz", app));
+            Assert.Equal("ok", await PollAsync(http, "/healthz", app, log));
             var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
             Assert.True(ready.StatusCode == HttpStatusCode.OK, await ready.Content.ReadAsStringAsync());
             Assert.All(DotnetUids(app.Id), uid => Assert.NotEqual("0", uid));
@@ -68,11 +68,11 @@ public sealed partial class DockerfileTests : IDisposable
         Assert.DoesNotContain("Unhandled exception", await log, StringComparison.Ordinal);
     }
 
-    private static async Task<string> PollAsync(HttpClient http, string path, Process app)
+    private static async Task<string> PollAsync(HttpClient http, string path, Process app, Task<string> log)
     {
         for (var i = 0; i < 300; i++)
         {
-            Assert.False(app.HasExited, "the published app exited: " + await app.StandardError.ReadToEndAsync());
+            Assert.False(app.HasExited, "the published app exited: " + (app.HasExited ? await log : ""));
             try
             {
                 return await http.GetStringAsync(new Uri(path, UriKind.Relative));
