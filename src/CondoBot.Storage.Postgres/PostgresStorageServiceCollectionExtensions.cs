@@ -16,7 +16,8 @@ public static class PostgresStorageServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddPostgresStorage(this IServiceCollection services, string connectionString, PostgresOutboxOptions outbox)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        // An empty connection string is reported by the host's start-up check, by setting name; the database refuses it
+        // too, should anything resolve it first.
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OutboxSignal>();
         services.AddSingleton(_ => new PostgresDatabase(connectionString));
