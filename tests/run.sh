@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash deploy/local-cluster/cluster.sh up >/dev/null
+bash deploy/postgres/local-postgres.sh >/dev/null
 dotnet build CondoBot.sln --configuration Debug -warnaserror --nologo -v quiet
 
 results=$(mktemp -d)

@@ -7,10 +7,7 @@ using CondoBot.Core.Sessions;
 using SessionOptions = CondoBot.Core.Sessions.SessionOptions;
 using CondoBot.Host.Configuration;
 using CondoBot.Jobs;
-using CondoBot.Storage;
 using Hangfire;
-using Hangfire.Storage.SQLite;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 
 namespace CondoBot.Host;
@@ -34,10 +31,8 @@ public static class CondoBotServices
             })));
 
         var data = DataDirectory(configuration);
-        services.AddDataProtection()
-            .SetApplicationName("CondoBot")
-            .PersistKeysToFileSystem(PrivateDirectory(Path.Combine(data, "keyring")));
-        services.AddSqliteStorage(Path.Combine(data, "condobot.db"));
+        services.AddCondoBotStorage(configuration, data);
+        services.AddCondoBotMetrics();
         services.AddSlurmOverSsh();
 
         services.AddSingleton<NoticeDispatcher>();
@@ -62,14 +57,7 @@ public static class CondoBotServices
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UseSQLiteStorage(Path.Combine(data, "hangfire.db"), new SQLiteStorageOptions
-            {
-                // Steps are short (one SSH round-trip), so a second's latency matters more than the polling cost.
-                QueuePollInterval = TimeSpan.FromSeconds(1),
-                // A step killed mid-run is picked up again after this; it must exceed the longest step (two SSH
-                // timeouts), or a slow step would run twice at once.
-                InvisibilityTimeout = configuration.GetValue("Jobs:InvisibilityTimeout", TimeSpan.FromMinutes(5)),
-            }));
+            .UseCondoBotJobStorage(configuration, data));
         services.AddHangfireServer(server =>
         {
             server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
@@ -87,7 +75,7 @@ public static class CondoBotServices
     }
 
     /// <summary>Creates the folder readable by the service's user only: it holds the key ring and sealed keys.</summary>
-    private static DirectoryInfo PrivateDirectory(string path)
+    internal static DirectoryInfo PrivateDirectory(string path)
     {
         var info = Directory.CreateDirectory(path);
         if (!OperatingSystem.IsWindows())

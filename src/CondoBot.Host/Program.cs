@@ -21,9 +21,11 @@ else
     builder.Services.AddSlackFrontDoor(builder.Configuration);
     builder.Services.AddTeamsFrontDoor(builder.Configuration);
     var app = builder.Build();
-    app.MapGet("/healthz", () => Results.Text("ok"));
+    app.MapCondoBotHealth();
     app.MapSlackFrontDoor();
     app.MapTeams();
+    app.MapCondoBotMetrics();
+    app.MapCondoBotAdmin(builder.Configuration);
     host = app;
 }
 

@@ -35,6 +35,19 @@ public sealed class SqliteDatabase : IDisposable
         }
     }
 
+    /// <summary>Whether the file still answers a query; for the readiness probe.</summary>
+    public bool IsReachable()
+    {
+        try
+        {
+            return Read(c => c.ExecuteScalar<int>("SELECT COUNT(*) FROM schema_version")) > 0;
+        }
+        catch (SQLiteException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Runs <paramref name="read"/> alone on the connection.</summary>
     internal T Read<T>(Func<SQLiteConnection, T> read)
     {

@@ -1,6 +1,7 @@
 using CondoBot.Cluster.Ssh;
 using CondoBot.Core;
 using CondoBot.Core.Clusters;
+using CondoBot.Core.Diagnostics;
 
 namespace CondoBot.Cluster.Slurm;
 
@@ -8,8 +9,17 @@ namespace CondoBot.Cluster.Slurm;
 /// The scheduler seam on a real Slurm cluster: each call is one SSH round-trip to the login node, as the user.
 /// Slurm's refusals are translated here into problems; nothing above this class sees Slurm's text formats.
 /// </summary>
-public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters) : ICluster
+public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters, CondoBotMetrics? metrics = null) : ICluster
 {
+    /// <summary>One Slurm program's round-trip, timed for <see cref="CondoBotMetrics.Slurm"/>.</summary>
+    private async Task<Result<RemoteOutput>> RunAsync(string program, Actor actor, string command, string? stdin, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var run = await ssh.RunAsync(actor, command, stdin, cancellationToken);
+        metrics?.Slurm(program, System.Diagnostics.Stopwatch.GetElapsedTime(started), run.Succeeded && run.Value.ExitStatus == 0);
+        return run;
+    }
+
     public async Task<Result<string>> CheckLoginAsync(Actor actor, CancellationToken cancellationToken)
     {
         var run = await ssh.RunAsync(actor, "id -un", null, cancellationToken);
@@ -20,7 +30,7 @@ public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters) : IClus
     public async Task<Result<SlurmJobId>> SubmitAsync(Actor actor, JobRequest request, CancellationToken cancellationToken)
     {
         var script = JobScript.Render(request, clusters.Get(actor.Cluster));
-        var run = await ssh.RunAsync(actor, SlurmCommands.Submit(request), script, cancellationToken);
+        var run = await RunAsync("sbatch", actor, SlurmCommands.Submit(request), script, cancellationToken);
         if (!run.Succeeded) return run.Problem;
         var output = run.Value;
         if (output.ExitStatus == 0 && SlurmOutput.ParseSubmitted(output.Stdout) is { } id) return id;
@@ -29,7 +39,7 @@ public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters) : IClus
 
     public async Task<Result<SlurmJobId?>> FindJobAsync(Actor actor, SessionId session, CancellationToken cancellationToken)
     {
-        var run = await ssh.RunAsync(actor, SlurmCommands.FindBySession(actor.Login), null, cancellationToken);
+        var run = await RunAsync("squeue", actor, SlurmCommands.FindBySession(actor.Login), null, cancellationToken);
         if (!run.Succeeded) return run.Problem;
         if (run.Value.ExitStatus != 0) return Unavailable("squeue", run.Value);
         return SlurmOutput.FindBySession(run.Value.Stdout, session);
@@ -37,7 +47,7 @@ public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters) : IClus
 
     public async Task<Result<JobSnapshot>> GetJobAsync(Actor actor, SlurmJobId job, SessionId session, CancellationToken cancellationToken)
     {
-        var run = await ssh.RunAsync(actor, SlurmCommands.Poll(job, session), null, cancellationToken);
+        var run = await RunAsync("squeue", actor, SlurmCommands.Poll(job, session), null, cancellationToken);
         if (!run.Succeeded) return run.Problem;
         var output = run.Value;
         // squeue fails for a purged job ("Invalid job id"), which is an answer; any other failure (slurmctld down) is not.
@@ -52,7 +62,7 @@ public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters) : IClus
 
     public async Task<Result<IReadOnlyList<IdlePartition>>> IdlePartitionsAsync(Actor actor, CancellationToken cancellationToken)
     {
-        var run = await ssh.RunAsync(actor, SlurmCommands.IdlePartitions(), null, cancellationToken);
+        var run = await RunAsync("sinfo", actor, SlurmCommands.IdlePartitions(), null, cancellationToken);
         if (!run.Succeeded) return run.Problem;
         if (run.Value.ExitStatus != 0) return Unavailable("sinfo", run.Value);
         return Result<IReadOnlyList<IdlePartition>>.Ok(SlurmOutput.ParseIdlePartitions(run.Value.Stdout));
@@ -60,7 +70,7 @@ public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters) : IClus
 
     public async Task<Result<bool>> CancelAsync(Actor actor, SlurmJobId job, CancellationToken cancellationToken)
     {
-        var run = await ssh.RunAsync(actor, SlurmCommands.Cancel(job), null, cancellationToken);
+        var run = await RunAsync("scancel", actor, SlurmCommands.Cancel(job), null, cancellationToken);
         if (!run.Succeeded) return run.Problem;
         var output = run.Value;
         if (output.ExitStatus == 0 || output.Stderr.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase)) return true;

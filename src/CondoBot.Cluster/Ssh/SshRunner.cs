@@ -3,6 +3,7 @@ using System.Text;
 using CondoBot.Cluster.Keys;
 using CondoBot.Core;
 using CondoBot.Core.Clusters;
+using CondoBot.Core.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Renci.SshNet;
 using Renci.SshNet.Common;
@@ -14,7 +15,7 @@ namespace CondoBot.Cluster.Ssh;
 /// Runs one command on a cluster's login node as the user, with their delegated key, after checking the login node's
 /// host key against the pinned fingerprint. Every SSH failure becomes a problem a user can understand.
 /// </summary>
-public sealed partial class SshRunner(ClusterCatalog clusters, KeyVault vault, ILogger<SshRunner> logger)
+public sealed partial class SshRunner(ClusterCatalog clusters, KeyVault vault, ILogger<SshRunner> logger, CondoBotMetrics? metrics = null)
 {
     public async Task<Result<RemoteOutput>> RunAsync(Actor actor, string command, string? stdin, CancellationToken cancellationToken)
     {
@@ -53,18 +54,21 @@ public sealed partial class SshRunner(ClusterCatalog clusters, KeyVault vault, I
         }
         catch (SshConnectionException) when (presented is not null && !string.Equals(presented.TrimEnd('='), profile.HostKeySha256.TrimEnd('='), StringComparison.Ordinal))
         {
+            metrics?.SshFailure("host_key_mismatch");
             LogHostKeyMismatch(profile.Name, profile.LoginHost, profile.HostKeySha256, presented);
             return new Problem(ProblemKind.HostKeyMismatch,
                 $"The login node {profile.LoginHost} presented a host key that does not match the one configured for {profile.Name}, so I did not connect. Please tell the CondoBot operators.");
         }
         catch (SshAuthenticationException)
         {
+            metrics?.SshFailure("not_authorized");
             LogLoginRefused(profile.Name, actor.Login.Value);
             return new Problem(ProblemKind.NotAuthorized,
                 $"{profile.LoginHost} refused my key for {actor.Login}: it is not (or no longer) in ~/.ssh/authorized_keys there. `key check` tells you how to fix it.");
         }
         catch (Exception ex) when (ex is SocketException or SshException or IOException or TimeoutException)
         {
+            metrics?.SshFailure("unreachable");
             LogUnreachable(profile.Name, profile.LoginHost, profile.LoginPort, ex.GetType().Name, ex.Message);
             return new Problem(ProblemKind.ClusterUnavailable,
                 $"Could not reach the login node {profile.LoginHost} ({ex.Message.TrimEnd('.')}). I'll keep trying.");

@@ -1,4 +1,5 @@
 using CondoBot.Core.Commands;
+using CondoBot.Core.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace CondoBot.Core.Handling;
@@ -14,12 +15,25 @@ public sealed partial class CommandDispatcher(
     TunnelHandler tunnel,
     RenewHandler renew,
     KeyHandler key,
-    ILogger<CommandDispatcher> logger)
+    ILogger<CommandDispatcher> logger,
+    CondoBotMetrics? metrics = null)
 {
     public async Task<Reply> DispatchAsync(ChatRequest request, CancellationToken cancellationToken)
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ChatUser"] = request.User.ToString() });
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var parsed = CommandParser.Parse(request.Text);
+        var reply = await HandleAsync(request, parsed, cancellationToken);
+        metrics?.Command(Kind(parsed.Command), System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        return reply;
+    }
+
+    /// <summary>The command's name for metrics (StartCommand: start), from the closed set of command types.</summary>
+    private static string Kind(Command? command) =>
+        command is null ? "refused" : command.GetType().Name.Replace("Command", "", StringComparison.Ordinal).ToLowerInvariant();
+
+    private async Task<Reply> HandleAsync(ChatRequest request, ParseResult parsed, CancellationToken cancellationToken)
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ChatUser"] = request.User.ToString() });
         if (parsed.Command is null)
         {
             LogRefused(parsed.Error);

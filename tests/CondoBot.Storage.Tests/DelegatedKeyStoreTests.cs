@@ -1,9 +1,11 @@
+using CondoBot.Storage.Tests.Rigs;
 using CondoBot.Core;
 using CondoBot.Core.Identity;
 
 namespace CondoBot.Storage.Tests;
 
-public sealed class SqliteDelegatedKeyStoreTests : StorageTest
+/// <summary>The delegated key store, run once per provider (the subclasses at the end).</summary>
+public abstract class DelegatedKeyStoreTests(StoreRig rig) : StoreTests(rig)
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
@@ -66,3 +68,7 @@ public sealed class SqliteDelegatedKeyStoreTests : StorageTest
         Assert.Equal(expected.CreatedAt, actual.CreatedAt);
     }
 }
+
+public sealed class SqliteDelegatedKeyStoreTests() : DelegatedKeyStoreTests(new SqliteRig());
+
+public sealed class PostgresDelegatedKeyStoreTests() : DelegatedKeyStoreTests(new PostgresRig());

@@ -1,10 +1,11 @@
+using CondoBot.Storage.Tests.Rigs;
 using CondoBot.Core.Notices;
 using CondoBot.Core.Sessions;
-using SQLite;
 
 namespace CondoBot.Storage.Tests;
 
-public sealed class SqliteNoticeOutboxTests : StorageTest
+/// <summary>The notice outbox, run once per provider (the subclasses at the end).</summary>
+public abstract class NoticeOutboxTests(StoreRig rig) : StoreTests(rig)
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
@@ -19,20 +20,14 @@ public sealed class SqliteNoticeOutboxTests : StorageTest
     }
 
     [Fact]
-    public async Task QueuedNotices_KeepNoTokenInPlaintext_OnDisk()
+    public async Task QueuedNotices_KeepNoTokenInPlaintext_WhereTheyAreStored()
     {
         var session = Samples.NewSession(Samples.Alice, Time.GetUtcNow());
         await Sessions.AddAsync(session, None);
         session.State = SessionState.Ready;
         await Sessions.SaveAsync(session, [new SessionUpdate(Samples.Alice, session.View(Time.GetUtcNow()), Samples.Tunnel())], None);
 
-        using (var raw = new SQLiteConnection(DatabasePath))
-        {
-            var payload = raw.ExecuteScalar<byte[]>("SELECT payload FROM outbox");
-            Assert.DoesNotContain(Samples.Token, System.Text.Encoding.Latin1.GetString(payload));
-        }
-
-        var file = RawFileContents();
+        var file = Rig.RawOutboxText();
         // The search must be able to find text at all: the recipient is stored in the clear.
         Assert.Contains(Samples.Alice.ToString(), file);
         Assert.DoesNotContain(Samples.Token, file);
@@ -110,3 +105,7 @@ public sealed class SqliteNoticeOutboxTests : StorageTest
         Assert.Equal(1, Assert.Single(await Outbox.DueAsync(until, 10, None)).Attempts);
     }
 }
+
+public sealed class SqliteNoticeOutboxTests() : NoticeOutboxTests(new SqliteRig());
+
+public sealed class PostgresNoticeOutboxTests() : NoticeOutboxTests(new PostgresRig());

@@ -1,3 +1,4 @@
+using CondoBot.Storage.Tests.Rigs;
 using System.Reflection;
 using CondoBot.Core;
 using CondoBot.Core.Notices;
@@ -5,7 +6,8 @@ using CondoBot.Core.Sessions;
 
 namespace CondoBot.Storage.Tests;
 
-public sealed class SqliteSessionStoreTests : StorageTest
+/// <summary>The session store, run once per provider (the subclasses at the end).</summary>
+public abstract class SessionStoreTests(StoreRig rig) : StoreTests(rig)
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
@@ -235,7 +237,7 @@ public sealed class SqliteSessionStoreTests : StorageTest
     private static object? DefaultOf(Type type) => type.IsValueType ? Activator.CreateInstance(type) : null;
 }
 
-public sealed class SqliteSessionStoreConcurrencyTests : StorageTest
+public abstract class SessionStoreConcurrencyTests(StoreRig rig) : StoreTests(rig)
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
@@ -296,3 +298,11 @@ public sealed class SqliteSessionStoreConcurrencyTests : StorageTest
         Assert.Equal([alice.Id, bob.Id], active.Select(s => s.Id));
     }
 }
+
+public sealed class SqliteSessionStoreTests() : SessionStoreTests(new SqliteRig());
+
+public sealed class PostgresSessionStoreTests() : SessionStoreTests(new PostgresRig());
+
+public sealed class SqliteSessionStoreConcurrencyTests() : SessionStoreConcurrencyTests(new SqliteRig());
+
+public sealed class PostgresSessionStoreConcurrencyTests() : SessionStoreConcurrencyTests(new PostgresRig());

@@ -1,0 +1,49 @@
+using System.Diagnostics.Metrics;
+
+namespace CondoBot.Core.Diagnostics;
+
+/// <summary>
+/// The bot's own measurements, on a <see cref="Meter"/> named <see cref="MeterName"/> (plain System.Diagnostics.Metrics,
+/// so the core stays free of any exporter; the host publishes them for Prometheus). Tags carry only fixed vocabularies
+/// (state names, command kinds, causes), never user input, so the number of series stays small and nothing leaks.
+/// </summary>
+public sealed class CondoBotMetrics : IDisposable
+{
+    public const string MeterName = "CondoBot";
+
+    private readonly Meter _meter = new(MeterName);
+    private readonly Counter<long> _sessions;
+    private readonly Counter<long> _commands;
+    private readonly Histogram<double> _ack;
+    private readonly Histogram<double> _slurm;
+    private readonly Counter<long> _sshFailures;
+
+    public CondoBotMetrics()
+    {
+        _sessions = _meter.CreateCounter<long>("condobot.sessions", "{session}", "Sessions entering each state");
+        _commands = _meter.CreateCounter<long>("condobot.commands", "{command}", "Chat commands by kind (refused: not understood)");
+        _ack = _meter.CreateHistogram<double>("condobot.ack.duration", "s", "Time from a chat command to its immediate reply");
+        _slurm = _meter.CreateHistogram<double>("condobot.slurm.duration", "s", "Round-trip time of Slurm commands over SSH");
+        _sshFailures = _meter.CreateCounter<long>("condobot.ssh.failures", "{failure}", "SSH failures by cause");
+    }
+
+    /// <summary>A session entered <paramref name="state"/> (counted once per change, by the step that saved it).</summary>
+    public void SessionEntered(string state) => _sessions.Add(1, new KeyValuePair<string, object?>("state", state));
+
+    public void Command(string kind, TimeSpan ack)
+    {
+        _commands.Add(1, new KeyValuePair<string, object?>("kind", kind));
+        _ack.Record(ack.TotalSeconds, new KeyValuePair<string, object?>("kind", kind));
+    }
+
+    /// <summary><paramref name="command"/> is the Slurm program (sbatch, squeue, scancel, sinfo).</summary>
+    public void Slurm(string command, TimeSpan elapsed, bool succeeded) => _slurm.Record(
+        elapsed.TotalSeconds,
+        new KeyValuePair<string, object?>("command", command),
+        new KeyValuePair<string, object?>("outcome", succeeded ? "ok" : "failed"));
+
+    /// <summary><paramref name="cause"/>: host_key_mismatch, not_authorized, unreachable.</summary>
+    public void SshFailure(string cause) => _sshFailures.Add(1, new KeyValuePair<string, object?>("cause", cause));
+
+    public void Dispose() => _meter.Dispose();
+}

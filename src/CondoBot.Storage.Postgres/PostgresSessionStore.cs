@@ -1,0 +1,104 @@
+using System.Text.Json;
+using CondoBot.Core;
+using CondoBot.Core.Notices;
+using CondoBot.Core.Sessions;
+using CondoBot.Storage.Json;
+using Npgsql;
+
+namespace CondoBot.Storage.Postgres;
+
+/// <summary>
+/// Sessions as JSON documents, as in the SQLite store: the columns beside <c>data</c> copy the fields queries filter on.
+/// Saves are optimistic across replicas too: the UPDATE names the version it read, so of two replicas racing on a
+/// session exactly one wins and the other gets <see cref="SessionConflictException"/>.
+/// </summary>
+public sealed class PostgresSessionStore(PostgresDatabase database, PostgresNoticeOutbox outbox) : ISessionStore
+{
+    private const string Insert =
+        "INSERT INTO condobot.sessions (id, owner, state, job_id, created_at, ended_at, data, version) VALUES (@id, @owner, @state, @job, @created, @ended, @data, @version)";
+
+    public async Task AddAsync(Session session, CancellationToken cancellationToken)
+    {
+        // A plain INSERT: adding an id twice is a bug and should fail loudly, not overwrite.
+        await using var command = database.Command(Insert, Values(session));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<bool> TryAddAsync(Session session, CancellationToken cancellationToken)
+    {
+        await using var command = database.Command(Insert + " ON CONFLICT (id) DO NOTHING", Values(session));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public Task<IReadOnlyList<Session>> ListActiveAsync(CancellationToken cancellationToken) => QueryAsync(
+        "SELECT data FROM condobot.sessions WHERE state <> @ended ORDER BY created_at, added",
+        cancellationToken, ("ended", nameof(SessionState.Ended)));
+
+    public async Task<Session?> GetAsync(SessionId id, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT data FROM condobot.sessions WHERE id = @id", cancellationToken, ("id", id.ToString()))).FirstOrDefault();
+
+    public Task<IReadOnlyList<Session>> ListAsync(ChatUserId owner, DateTimeOffset endedSince, CancellationToken cancellationToken) => QueryAsync(
+        """
+        SELECT data FROM condobot.sessions
+        WHERE owner = @owner AND (state <> @ended OR ended_at >= @since)
+        ORDER BY created_at DESC, added DESC
+        """,
+        cancellationToken, ("owner", owner.ToString()), ("ended", nameof(SessionState.Ended)), ("since", endedSince.ToUnixTimeMilliseconds()));
+
+    public async Task SaveAsync(Session session, IReadOnlyList<Notice> notices, CancellationToken cancellationToken)
+    {
+        var read = session.Version;
+        session.Version = read + 1;
+        try
+        {
+            await database.InTransactionAsync(async (connection, transaction) =>
+            {
+                var values = Values(session);
+                await using (var update = PostgresDatabase.Command(connection, transaction,
+                    """
+                    UPDATE condobot.sessions SET state = @state, job_id = @job, ended_at = @ended, data = @data, version = @version
+                    WHERE id = @id AND version = @read
+                    """,
+                    [.. values, ("read", read)]))
+                {
+                    if (await update.ExecuteNonQueryAsync(cancellationToken) != 1) throw new SessionConflictException(session.Id);
+                }
+
+                await outbox.AppendAsync(connection, transaction, notices, cancellationToken);
+                return true;
+            }, cancellationToken);
+        }
+        catch
+        {
+            session.Version = read;
+            throw;
+        }
+
+        if (notices.Count > 0) outbox.Signal();
+    }
+
+    private async Task<IReadOnlyList<Session>> QueryAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
+    {
+        await using var command = database.Command(sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var sessions = new List<Session>();
+        while (await reader.ReadAsync(cancellationToken)) sessions.Add(Parse(reader.GetString(0)));
+        return sessions;
+    }
+
+    private static (string, object?)[] Values(Session session) =>
+    [
+        ("id", session.Id.ToString()),
+        ("owner", session.Owner.ToString()),
+        ("state", session.State.ToString()),
+        ("job", session.JobId?.Value),
+        ("created", session.CreatedAt.ToUnixTimeMilliseconds()),
+        ("ended", session.EndedAt?.ToUnixTimeMilliseconds()),
+        ("data", JsonSerializer.Serialize(session, StorageJson.Options)),
+        ("version", session.Version),
+    ];
+
+    private static Session Parse(string data) =>
+        JsonSerializer.Deserialize<Session>(data, StorageJson.Options)
+        ?? throw new JsonException("A session was stored as null.");
+}

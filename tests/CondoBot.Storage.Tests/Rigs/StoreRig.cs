@@ -1,0 +1,39 @@
+using CondoBot.Core.Identity;
+using CondoBot.Core.Notices;
+using CondoBot.Core.Sessions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CondoBot.Storage.Tests.Rigs;
+
+/// <summary>
+/// One storage provider's stores on a real, fresh database, for the provider-neutral store tests: each test class
+/// is written once against this and run once per provider by a one-line subclass.
+/// </summary>
+public abstract class StoreRig : IDisposable
+{
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero));
+
+    internal XorProtector Protector { get; } = new();
+
+    public OutboxSignal Signal { get; } = new();
+
+    public abstract ISessionStore Sessions { get; }
+
+    public abstract INoticeOutbox Outbox { get; }
+
+    public abstract IDelegatedKeyStore Keys { get; }
+
+    public abstract IChatStateStore ChatState { get; }
+
+    /// <summary>Closes the database and opens it again, as a restarted bot would.</summary>
+    public abstract void Reopen();
+
+    /// <summary>Everything the provider stored for the outbox, as searchable text (the file's bytes, or the rows).</summary>
+    public abstract string RawOutboxText();
+
+    public virtual void Dispose()
+    {
+        Signal.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
