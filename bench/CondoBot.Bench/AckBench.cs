@@ -17,7 +17,7 @@ internal static class AckBench
     /// <summary>Requests per level; each level also stops after <see cref="LevelTime"/>.</summary>
     private static int RequestsAt(int concurrency) => concurrency == 1 ? 400 : 3000;
 
-    private static readonly TimeSpan LevelTime = TimeSpan.FromSeconds(25);
+    private static readonly TimeSpan LevelTime = TimeSpan.FromSeconds(15);
 
     public static async Task<List<AckRow>> RunAsync(string target, ChildProcess app, string path, (string Command, Func<int, string> User)[] commands)
     {
