@@ -76,7 +76,7 @@ internal sealed class Report(DateTimeOffset date)
         s.AppendLine("## Login-node cost (local cluster)").AppendLine();
         s.AppendLine(Inv($"{c.Users} users") + " (the local cluster's three test logins) with 2 sessions each, counted in the login node's sshd log by the bench's own key " +
             "fingerprints (other tests share the node). A naive design opens one connection and runs one `squeue` per session per poll; at the " +
-            "README's default intervals (5 s while queued, 30 s while ready) that is 720 per queued session-hour and 120 per ready session-hour.");
+            "fixed intervals the service used before adaptive polling (5 s while queued, 30 s while ready) that is 720 per queued session-hour and 120 per ready session-hour.");
         s.AppendLine().AppendLine("| window | ready | queued | seconds | SSH connections | remote commands | connections per session-hour | commands per session-hour |");
         s.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var w in new[] { c.ReadyOnly, c.WithQueued })
