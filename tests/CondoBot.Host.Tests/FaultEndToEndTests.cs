@@ -66,8 +66,10 @@ public sealed class FaultEndToEndTests : IDisposable
         bot.Type("start -A cnms -t 0:15:00");
         var running = (await bot.WaitForAsync(@"JupyterLab is ready on node001 \(job (?<job>\d+)", TimeSpan.FromSeconds(90))).Groups["job"].Value;
         FillTheNode();
+        var mark = bot.Stdout.Length;
         bot.Type("start -A cnms -t 0:15:00");
-        var queued = (await bot.WaitForAsync(@"Job (?<job>\d+) is queued on local", TimeSpan.FromSeconds(60))).Groups["job"].Value;
+        var queued = (await bot.WaitForAsync(@"Job (?<job>\d+) is queued on local", TimeSpan.FromSeconds(60), mark)).Groups["job"].Value;
+        Assert.NotEqual(running, queued);
 
         sshd.Stop();
         await Task.Delay(TimeSpan.FromMinutes(2));

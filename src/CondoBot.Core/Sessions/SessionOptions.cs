@@ -5,9 +5,16 @@ namespace CondoBot.Core.Sessions;
 /// <summary><c>Sessions__...</c> settings.</summary>
 public sealed class SessionOptions
 {
-    /// <summary>How often a queued or starting session is checked.</summary>
+    /// <summary>
+    /// The fastest a session is checked: right after submission, and while its job runs but JupyterLab is not answering
+    /// yet (the user is waiting for the ready message). A queued job backs off from here to <see cref="QueuedPollMax"/>.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The slowest a job waiting in the queue is checked, once it has waited ten times this long.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan QueuedPollMax { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How often a ready session is checked (to notice its end).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]

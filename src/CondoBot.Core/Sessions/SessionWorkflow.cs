@@ -118,9 +118,26 @@ public sealed partial class SessionWorkflow(
         if (followOn is not null) work.Submit(followOn.Value);
         if (session.State.IsActive())
         {
-            var next = session.State == SessionState.Ready ? Options.RunningPollInterval : Options.PollInterval;
-            work.Poll(id, session.PollToken, next);
+            work.Poll(id, session.PollToken, NextPoll(session, snapshot.Value, now));
         }
+    }
+
+    /// <summary>
+    /// When to look again. While the job runs but JupyterLab is not answering yet, the user is seconds from the message
+    /// they wait for, so at the fastest rate. A job in the queue is looked at less often the longer it has waited (a
+    /// tenth of its wait so far, between the fastest rate and <see cref="SessionOptions.QueuedPollMax"/>): fresh jobs
+    /// often start within seconds, long waiters rarely change, and each look costs the login node a login. Slurm's
+    /// expected start, when it has one, brings the next look forward to that moment.
+    /// </summary>
+    internal TimeSpan NextPoll(Session session, JobSnapshot snapshot, DateTimeOffset now)
+    {
+        if (session.State == SessionState.Ready) return Options.RunningPollInterval;
+        var fastest = Options.PollInterval;
+        if (snapshot.Phase != JobPhase.Pending) return fastest;
+        var slowest = Options.QueuedPollMax > fastest ? Options.QueuedPollMax : fastest;
+        var delay = TimeSpan.FromTicks(Math.Clamp((now - session.CreatedAt).Ticks / 10, fastest.Ticks, slowest.Ticks));
+        if (snapshot.ExpectedStart is { } start && start - now < delay) delay = start - now > fastest ? start - now : fastest;
+        return delay;
     }
 
     /// <summary>

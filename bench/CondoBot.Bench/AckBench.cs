@@ -1,0 +1,86 @@
+using System.Diagnostics;
+
+namespace CondoBot.Bench;
+
+/// <summary>One row of the acknowledgement table.</summary>
+internal sealed record AckRow(string Target, string Command, int Concurrency, Stats Latency, double PerSecond, int Failed);
+
+/// <summary>
+/// Slack acknowledgement latency: signed slash commands fired by a closed-loop client (each of N workers sends its next
+/// request when the previous one is answered) at the service and at the Bolt app, bounded in count and in time.
+/// Latency is from sending the request to reading the whole answer, on loopback.
+/// </summary>
+internal static class AckBench
+{
+    public static readonly int[] Concurrencies = [1, 16, 64];
+
+    /// <summary>Requests per level; each level also stops after <see cref="LevelTime"/>.</summary>
+    private static int RequestsAt(int concurrency) => concurrency == 1 ? 400 : 3000;
+
+    private static readonly TimeSpan LevelTime = TimeSpan.FromSeconds(15);
+
+    public static async Task<List<AckRow>> RunAsync(string target, ChildProcess app, string path, (string Command, Func<int, string> User)[] commands)
+    {
+        var rows = new List<AckRow>();
+        using var client = Client(app.Port);
+        // Warm-up: JIT, connection pools, SQLite caches; not measured.
+        await LevelAsync(client, path, commands[0].User, commands[0].Command, 8, 400);
+        foreach (var (command, user) in commands)
+        {
+            foreach (var concurrency in Concurrencies)
+            {
+                var (latencies, seconds, failed) = await LevelAsync(client, path, user, command, concurrency, RequestsAt(concurrency));
+                rows.Add(new AckRow(target, command, concurrency, Stats.Of(latencies), latencies.Count / seconds, failed));
+                Console.WriteLine($"  {target,-8} {command,-7} c={concurrency,-3} {rows[^1].Latency} {rows[^1].PerSecond:F0}/s failed={failed}");
+            }
+        }
+
+        return rows;
+    }
+
+    private static HttpClient Client(int port) => new(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+    {
+        BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+
+    private static async Task<(List<double> Latencies, double Seconds, int Failed)> LevelAsync(
+        HttpClient client, string path, Func<int, string> user, string command, int concurrency, int requests)
+    {
+        var latencies = new List<double>(requests);
+        var failed = 0;
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        async Task Worker()
+        {
+            while (clock.Elapsed < LevelTime)
+            {
+                var i = Interlocked.Increment(ref next);
+                if (i >= requests) return;
+                using var request = SignedCommands.Post(path, user(i), command);
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await client.SendAsync(request);
+                    var body = await response.Content.ReadAsStringAsync();
+                    var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    // An answer counts only if it is the ephemeral reply a person would see.
+                    if (!response.IsSuccessStatusCode || !body.Contains("ephemeral", StringComparison.Ordinal))
+                    {
+                        Interlocked.Increment(ref failed);
+                        continue;
+                    }
+
+                    lock (latencies) latencies.Add(ms);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(Worker)));
+        return (latencies, clock.Elapsed.TotalSeconds, failed);
+    }
+}

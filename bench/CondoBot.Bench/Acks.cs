@@ -1,0 +1,40 @@
+namespace CondoBot.Bench;
+
+/// <summary>
+/// The acknowledgement comparison in one run: the service (its login node unreachable, so <c>start</c>'s background
+/// step fails fast and gives up after a second instead of submitting thousands of jobs) and the Bolt app, same payloads.
+/// </summary>
+internal static class Acks
+{
+    private const int LinkedUsers = 64;
+
+    public static async Task<List<AckRow>> RunAsync(Bench bench, FakeSlackApi slack)
+    {
+        var rows = new List<AckRow>();
+        using (var app = Services.StartCondoBot(bench, slack.ApiBaseUrl, Services.Unreachable, new Dictionary<string, string> { ["Sessions__GiveUpAfter"] = "00:00:01" }))
+        {
+            await app.WaitUntilAnsweringAsync("/healthz", r => r.IsSuccessStatusCode);
+            for (var u = 0; u < LinkedUsers; u++) await Bench.CommandAsync(app, Linked(u), "key condouser");
+            rows.AddRange(await AckBench.RunAsync("CondoBot", app, "/slack/commands", Commands()));
+        }
+
+        using (var bolt = Services.StartBolt(bench))
+        {
+            // Bolt answers 404 on GET; any answer means it is listening.
+            await bolt.WaitUntilAnsweringAsync("/slack/events", r => (int)r.StatusCode < 500);
+            rows.AddRange(await AckBench.RunAsync("Bolt", bolt, "/slack/events", Commands()));
+        }
+
+        return rows;
+    }
+
+    /// <summary>help and status touch no cluster; start (for a linked user) records a session and enqueues its submission.</summary>
+    private static (string, Func<int, string>)[] Commands() =>
+    [
+        ("help", i => $"UHELP{i % 500:D4}"),
+        ("status", i => $"USTAT{i % 500:D4}"),
+        ("start", i => Linked(i % LinkedUsers)),
+    ];
+
+    private static string Linked(int i) => $"ULINK{i:D4}";
+}

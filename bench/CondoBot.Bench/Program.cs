@@ -1,0 +1,39 @@
+using CondoBot.Bench;
+
+// bench/run.sh runs this after building in Release: `CondoBot.Bench REPO OUT.md [MICRO_RESULTS_DIR] [--only ack,cluster,memory]`.
+var repo = Path.GetFullPath(args[0]);
+var output = Path.GetFullPath(args[1]);
+var micro = args.Length > 2 && !args[2].StartsWith("--", StringComparison.Ordinal) ? args[2] : null;
+var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',') ?? ["ack", "cluster", "memory"];
+
+var bench = new Bench(repo);
+var report = new Report(DateTimeOffset.UtcNow);
+try
+{
+    await using var slack = await FakeSlackApi.StartAsync();
+    if (only.Contains("ack"))
+    {
+        Console.WriteLine("Slack acknowledgement latency");
+        report.Ack.AddRange(await Acks.RunAsync(bench, slack));
+    }
+
+    if (only.Contains("cluster"))
+    {
+        Console.WriteLine("Ready-to-message latency and login-node cost on the local cluster");
+        (report.Ready, report.Cost) = await ClusterBench.RunAsync(bench, slack, sessions: 6);
+    }
+
+    if (only.Contains("memory"))
+    {
+        Console.WriteLine("Start-up and memory");
+        report.Memory = await MemoryBench.RunAsync(bench, slack.ApiBaseUrl);
+    }
+}
+finally
+{
+    bench.Dispose();
+}
+
+if (micro is not null) report.MicroReports.AddRange(Directory.Exists(micro) ? Directory.GetFiles(micro, "*-report-github.md").Order() : []);
+await File.WriteAllTextAsync(output, report.Render());
+Console.WriteLine("Wrote " + output);

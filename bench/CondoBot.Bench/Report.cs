@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text;
+using static CondoBot.Bench.Stats;
+
+namespace CondoBot.Bench;
+
+/// <summary>docs/benchmarks.md: the machine, then one table per benchmark, then each target as met or missed by how much.</summary>
+internal sealed class Report(DateTimeOffset date)
+{
+    public List<AckRow> Ack { get; } = [];
+    public ReadyResult? Ready { get; set; }
+    public LoginCostResult? Cost { get; set; }
+    public MemoryResult? Memory { get; set; }
+    public List<string> MicroReports { get; } = [];
+
+    public string Render()
+    {
+        var s = new StringBuilder();
+        s.AppendLine("# Benchmarks").AppendLine();
+        s.AppendLine("Written by `bash bench/run.sh` (see the README's Benchmarks section); do not edit by hand. Latencies in milliseconds.").AppendLine();
+        s.AppendLine(Inv($"- Date: {date:yyyy-MM-dd HH:mm} UTC; commit {Git("rev-parse --short HEAD")}"));
+        s.AppendLine(Inv($"- Machine: {Environment.ProcessorCount} cores ({CpuModel()}), {MemoryGiB():F1} GiB memory, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}"));
+        s.AppendLine(Inv($"- .NET {Environment.Version}, Node {Shell("node", "--version").Trim()}, @slack/bolt 5.1.0"));
+        s.AppendLine("- Shared machine: other sessions' builds and tests (and their jobs on the local cluster) ran at the same time, so absolute numbers are noisy; compare rows of the same run.").AppendLine();
+        if (Ack.Count > 0) RenderAck(s);
+        if (Ready is not null) RenderReady(s);
+        if (Cost is not null) RenderCost(s);
+        if (Memory is not null) RenderMemory(s);
+        if (MicroReports.Count > 0) RenderMicro(s);
+        return s.ToString();
+    }
+
+    private void RenderAck(StringBuilder s)
+    {
+        s.AppendLine("## Slack acknowledgement latency").AppendLine();
+        s.AppendLine("Signed `/condo` slash commands (fresh timestamp and trigger id each) from a closed-loop C# client on loopback; the " +
+            "service runs as in production (Release, Kestrel, SQLite, Slack Web API at a fake on loopback); Bolt is `bench/bolt/app.js` " +
+            "(HTTP receiver, acks an ephemeral reply). Client, service and Bolt share the same 2 cores. `start` is for a linked user and " +
+            "enqueues a background submission (to an unreachable login node, which fails fast and gives up after 1 s).").AppendLine();
+        s.AppendLine("| target | command | concurrency | requests | median | p99 | max | req/s | failed |");
+        s.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var r in Ack)
+        {
+            s.AppendLine(Inv($"| {r.Target} | `{r.Command}` | {r.Concurrency} | {r.Latency.Count} | {F(r.Latency.Median)} | {F(r.Latency.P99)} | {F(r.Latency.Max)} | {r.PerSecond:F0} | {r.Failed} |"));
+        }
+
+        s.AppendLine().AppendLine("Targets at concurrency 64 (p99 under 50 ms, and at or below Bolt's p99 for the same payloads):").AppendLine();
+        foreach (var row in Ack.Where(r => r.Target == "CondoBot" && r.Concurrency == 64))
+        {
+            var bolt = Ack.FirstOrDefault(r => r.Target == "Bolt" && r.Command == row.Command && r.Concurrency == 64);
+            var absolute = row.Latency.P99 < 50 ? "met" : Inv($"missed by {row.Latency.P99 - 50:F1} ms");
+            var relative = bolt is null ? "no Bolt row" : row.Latency.P99 <= bolt.Latency.P99 ? Inv($"met (Bolt {F(bolt.Latency.P99)})") : Inv($"missed: {row.Latency.P99 / bolt.Latency.P99:F1}x Bolt's {F(bolt.Latency.P99)}");
+            s.AppendLine(Inv($"- `{row.Command}`: p99 {F(row.Latency.P99)} ms: under 50 ms {absolute}; vs Bolt {relative}."));
+        }
+
+        s.AppendLine();
+    }
+
+    private void RenderReady(StringBuilder s)
+    {
+        var r = Ready!;
+        s.AppendLine("## Ready-to-message latency (local cluster)").AppendLine();
+        s.AppendLine(Inv($"{r.Sessions} sessions one after another (`start -t 0:10:00`, then `stop`), service settings: {r.PollSettings}.") + " From JupyterLab answering on the node " +
+            "(the connection file's mtime; its `ready=` field has whole seconds only, so that column reads up to 1 s high) to the \"JupyterLab is ready\" " +
+            "message arriving at the fake Slack API. Same machine, same clock.");
+        s.AppendLine().AppendLine("| measured from | sessions | median | p99 | max |").AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        s.AppendLine(Inv($"| connection file mtime | {r.FromFileMtimeMs.Count} | {F(r.FromFileMtimeMs.Median, 0)} | {F(r.FromFileMtimeMs.P99, 0)} | {F(r.FromFileMtimeMs.Max, 0)} |"));
+        s.AppendLine(Inv($"| `ready=` (whole seconds) | {r.FromReadyFieldMs.Count} | {F(r.FromReadyFieldMs.Median, 0)} | {F(r.FromReadyFieldMs.P99, 0)} | {F(r.FromReadyFieldMs.Max, 0)} |"));
+        var median = r.FromFileMtimeMs.Median;
+        s.AppendLine().AppendLine(Inv($"Target median <= 2000 ms: {(median <= 2000 ? "met" : $"missed by {median - 2000:F0} ms")} ({r.FromFileMtimeMs.Count} sessions, a small sample).")).AppendLine();
+    }
+
+    private void RenderCost(StringBuilder s)
+    {
+        var c = Cost!;
+        s.AppendLine("## Login-node cost (local cluster)").AppendLine();
+        s.AppendLine(Inv($"{c.Users} users") + " (the local cluster's three test logins) with 2 sessions each, counted in the login node's sshd log by the bench's own key " +
+            "fingerprints (other tests share the node). A naive design opens one connection and runs one `squeue` per session per poll; at the " +
+            "fixed intervals the service used before adaptive polling (5 s while queued, 30 s while ready) that is 720 per queued session-hour and 120 per ready session-hour.");
+        s.AppendLine().AppendLine("| window | ready | queued | seconds | SSH connections | remote commands | connections per session-hour | commands per session-hour |");
+        s.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var w in new[] { c.ReadyOnly, c.WithQueued })
+        {
+            s.AppendLine(Inv($"| {w.What} | {w.Ready} | {w.Pending} | {w.Seconds:F0} | {w.Connections} | {w.Commands} | {w.PerSessionHour(w.Connections):F0} | {w.PerSessionHour(w.Commands):F0} |"));
+        }
+
+        var queued = c.WithQueued.Pending == 0 ? double.NaN
+            : (c.WithQueued.Commands - c.ReadyOnly.Commands * c.WithQueued.Seconds / c.ReadyOnly.Seconds) / (c.WithQueued.Pending * c.WithQueued.Seconds / 3600.0);
+        s.AppendLine().AppendLine(Inv($"Queued follow-ons alone (second window minus the first's rate): {F(queued, 0)} commands per queued session-hour in their first {c.WithQueued.Seconds:F0} s in the queue."));
+        s.AppendLine(Inv($"Per poll cycle: one connection and one remote command per session, so {c.Users * 2} sessions of {c.Users} users cost {c.Users * 2} connections per cycle; 50 users x 4 sessions would cost 200 per cycle where the issue asks for at most 50 (one `squeue` per user).")).AppendLine();
+    }
+
+    private void RenderMemory(StringBuilder s)
+    {
+        var m = Memory!;
+        s.AppendLine("## Start-up and memory").AppendLine();
+        s.AppendLine(Inv($"Resident memory (VmRSS) of the service process; {m.Tracked} sessions created by signed `start` commands from 250 linked users (4 each) against a login node that refuses connections, so every session stays active and retried. Start-up is from process start to `{m.ReadyPath}` answering 200 (the service has no `/readyz`), fresh data folder each time."));
+        s.AppendLine().AppendLine("| measure | value | target | verdict |").AppendLine("| --- | ---: | ---: | --- |");
+        s.AppendLine(Inv($"| RSS idle | {m.IdleMiB:F0} MiB | <= 150 MB | {(m.IdleMiB * 1.048576 <= 150 ? "met" : "missed")} |"));
+        s.AppendLine(Inv($"| RSS with {m.Tracked} sessions | {m.TrackedMiB:F0} MiB | <= 250 MB | {(m.TrackedMiB * 1.048576 <= 250 ? "met" : "missed")} |"));
+        s.AppendLine(Inv($"| start-up to `{m.ReadyPath}`, median of {m.StartupMs.Count} | {F(m.StartupMs.Median, 0)} ms (max {F(m.StartupMs.Max, 0)}) | none | |")).AppendLine();
+    }
+
+    private void RenderMicro(StringBuilder s)
+    {
+        s.AppendLine("## Micro-benchmarks (BenchmarkDotNet, ShortRun)").AppendLine();
+        foreach (var file in MicroReports)
+        {
+            var lines = File.ReadAllLines(file).SkipWhile(l => !l.StartsWith('|')).Where(l => l.StartsWith('|'));
+            s.AppendLine("### " + Path.GetFileName(file).Replace("-report-github.md", "", StringComparison.Ordinal).Split('.')[^1]).AppendLine();
+            foreach (var line in lines) s.AppendLine(line);
+            s.AppendLine();
+        }
+    }
+
+    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static string CpuModel() =>
+        File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+
+    private static double MemoryGiB() =>
+        long.Parse(File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0 / 1024.0;
+
+    private static string Git(string args) => Shell("git", args.Split(' ')).Trim();
+
+    private static string Shell(string file, params string[] args)
+    {
+        try
+        {
+            return LocalClusterFacts.Run(file, args);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return "unknown";
+        }
+    }
+}
