@@ -40,7 +40,7 @@ public sealed partial class ConsoleEndToEndTests : IDisposable
         bot.Type("key check");
         await bot.WaitForAsync("Your key works: I logged in to 127.0.0.1 as condouser2", TimeSpan.FromSeconds(30));
 
-        var localPort = Tunnels.FreePort();
+        var localPort = PrintedTunnel.FreePort();
         bot.Type($"/condo start -A ccsd -p {localPort} -t 0:30:00");
         await bot.WaitForAsync(@"Submitting JupyterLab on local as condouser2 \(account ccsd, 1 node, 30 min\)", TimeSpan.FromSeconds(10));
         var ready = await bot.WaitForAsync(@"JupyterLab is ready on node001 \(job (?<job>\d+).*?```(?<inside>ssh [^`]+)```.*?Then open (?<url>http://localhost:\d+/lab\?token=(?<token>[0-9a-f]+))", TimeSpan.FromSeconds(90));
@@ -49,9 +49,9 @@ public sealed partial class ConsoleEndToEndTests : IDisposable
         Assert.Matches($@"^ssh -N -p {_cluster.LoginPort} -L {localPort}:node001:\d+ condouser2@127\.0\.0\.1$", inside);
         Assert.Contains($"RUNNING", LocalCluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%T"), StringComparison.Ordinal);
 
-        using (var tunnel = Tunnels.Open(inside, person))
+        using (var tunnel = PrintedTunnel.Run(inside, person))
         {
-            await Tunnels.WaitForPortAsync(localPort, tunnel);
+            await PrintedTunnel.WaitForPortAsync(localPort, tunnel);
             using var http = new HttpClient(new HttpClientHandler { UseCookies = false });
             var token = ready.Groups["token"].Value;
             var status = await http.GetAsync(new Uri($"http://localhost:{localPort}/api/status?token={token}"));
@@ -67,7 +67,7 @@ public sealed partial class ConsoleEndToEndTests : IDisposable
         await bot.WaitForAsync($"Stopping job {job}", TimeSpan.FromSeconds(10));
         await bot.WaitForAsync($@"Job {job} has ended after .*: stopped by you\.", TimeSpan.FromSeconds(60));
         Assert.Equal("", LocalCluster.Slurm("squeue", "--noheader", "--jobs", job, "--states=running,pending").Trim());
-        Assert.False(await Tunnels.AnswersAsync(nodePort), "Jupyter must have exited with its job");
+        Assert.False(await PrintedTunnel.AnswersAsync(nodePort), "Jupyter must have exited with its job");
 
         bot.CloseInput();
         Assert.True(bot.WaitForExit(TimeSpan.FromSeconds(30)), "the console exits once stdin is closed and nothing is pending");

@@ -62,7 +62,7 @@ public sealed partial class LifecycleEndToEndTests : IDisposable
         var person = new UserKey(Login, _cluster);
         _cleanup.Add(person);
 
-        bot.Type($"start -A ccsd -t 0:02:00 --keep-alive -p {Tunnels.FreePort()}");
+        bot.Type($"start -A ccsd -t 0:02:00 --keep-alive -p {PrintedTunnel.FreePort()}");
         var first = await bot.WaitForAsync(@"JupyterLab is ready on node001 \(job (?<job>\d+)", TimeSpan.FromSeconds(90));
         var job = first.Groups["job"].Value;
         await bot.WaitForAsync($@"Follow-on job (?<next>\d+) is queued on local; it starts when job {job} ends", TimeSpan.FromSeconds(30));
@@ -73,9 +73,9 @@ public sealed partial class LifecycleEndToEndTests : IDisposable
 
         var next = await bot.WaitForAsync(@"JupyterLab is ready on node001 \(job (?<job>\d+).*?```(?<inside>ssh [^`]+)```.*?Then open (?<url>http://localhost:(?<port>\d+)/lab\?token=(?<token>[0-9a-f]+))", TimeSpan.FromSeconds(90), reminder.Index);
         Assert.NotEqual(job, next.Groups["job"].Value);
-        using (var tunnel = Tunnels.Open(next.Groups["inside"].Value, person))
+        using (var tunnel = PrintedTunnel.Run(next.Groups["inside"].Value, person))
         {
-            await Tunnels.WaitForPortAsync(int.Parse(next.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture), tunnel);
+            await PrintedTunnel.WaitForPortAsync(int.Parse(next.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture), tunnel);
             using var http = new HttpClient(new HttpClientHandler { UseCookies = false });
             var status = await http.GetAsync(new Uri($"http://localhost:{next.Groups["port"].Value}/api/status?token={next.Groups["token"].Value}"));
             Assert.Equal(System.Net.HttpStatusCode.OK, status.StatusCode);

@@ -19,7 +19,7 @@ namespace CondoBot.Slack.Tests.Fakes;
 public sealed class FakeSlack : IAsyncDisposable
 {
     public const string BotToken = "xoxb-1111-2222-fakebottoken";
-    public const string AppToken = "xapp-1-A111-3333-fakeapptoken";
+    public const string AppToken = "xapp-fake-A111-3333-fakeapptoken";
     public const string JsonContentType = "application/json; charset=utf-8";
 
     private static readonly Dictionary<string, string[]> RequiredFields = new()

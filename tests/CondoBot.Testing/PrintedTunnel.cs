@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using CondoBot.Testing;
 
-namespace CondoBot.Slack.Tests.Fakes;
+namespace CondoBot.Testing;
 
 /// <summary>Runs a tunnel command exactly as the bot printed it, with the person's own key, and waits for its port.</summary>
 public static class PrintedTunnel
