@@ -1,3 +1,4 @@
+using CondoBot.Testing;
 using CondoBot.Cluster.Slurm;
 using CondoBot.Core;
 using CondoBot.Core.Clusters;
@@ -46,13 +47,43 @@ public class SlurmCommandsTests
     }
 
     [Fact]
-    public void Submit_CreatesThePrivateOutputFolder_ThenRunsSbatch()
+    public void Submit_CreatesThePrivateOutputFolder_ThenRunsSbatchOnlyOnTheWholeScript()
     {
         var request = new JobRequest(Session, "cnms", "", 1, Walltime.Default, 23456);
 
         Assert.Equal(
-            "mkdir -p -m 700 .condobot && sbatch --parsable --job-name=condobot --comment=condobot:0123456789abcdef0123456789abcdef --account cnms --nodes 1 --time 00:30:00 --output=.condobot/slurm-%j.out",
-            SlurmCommands.Submit(request));
+            "mkdir -p -m 700 .condobot && f=$(mktemp .condobot/submit.XXXXXX) && cat > \"$f\" && " +
+            "if echo \"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824  $f\" | sha256sum --check --status; " +
+            "then sbatch --parsable --job-name=condobot --comment=condobot:0123456789abcdef0123456789abcdef --account cnms --nodes 1 --time 00:30:00 --output=.condobot/slurm-%j.out \"$f\"; rc=$?; " +
+            "else echo 'condobot: the job script arrived incomplete' >&2; rc=75; fi; rm -f \"$f\"; exit $rc",
+            SlurmCommands.Submit(request, "hello"));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void Submit_WithATruncatedScript_RunsNoSbatch_AndSaysSo()
+    {
+        var request = new JobRequest(Session, "cnms", "", 1, Walltime.Default, 23456);
+        var dir = Directory.CreateTempSubdirectory("condobot-submit-").FullName;
+        try
+        {
+            // A stand-in sbatch on PATH records whether it ran; the real upload is cut short by one byte.
+            File.WriteAllText(Path.Combine(dir, "sbatch"), "#!/bin/sh\necho ran > \"$HOME/ran\"\necho 42\n");
+            File.SetUnixFileMode(Path.Combine(dir, "sbatch"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            var script = "#!/bin/bash\necho whole\n";
+            var command = $"export HOME={dir} PATH={dir}:$PATH; cd {dir}; " + SlurmCommands.Submit(request, script);
+
+            var cut = Assert.Throws<InvalidOperationException>(() => LocalCluster.Run("bash", ["-c", command], stdin: script[..^1]));
+            Assert.Contains(SlurmCommands.IncompleteScript, cut.Message, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(dir, "ran")));
+
+            Assert.Equal("42", LocalCluster.Run("bash", ["-c", command], stdin: script).Trim());
+            Assert.True(File.Exists(Path.Combine(dir, "ran")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

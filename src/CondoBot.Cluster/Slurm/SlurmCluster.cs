@@ -30,10 +30,15 @@ public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters, CondoBo
     public async Task<Result<SlurmJobId>> SubmitAsync(Actor actor, JobRequest request, CancellationToken cancellationToken)
     {
         var script = JobScript.Render(request, clusters.Get(actor.Cluster));
-        var run = await RunAsync("sbatch", actor, SlurmCommands.Submit(request), script, cancellationToken);
+        var run = await RunAsync("sbatch", actor, SlurmCommands.Submit(request, script), script, cancellationToken);
         if (!run.Succeeded) return run.Problem;
         var output = run.Value;
         if (output.ExitStatus == 0 && SlurmOutput.ParseSubmitted(output.Stdout) is { } id) return id;
+        if (output.Stderr.Contains(SlurmCommands.IncompleteScript, StringComparison.Ordinal))
+        {
+            return new Problem(ProblemKind.ClusterUnavailable, "The job script did not reach the login node whole; nothing was submitted.");
+        }
+
         return new Problem(ProblemKind.SlurmRejected, "Slurm refused the job: " + SlurmOutput.ErrorReason(output.Stderr, $"sbatch exited with status {output.ExitStatus}") + ".");
     }
 

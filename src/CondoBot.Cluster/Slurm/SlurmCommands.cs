@@ -33,8 +33,21 @@ public static class SlurmCommands
         return argv;
     }
 
-    /// <summary>sbatch reads the job script from stdin; the output folder must exist before the job starts.</summary>
-    public static string Submit(JobRequest request) => "mkdir -p -m 700 .condobot && " + ShellQuote.Join(SbatchArgv(request));
+    /// <summary>Printed on stderr when the job script did not arrive whole; nothing was submitted then.</summary>
+    public const string IncompleteScript = "condobot: the job script arrived incomplete";
+
+    /// <summary>
+    /// The job script arrives on stdin into a private file, and sbatch runs only if the file's SHA-256 is the script's:
+    /// a connection dropped mid-upload (the bot killed, the network gone) would otherwise hand sbatch a truncated
+    /// script, which Slurm accepts and which then fails on the node. The output folder must exist before the job starts.
+    /// </summary>
+    public static string Submit(JobRequest request, string script)
+    {
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(script)));
+        return "mkdir -p -m 700 .condobot && f=$(mktemp .condobot/submit.XXXXXX) && cat > \"$f\" && "
+            + $"if echo \"{sha256}  $f\" | sha256sum --check --status; then {ShellQuote.Join(SbatchArgv(request))} \"$f\"; rc=$?; "
+            + $"else echo '{IncompleteScript}' >&2; rc=75; fi; rm -f \"$f\"; exit $rc";
+    }
 
     public static string FindBySession(ClusterUser login) =>
         ShellQuote.Join(["squeue", "--noheader", "--states=all", "--user", login.Value, "--format=%i|%k"]);
