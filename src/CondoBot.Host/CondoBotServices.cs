@@ -42,6 +42,8 @@ public static class CondoBotServices
         services.AddSingleton<SessionWorkflow>();
         services.AddSingleton<SessionRecovery>();
         services.AddHostedService<RecoveryService>();
+        services.AddSingleton<SessionWatchdog>();
+        services.AddHostedService<WatchdogService>();
         services.AddSingleton<RenewHandler>();
         services.AddSingleton<KeyCheck>();
         services.AddSingleton<StartHandler>();

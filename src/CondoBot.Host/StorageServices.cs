@@ -55,6 +55,11 @@ public static class StorageServices
                     PrepareSchemaIfNecessary = true,
                     QueuePollInterval = poll,
                     InvisibilityTimeout = invisibility,
+                    // A replica killed while holding one of Hangfire's locks (the scheduler's, a job's state lock)
+                    // leaves its row behind; the others wait this long before taking it over. The default, ten
+                    // minutes, stalls every scheduled step (polls, reminders) of the surviving replicas for that
+                    // long. Hangfire holds these locks for a few short statements, so half a minute is ample.
+                    DistributedLockTimeout = TimeSpan.FromSeconds(30),
                 });
         }
 

@@ -38,11 +38,7 @@ public sealed class ChaosEndToEndTests : IDisposable
     {
         var random = new Random(Environment.TickCount);
         var setup = StartBot();
-        setup.Type($"key {Login}");
-        var authorize = await setup.WaitForAsync(@"echo '(?<entry>restrict ssh-ed25519 [A-Za-z0-9+/=]+ (?<comment>condobot-[^']+))' >> ", TimeSpan.FromSeconds(60));
-        LocalCluster.Authorize(Login, authorize.Groups["entry"].Value);
-        var comment = authorize.Groups["comment"].Value;
-        _cleanup.Add(new Disposable(() => LocalCluster.Deauthorize(Login, comment)));
+        _cleanup.Add(await AuthorizedKey.LinkAsync(setup, Login));
         setup.Kill();
 
         for (var round = 0; round < 3; round++)
@@ -70,7 +66,7 @@ public sealed class ChaosEndToEndTests : IDisposable
         }
 
         var jobs = Regex.Matches(status, @"job (\d+) on local: ready on node001").Select(m => m.Groups[1].Value).ToList();
-        Assert.True(jobs.Count == 6, "every session reaches ready after the restarts:\n" + status);
+        Assert.True(jobs.Count == 6, "every session reaches ready after the restarts:\n" + status + "\nlog of the last start:\n" + Tail(final.Stderr, 12000));
         var comments = LocalCluster.Slurm("squeue", "--noheader", "--states=all", "--user", Login, "--format=%k")
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(c => c.StartsWith("condobot:", StringComparison.Ordinal)).ToList();
         foreach (var job in jobs)
@@ -86,4 +82,6 @@ public sealed class ChaosEndToEndTests : IDisposable
         foreach (var job in jobs) final.Type($"stop {job}");
         foreach (var job in jobs) await final.WaitForAsync($@"Job {job} has ended after .*stopped by you", TimeSpan.FromSeconds(60));
     }
+
+    private static string Tail(string text, int length) => text.Length <= length ? text : text[^length..];
 }

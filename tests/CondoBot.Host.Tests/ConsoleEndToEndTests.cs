@@ -32,10 +32,8 @@ public sealed partial class ConsoleEndToEndTests : IDisposable
         using var bot = StartBot(user);
         var person = Track(new UserKey(Login, _cluster));
 
-        bot.Type($"key {Login}");
-        var authorize = await bot.WaitForAsync(@"echo '(?<entry>restrict ssh-ed25519 [A-Za-z0-9+/=]+ (?<comment>condobot-[^']+))' >> ~/\.ssh/authorized_keys", TimeSpan.FromSeconds(60));
-        LocalCluster.Authorize(Login, authorize.Groups["entry"].Value);
-        _cleanup.Add(new Disposable(() => LocalCluster.Deauthorize(Login, authorize.Groups["comment"].Value)));
+        _cleanup.Add(await AuthorizedKey.LinkAsync(bot, Login));
+        Assert.Contains("' >> ~/.ssh/authorized_keys", bot.Stdout, StringComparison.Ordinal);
 
         bot.Type("key check");
         await bot.WaitForAsync("Your key works: I logged in to 127.0.0.1 as condouser2", TimeSpan.FromSeconds(30));

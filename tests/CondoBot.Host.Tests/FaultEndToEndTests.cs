@@ -32,11 +32,7 @@ public sealed class FaultEndToEndTests : IDisposable
         settings["Sessions__TellUnreachableAfter"] = "00:01:00";
         var bot = BotProcess.Start(settings, "console");
         _cleanup.Add(bot);
-        bot.Type($"key {Login}");
-        var authorize = await bot.WaitForAsync(@"echo '(?<entry>restrict ssh-ed25519 [A-Za-z0-9+/=]+ (?<comment>condobot-[^']+))' >> ", TimeSpan.FromSeconds(60));
-        LocalCluster.Authorize(Login, authorize.Groups["entry"].Value);
-        var comment = authorize.Groups["comment"].Value;
-        _cleanup.Add(new Disposable(() => LocalCluster.Deauthorize(Login, comment)));
+        _cleanup.Add(await AuthorizedKey.LinkAsync(bot, Login));
         return bot;
     }
 

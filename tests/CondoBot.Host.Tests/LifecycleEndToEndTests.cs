@@ -42,11 +42,7 @@ public sealed partial class LifecycleEndToEndTests : IDisposable
 
     private async Task LinkAsync(BotProcess bot)
     {
-        bot.Type($"key {Login}");
-        var authorize = await bot.WaitForAsync(@"echo '(?<entry>restrict ssh-ed25519 [A-Za-z0-9+/=]+ (?<comment>condobot-[^']+))' >> ", TimeSpan.FromSeconds(60));
-        LocalCluster.Authorize(Login, authorize.Groups["entry"].Value);
-        var comment = authorize.Groups["comment"].Value;
-        _cleanup.Add(new Disposable(() => LocalCluster.Deauthorize(Login, comment)));
+        _cleanup.Add(await AuthorizedKey.LinkAsync(bot, Login));
     }
 
     private static int Count(string text, string pattern) => Regex.Matches(text, pattern).Count;

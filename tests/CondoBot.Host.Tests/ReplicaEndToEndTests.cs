@@ -49,11 +49,7 @@ public sealed class ReplicaEndToEndTests : IDisposable
 
     private async Task LinkAsync(BotProcess replica, string login)
     {
-        replica.Type($"key {login}");
-        var authorize = await replica.WaitForAsync(@"echo '(?<entry>restrict ssh-ed25519 [A-Za-z0-9+/=]+ (?<comment>condobot-[^']+))' >> ", TimeSpan.FromSeconds(60));
-        LocalCluster.Authorize(login, authorize.Groups["entry"].Value);
-        var comment = authorize.Groups["comment"].Value;
-        _cleanup.Add(new Disposable(() => LocalCluster.Deauthorize(login, comment)));
+        _cleanup.Add(await AuthorizedKey.LinkAsync(replica, login));
     }
 
     private static List<string[]> Jobs() => [.. LocalCluster.Slurm("squeue", "--noheader", "--states=all", "--format=%i|%u|%k")
@@ -79,7 +75,7 @@ public sealed class ReplicaEndToEndTests : IDisposable
     // Skipped: in its first full run the surviving replica delivered every message for 16 of the 20 sessions (each once,
     // across both processes), then stopped delivering about five minutes after it started, with one connection left
     // idle in a transaction. The cause is not found yet; see the report on the `ship` branch.
-    [Fact(Skip = "The surviving replica stalls after about five minutes; under investigation")]
+    [Fact]
     public async Task TwoReplicasOnOneDatabase_DeliverEachReadyMessageAndReminderOnce_SubmitNoJobTwice_AndOneFinishesWhenTheOtherIsKilled()
     {
         _baseline = Jobs().Select(j => long.Parse(j[0], CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();

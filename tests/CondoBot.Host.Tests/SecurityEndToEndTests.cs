@@ -44,12 +44,9 @@ public sealed class SecurityEndToEndTests : IDisposable
 
     private async Task<string> LinkAsync(BotProcess bot)
     {
-        bot.Type($"key {Login}");
-        var authorize = await bot.WaitForAsync(@"echo '(?<entry>restrict ssh-ed25519 [A-Za-z0-9+/=]+ (?<comment>condobot-[^']+))' >> ", TimeSpan.FromSeconds(60));
-        LocalCluster.Authorize(Login, authorize.Groups["entry"].Value);
-        var comment = authorize.Groups["comment"].Value;
-        _cleanup.Add(new Disposable(() => LocalCluster.Deauthorize(Login, comment)));
-        return comment;
+        var key = await AuthorizedKey.LinkAsync(bot, Login);
+        _cleanup.Add(key);
+        return key.Comment;
     }
 
     [Fact]

@@ -106,7 +106,22 @@ public sealed class BotProcess : IDisposable
         if (!_process.HasExited) Kill();
         _process.WaitForExit(10_000);
         _process.Dispose();
+        KeepOutput();
         CancelJobsItMentioned();
+    }
+
+    /// <summary>
+    /// With <c>CONDOBOT_TEST_OUTPUT</c> set to a folder, every service process's stdout and stderr are kept there after
+    /// it ends, so a failure in CI can be read afterwards in the service's own words.
+    /// </summary>
+    private void KeepOutput()
+    {
+        var folder = Environment.GetEnvironmentVariable("CONDOBOT_TEST_OUTPUT");
+        if (string.IsNullOrEmpty(folder)) return;
+        Directory.CreateDirectory(folder);
+        var name = Path.Combine(folder, $"bot-{DateTime.UtcNow:HHmmss.fff}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}");
+        File.WriteAllText(name + ".stdout", Stdout);
+        File.WriteAllText(name + ".stderr", Stderr);
     }
 
     /// <summary>

@@ -23,6 +23,7 @@ public sealed class RenewHandler(ISessionStore sessions, ISessionWork work, IOpt
             if (s.KeepAlive || !s.State.IsActive() || s.State == SessionState.Stopping) return false;
             s.KeepAlive = true;
             s.PollToken++;
+            s.NextStepAt = time.GetUtcNow();
             return true;
         }, cancellationToken);
         if (renewed is null) return $"Job {session.JobId} has just ended or changed; `status` shows where it is.";

@@ -37,6 +37,7 @@ public sealed class StopHandler(ISessionStore sessions, ISessionWork work, IOpti
             s.State = SessionState.Stopping;
             s.KeepAlive = false;
             s.PollToken++;
+            s.NextStepAt = time.GetUtcNow();
             return true;
         }, cancellationToken);
         if (session is not null) work.Cancel(session.Id);

@@ -54,6 +54,12 @@ public sealed class Session
     public EndReason? EndReason { get; set; }
     public string? EndDetail { get; set; }
 
+    /// <summary>
+    /// When the session's next background step is due (null: at <see cref="CreatedAt"/>, the first submission); see
+    /// <see cref="SessionWatchdog"/>.
+    /// </summary>
+    public DateTimeOffset? NextStepAt { get; set; }
+
     /// <summary>Identifies the current chain of poll steps; a step carrying an older value is stale and does nothing.</summary>
     public int PollToken { get; set; }
 

@@ -49,6 +49,17 @@ public sealed class SessionOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan TellUnreachableAfter { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How late a session's next background step may be before the watchdog queues it again (a step lost or stuck in
+    /// the job queue, or retried after a long delay). A step that turns out to be merely slow runs twice, harmlessly.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan OverdueAfter { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the watchdog looks for sessions whose next step is overdue.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How long ended sessions stay in <c>status</c>.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan ShowEndedFor { get; set; } = TimeSpan.FromHours(24);

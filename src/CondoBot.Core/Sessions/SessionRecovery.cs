@@ -12,24 +12,26 @@ public sealed partial class SessionRecovery(ISessionStore sessions, ISessionWork
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var active = await sessions.ListActiveAsync(cancellationToken);
-        foreach (var session in active)
-        {
-            switch (session.State)
-            {
-                case SessionState.Submitting:
-                    work.Submit(session.Id);
-                    break;
-                case SessionState.Stopping:
-                    work.Cancel(session.Id);
-                    break;
-                default:
-                    work.Poll(session.Id, session.PollToken, TimeSpan.Zero);
-                    break;
-            }
-        }
-
+        foreach (var session in active) QueueNextStep(work, session);
         if (active.Count > 0) LogResumed(active.Count);
         return active.Count;
+    }
+
+    /// <summary>Queues, to run now, the step a session in its current state waits for.</summary>
+    internal static void QueueNextStep(ISessionWork work, Session session)
+    {
+        switch (session.State)
+        {
+            case SessionState.Submitting:
+                work.Submit(session.Id);
+                break;
+            case SessionState.Stopping:
+                work.Cancel(session.Id);
+                break;
+            default:
+                work.Poll(session.Id, session.PollToken, TimeSpan.Zero);
+                break;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resumed {Count} active sessions")]

@@ -62,8 +62,10 @@ public sealed partial class SessionWorkflow(
         session.State = SessionState.Queued;
         session.ClearFailures();
         session.PollToken++;
+        var firstLook = TimeSpan.FromSeconds(1);
+        session.NextStepAt = time.GetUtcNow() + firstLook;
         await sessions.SaveAsync(session, [Update(session)], cancellationToken);
-        work.Poll(id, session.PollToken, TimeSpan.FromSeconds(1));
+        work.Poll(id, session.PollToken, firstLook);
     }
 
     public async Task PollAsync(SessionId id, int pollToken, CancellationToken cancellationToken)
@@ -105,21 +107,21 @@ public sealed partial class SessionWorkflow(
             notices.Add(await QueueHintAsync(session, cancellationToken));
         }
 
+        if (session.State == SessionState.Ready && DueReminder(session, now) is { } due) notices.Add(due);
         var reminders = session.State == SessionState.Ready ? ScheduleReminders(session, now) : [];
         var followOn = await EnsureFollowOnAsync(session, now, cancellationToken);
-        if (session.State.IsActive())
+        var next = session.State.IsActive() ? NextPoll(session, snapshot.Value, now) : (TimeSpan?)null;
+        if (next is not null)
         {
             session.PollToken++;
+            session.NextStepAt = now + next;
         }
 
         if (tell && session.State == SessionState.Ready) _faults.Reached(FaultPoints.BeforeReadySaved);
         await sessions.SaveAsync(session, notices, cancellationToken);
         foreach (var (before, delay) in reminders) work.Remind(id, before, session.RemindersFor!.Value, delay);
         if (followOn is not null) work.Submit(followOn.Value);
-        if (session.State.IsActive())
-        {
-            work.Poll(id, session.PollToken, NextPoll(session, snapshot.Value, now));
-        }
+        if (next is { } wait) work.Poll(id, session.PollToken, wait);
     }
 
     /// <summary>
@@ -179,6 +181,23 @@ public sealed partial class SessionWorkflow(
     /// (Re)plans the reminders when the end time is first known or has moved by more than a minute (squeue's time
     /// left is read at a slightly different moment on every poll, so small drifts are ignored).
     /// </summary>
+    /// <summary>
+    /// A reminder whose time has come but which its own scheduled step has not sent yet (that step late in the job
+    /// queue, or the session's job found ready only after the reminder's time): the poll sends it, so a reminder does
+    /// not depend on the scheduler alone. When several are due, only the nearest is sent, and the earlier ones are
+    /// marked sent: a person should not get "15 minutes left" and "5 minutes left" in one breath.
+    /// </summary>
+    private ReminderNotice? DueReminder(Session session, DateTimeOffset now)
+    {
+        if (session.EndsAt is not { } endsAt || now >= endsAt) return null;
+        var due = Options.Reminders
+            .Where(before => before < session.Walltime && now >= endsAt - before && !session.RemindersSent.Contains((int)before.TotalSeconds))
+            .ToList();
+        if (due.Count == 0) return null;
+        foreach (var before in due) session.RemindersSent.Add((int)before.TotalSeconds);
+        return new ReminderNotice(session.Owner, session.View(now), due.Min());
+    }
+
     private List<(TimeSpan Before, TimeSpan Delay)> ScheduleReminders(Session session, DateTimeOffset now)
     {
         if (session.EndsAt is not { } endsAt) return [];
@@ -245,8 +264,10 @@ public sealed partial class SessionWorkflow(
 
         LogCancelled(jobId.Value);
         session.PollToken++;
+        var look = TimeSpan.FromMilliseconds(500);
+        session.NextStepAt = time.GetUtcNow() + look;
         await sessions.SaveAsync(session, [], cancellationToken);
-        work.Poll(id, session.PollToken, TimeSpan.FromMilliseconds(500));
+        work.Poll(id, session.PollToken, look);
     }
 
     public async Task SendTunnelAsync(SessionId id, CancellationToken cancellationToken)
@@ -290,8 +311,10 @@ public sealed partial class SessionWorkflow(
                         $"I cannot reach the login node of {session.Cluster} since {session.UnreachableSince.Value.UtcDateTime:HH:mm} UTC ({problem.Message.TrimEnd('.')}). " +
                         $"Your session{(session.JobId is { } j ? $" (job {j})" : "")} is safe on the cluster; I keep trying and will tell you when I can see it again.", session.Id)]
                     : [];
+                var delay = Backoff(session.Failures);
+                session.NextStepAt = now + delay;
                 await sessions.SaveAsync(session, notices, cancellationToken);
-                retry(Backoff(session.Failures));
+                retry(delay);
                 return;
             }
         }

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CondoBot.Core.Sessions;
+
+/// <summary>
+/// Notices sessions whose next background step is overdue and queues it again. Every step records when the next one
+/// is due (<see cref="Session.NextStepAt"/>); a step lost by the job queue, held up by a lock a killed process left
+/// behind, or parked in a long retry delay would otherwise leave its session frozen (a user waiting on "starting"
+/// while JupyterLab is long up). The step it queues runs at once and is as harmless as any repeat: a stale poll token
+/// or state makes the late original a no-op. Several replicas may each do this; the outcome is the same.
+/// Sessions still being submitted are left alone: two submission steps at once could both find no job and both run
+/// sbatch, so a submission is only ever repeated by the job queue's own invisibility timeout and by start-up recovery,
+/// both of which come after the first attempt can no longer be running.
+/// </summary>
+public sealed partial class SessionWatchdog(
+    ISessionStore sessions,
+    ISessionWork work,
+    IOptions<SessionOptions> options,
+    TimeProvider time,
+    ILogger<SessionWatchdog> logger)
+{
+    /// <summary>Queues the step of every active session overdue by more than the grace; answers how many.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var overdue = 0;
+        foreach (var session in await sessions.ListActiveAsync(cancellationToken))
+        {
+            if (session.State == SessionState.Submitting) continue;
+            var due = session.NextStepAt ?? session.CreatedAt;
+            if (now - due <= options.Value.OverdueAfter) continue;
+            overdue++;
+            LogOverdue(session.Id.ToString(), session.State, now - due);
+            SessionRecovery.QueueNextStep(work, session);
+        }
+
+        return overdue;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} ({State}): its next step is {Late} overdue; queued it again")]
+    private partial void LogOverdue(string sessionId, SessionState state, TimeSpan late);
+}
