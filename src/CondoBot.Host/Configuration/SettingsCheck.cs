@@ -16,6 +16,7 @@ public static class SettingsCheck
     public static IReadOnlyList<string> Failures(IServiceProvider services)
     {
         var failures = new List<string>();
+        Check<LogFormatOptions>(services, "Logging", failures);
         Check<StorageOptions>(services, "Storage", failures);
         Check<SessionOptions>(services, "Sessions", failures);
         Check<ClusterSettings>(services, "Clusters", failures);
