@@ -87,6 +87,18 @@ public sealed class AuditTrailTests
     }
 
     [Fact]
+    public async Task AJobAdoptedAfterACrash_IsRecordedAsSbatch_WithTheReasonAdopted()
+    {
+        var id = await _rig.StartLinkedAsync(Alice);
+        _rig.Cluster.Existing[id] = new SlurmJobId(777);
+
+        await _rig.Workflow.SubmitAsync(id, CancellationToken.None);
+
+        var sbatch = Assert.Single(Trail, e => e.Action == "sbatch");
+        Assert.Equal((AuditOutcome.Ok, new SlurmJobId(777), "adopted after a restart"), (sbatch.Outcome, sbatch.JobId!.Value, sbatch.Reason));
+    }
+
+    [Fact]
     public async Task KeyRevoke_IsRecordedAsAnAction_AndNoKeyMaterialIsEverRecorded()
     {
         await _rig.SayAsync(Alice, "key alice");

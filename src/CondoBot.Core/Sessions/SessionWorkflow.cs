@@ -60,6 +60,12 @@ public sealed partial class SessionWorkflow(
                 LogSubmitted(jobId.Value.Value, session.Owner.ToString());
                 _faults.Reached(FaultPoints.AfterSbatch);
             }
+            else
+            {
+                // The crash may have come before sbatch's entry was written: note the adopted job, so none goes unrecorded.
+                session.JobId = jobId;
+                await audit.RecordAsync(SessionAudit.Action(session, "sbatch", null, time.GetUtcNow()) with { Reason = "adopted after a restart" }, cancellationToken);
+            }
 
             session.JobId = jobId;
         }
