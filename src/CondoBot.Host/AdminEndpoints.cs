@@ -6,7 +6,7 @@ using Hangfire.Dashboard;
 
 namespace CondoBot.Host;
 
-/// <summary><c>Admin__...</c>: the administrator's credentials for <c>/hangfire</c>. No password: those pages are closed.</summary>
+/// <summary><c>Admin__...</c>: the administrator's credentials for <c>/hangfire</c> and <c>/admin</c>. No password: those pages are closed.</summary>
 public sealed class AdminOptions
 {
     public string User { get; set; } = "admin";
@@ -16,8 +16,9 @@ public sealed class AdminOptions
 }
 
 /// <summary>
-/// The Hangfire dashboard at <c>/hangfire</c>, read-only, for administrators only: every request must carry the
-/// configured credentials (HTTP Basic, so use it behind TLS); anything else gets 401 and a login prompt.
+/// The administrator's pages, read-only: the Hangfire dashboard at <c>/hangfire</c> and the audit trail at
+/// <c>/admin/audit</c>. Every request under either path must carry the configured credentials (HTTP Basic, so use it
+/// behind TLS); anything else gets 401 and a login prompt.
 /// </summary>
 public static partial class AdminEndpoints
 {
@@ -25,7 +26,8 @@ public static partial class AdminEndpoints
     {
         var admin = configuration.GetSection("Admin").Get<AdminOptions>() ?? new AdminOptions();
         app.UseWhen(
-            context => context.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase),
+            context => context.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase)
+                || context.Request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase),
             branch => branch.Use(async (context, next) =>
             {
                 if (IsAdministrator(context.Request.Headers.Authorization, admin))
@@ -46,6 +48,7 @@ public static partial class AdminEndpoints
             IsReadOnlyFunc = _ => true,
             DisplayStorageConnectionString = false,
         });
+        app.MapAuditView();
     }
 
     /// <summary>Compares hashes in constant time, so the comparison leaks neither the password nor its length.</summary>

@@ -33,6 +33,7 @@ public static class CondoBotServices
         var data = DataDirectory(configuration);
         services.AddCondoBotStorage(configuration, data);
         services.AddCondoBotMetrics();
+        services.AddCondoBotAudit(configuration);
         services.AddSlurmOverSsh();
 
         services.AddSingleton<NoticeDispatcher>();

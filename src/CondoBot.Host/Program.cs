@@ -9,7 +9,7 @@ IHost host;
 if (args.Length > 0 && args[0] == "console")
 {
     var console = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args[1..], ContentRootPath = AppContext.BaseDirectory });
-    console.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    console.Logging.AddCondoBotConsole(console.Configuration, allToStandardError: true);
     console.Services.AddCondoBot(console.Configuration);
     console.Services.AddConsoleFrontDoor(console.Configuration, TerminalIo.Standard());
     host = console.Build();
@@ -17,6 +17,7 @@ if (args.Length > 0 && args[0] == "console")
 else
 {
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    builder.Logging.AddCondoBotConsole(builder.Configuration, allToStandardError: false);
     builder.Services.AddCondoBot(builder.Configuration);
     builder.Services.AddSlackFrontDoor(builder.Configuration);
     builder.Services.AddTeamsFrontDoor(builder.Configuration);

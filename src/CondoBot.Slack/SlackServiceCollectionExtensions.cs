@@ -1,3 +1,4 @@
+using CondoBot.Core.Diagnostics;
 using CondoBot.Core.Notices;
 using CondoBot.Slack.Inbound;
 using CondoBot.Slack.Notifying;
@@ -5,6 +6,7 @@ using CondoBot.Slack.SocketMode;
 using CondoBot.Slack.WebApi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CondoBot.Slack;
@@ -20,6 +22,7 @@ public static class SlackServiceCollectionExtensions
         services.AddOptions<SlackOptions>().Bind(slackSection).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
 
+        services.TryAddSingleton<CondoBotMetrics>();
         services.AddSingleton<SlackApi>();
         services.AddHttpClient(SlackApi.ClientName, (provider, http) =>
         {

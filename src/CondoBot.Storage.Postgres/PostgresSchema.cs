@@ -55,6 +55,23 @@ internal static class PostgresSchema
             friendly_name text NOT NULL,
             xml text NOT NULL);
         """,
+        """
+        -- The audit trail: append-only, pruned by age; see IAuditLog.
+        CREATE TABLE condobot.audit (
+            id bigserial PRIMARY KEY,
+            at bigint NOT NULL,
+            chat_user text NOT NULL,
+            action text NOT NULL,
+            outcome text NOT NULL,
+            login text NULL,
+            cluster text NULL,
+            job_id bigint NULL,
+            session_id text NULL,
+            detail text NULL,
+            reason text NULL);
+        CREATE INDEX audit_by_user ON condobot.audit (chat_user, id);
+        CREATE INDEX audit_by_time ON condobot.audit (at);
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

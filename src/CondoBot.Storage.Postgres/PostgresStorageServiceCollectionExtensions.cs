@@ -1,3 +1,4 @@
+using CondoBot.Core.Audit;
 using CondoBot.Core.Identity;
 using CondoBot.Core.Notices;
 using CondoBot.Core.Sessions;
@@ -11,7 +12,7 @@ namespace CondoBot.Storage.Postgres;
 public static class PostgresStorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Stores sessions, the notice outbox, delegated keys, chat state and the Data Protection key ring in PostgreSQL.
+    /// Stores sessions, the notice outbox, delegated keys, chat state, the audit trail and the Data Protection key ring in PostgreSQL.
     /// The host must also register an <see cref="ISecretProtector"/>; the outbox will not store notices in the clear.
     /// </summary>
     public static IServiceCollection AddPostgresStorage(this IServiceCollection services, string connectionString, PostgresOutboxOptions outbox)
@@ -27,6 +28,7 @@ public static class PostgresStorageServiceCollectionExtensions
         services.AddSingleton<ISessionStore, PostgresSessionStore>();
         services.AddSingleton<IDelegatedKeyStore, PostgresDelegatedKeyStore>();
         services.AddSingleton<IChatStateStore, PostgresChatStateStore>();
+        services.AddSingleton<IAuditLog, PostgresAuditLog>();
         services.AddSingleton<PostgresXmlRepository>();
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(provider =>
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = provider.GetRequiredService<PostgresXmlRepository>()));

@@ -53,6 +53,25 @@ internal static class SqliteSchema
             "ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
             "CREATE INDEX sessions_active ON sessions (state)",
         ],
+        [
+            // The audit trail: append-only, pruned by age; see IAuditLog.
+            """
+            CREATE TABLE audit (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at INTEGER NOT NULL,
+                chat_user TEXT NOT NULL,
+                action TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                login TEXT NULL,
+                cluster TEXT NULL,
+                job_id INTEGER NULL,
+                session_id TEXT NULL,
+                detail TEXT NULL,
+                reason TEXT NULL)
+            """,
+            "CREATE INDEX audit_by_user ON audit (chat_user, id)",
+            "CREATE INDEX audit_by_time ON audit (at)",
+        ],
     ];
 
     public static int LatestVersion => Steps.Length;

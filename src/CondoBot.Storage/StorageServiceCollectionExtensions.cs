@@ -1,3 +1,4 @@
+using CondoBot.Core.Audit;
 using CondoBot.Core.Identity;
 using CondoBot.Core.Notices;
 using CondoBot.Core.Sessions;
@@ -9,7 +10,7 @@ namespace CondoBot.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Stores sessions, the notice outbox and delegated keys in the SQLite file at <paramref name="databasePath"/>.
+    /// Stores sessions, the notice outbox, delegated keys, chat state and the audit trail in the SQLite file at <paramref name="databasePath"/>.
     /// The host must also register an <see cref="ISecretProtector"/>; the outbox will not store notices in the clear.
     /// </summary>
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string databasePath)
@@ -23,6 +24,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ISessionStore, SqliteSessionStore>();
         services.AddSingleton<IDelegatedKeyStore, SqliteDelegatedKeyStore>();
         services.AddSingleton<IChatStateStore, SqliteChatStateStore>();
+        services.AddSingleton<IAuditLog, SqliteAuditLog>();
         return services;
     }
 }

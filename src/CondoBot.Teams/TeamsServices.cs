@@ -1,3 +1,4 @@
+using CondoBot.Core.Diagnostics;
 using CondoBot.Core.Notices;
 using CondoBot.Teams.Activities;
 using CondoBot.Teams.Auth;
@@ -5,6 +6,7 @@ using CondoBot.Teams.Connector;
 using CondoBot.Teams.Notifying;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CondoBot.Teams;
@@ -30,6 +32,7 @@ public static class TeamsServices
         services.AddSingleton<BotTokenProvider>();
         services.AddSingleton<TrustedServiceUrls>();
         services.AddSingleton<ConversationReferences>();
+        services.TryAddSingleton<CondoBotMetrics>();
         services.AddSingleton<ConnectorClient>();
         services.AddSingleton<PersonalConversations>();
         services.AddSingleton<MessageHandler>();

@@ -17,6 +17,8 @@ public sealed class StartupValidationTests : IDisposable
     [InlineData("Sessions__PollInterval", "00:00:00", "PollInterval")]
     [InlineData("Storage__Provider", "Postgres", "ConnectionStrings__CondoBot must be set")]
     [InlineData("Storage__Provider", "Mongo", "Storage__Provider must be Sqlite or Postgres")]
+    [InlineData("Audit__MaxAge", "00:10:00", "Audit__MaxAge must be between 1 day and 3650 days")]
+    [InlineData("Logging__Format", "yaml", "Logging__Format must be simple or json")]
     public void AMissingOrMalformedSetting_StopsTheService_WithAMessageNamingIt(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string>

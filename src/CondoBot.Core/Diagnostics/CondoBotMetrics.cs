@@ -17,6 +17,8 @@ public sealed class CondoBotMetrics : IDisposable
     private readonly Histogram<double> _ack;
     private readonly Histogram<double> _slurm;
     private readonly Counter<long> _sshFailures;
+    private readonly Counter<long> _chatCalls;
+    private readonly Counter<long> _chatErrors;
 
     public CondoBotMetrics()
     {
@@ -25,7 +27,12 @@ public sealed class CondoBotMetrics : IDisposable
         _ack = _meter.CreateHistogram<double>("condobot.ack.duration", "s", "Time from a chat command to its immediate reply");
         _slurm = _meter.CreateHistogram<double>("condobot.slurm.duration", "s", "Round-trip time of Slurm commands over SSH");
         _sshFailures = _meter.CreateCounter<long>("condobot.ssh.failures", "{failure}", "SSH failures by cause");
+        _chatCalls = _meter.CreateCounter<long>("condobot.chat_api.calls", "{call}", "Calls to a chat platform's API by platform and method");
+        _chatErrors = _meter.CreateCounter<long>("condobot.chat_api.errors", "{error}", "Chat platform API calls that failed, by platform, method and error");
     }
+
+    /// <summary>The meter these instruments live on, for an in-process <see cref="MeterListener"/> (tests).</summary>
+    public Meter Meter => _meter;
 
     /// <summary>A session entered <paramref name="state"/> (counted once per change, by the step that saved it).</summary>
     public void SessionEntered(string state) => _sessions.Add(1, new KeyValuePair<string, object?>("state", state));
@@ -44,6 +51,24 @@ public sealed class CondoBotMetrics : IDisposable
 
     /// <summary><paramref name="cause"/>: host_key_mismatch, not_authorized, unreachable.</summary>
     public void SshFailure(string cause) => _sshFailures.Add(1, new KeyValuePair<string, object?>("cause", cause));
+
+    /// <summary>One request to a chat platform (each attempt counts). <paramref name="method"/> is the API's own name, a fixed set.</summary>
+    public void ChatApiCall(string platform, string method) => _chatCalls.Add(1,
+        new KeyValuePair<string, object?>("platform", platform),
+        new KeyValuePair<string, object?>("method", method));
+
+    /// <summary>
+    /// A request that failed: the platform's error code (<c>channel_not_found</c>), <c>http_503</c>, <c>ratelimited</c>,
+    /// <c>unreachable</c>... A code that does not look like one (the platform's answer is not ours to trust) becomes
+    /// <c>other</c>, so the number of series stays small.
+    /// </summary>
+    public void ChatApiError(string platform, string method, string error) => _chatErrors.Add(1,
+        new KeyValuePair<string, object?>("platform", platform),
+        new KeyValuePair<string, object?>("method", method),
+        new KeyValuePair<string, object?>("error", IsCode(error) ? error : "other"));
+
+    private static bool IsCode(string error) =>
+        error.Length is > 0 and <= 48 && error.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
 
     public void Dispose() => _meter.Dispose();
 }

@@ -1,3 +1,4 @@
+using CondoBot.Core.Audit;
 using CondoBot.Core.Commands;
 using CondoBot.Core.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -6,7 +7,8 @@ namespace CondoBot.Core.Handling;
 
 /// <summary>
 /// Parses a request and hands the command to its handler. Handlers only validate, record and enqueue: nothing here
-/// waits on the cluster or a chat platform, so every front door can answer at once.
+/// waits on the cluster or a chat platform, so every front door can answer at once. Every command, understood or not,
+/// leaves one entry in the audit trail.
 /// </summary>
 public sealed partial class CommandDispatcher(
     StartHandler start,
@@ -15,6 +17,8 @@ public sealed partial class CommandDispatcher(
     TunnelHandler tunnel,
     RenewHandler renew,
     KeyHandler key,
+    IAuditLog audit,
+    TimeProvider time,
     ILogger<CommandDispatcher> logger,
     CondoBotMetrics? metrics = null)
 {
@@ -23,6 +27,7 @@ public sealed partial class CommandDispatcher(
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var parsed = CommandParser.Parse(request.Text);
         var reply = await HandleAsync(request, parsed, cancellationToken);
+        await audit.RecordAsync(Entry(request, parsed, reply), cancellationToken);
         metrics?.Command(Kind(parsed.Command), System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return reply;
     }
@@ -31,13 +36,37 @@ public sealed partial class CommandDispatcher(
     private static string Kind(Command? command) =>
         command is null ? "refused" : command.GetType().Name.Replace("Command", "", StringComparison.Ordinal).ToLowerInvariant();
 
+    private AuditEntry Entry(ChatRequest request, ParseResult parsed, Reply reply) => parsed.Command is { } command
+        ? new AuditEntry
+        {
+            At = time.GetUtcNow(),
+            User = request.User,
+            Action = AuditText.Verb(command),
+            Detail = AuditText.Describe(command),
+            Outcome = reply.Outcome,
+            Reason = reply.Reason,
+            Login = reply.Login,
+            Cluster = reply.Cluster,
+            JobId = reply.JobId,
+            Session = reply.Session,
+        }
+        : new AuditEntry
+        {
+            At = time.GetUtcNow(),
+            User = request.User,
+            Action = AuditText.RefusedVerb(request.Text),
+            Detail = AuditText.Clean(request.Text),
+            Outcome = AuditOutcome.Refused,
+            Reason = AuditText.Clean(parsed.Error),
+        };
+
     private async Task<Reply> HandleAsync(ChatRequest request, ParseResult parsed, CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["ChatUser"] = request.User.ToString() });
         if (parsed.Command is null)
         {
             LogRefused(parsed.Error);
-            return parsed.UsageReply;
+            return Reply.Refused(parsed.UsageReply, parsed.Error ?? "not understood");
         }
 
         LogCommand(parsed.Command.GetType().Name);

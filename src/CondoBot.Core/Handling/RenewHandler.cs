@@ -13,10 +13,10 @@ public sealed class RenewHandler(ISessionStore sessions, ISessionWork work, IOpt
     public async Task<Reply> HandleAsync(ChatUserId user, RenewCommand command, CancellationToken cancellationToken)
     {
         var found = await SessionLookup.FindActiveAsync(sessions, user, command.JobId, "renew", options.Value, time, cancellationToken);
-        if (!found.Succeeded) return found.Problem.Message;
+        if (!found.Succeeded) return Reply.Refused(found.Problem);
         var session = found.Value;
-        if (session.State == SessionState.Stopping) return $"Job {session.JobId} is stopping; start a new session instead.";
-        if (session.FollowOn is not null || session.KeepAlive) return $"Job {session.JobId} already has a follow-on session queued.";
+        if (session.State == SessionState.Stopping) return Reply.Refused($"Job {session.JobId} is stopping; start a new session instead.", "stopping").About(session);
+        if (session.FollowOn is not null || session.KeepAlive) return Reply.Refused($"Job {session.JobId} already has a follow-on session queued.", "follow-on already queued").About(session);
 
         var renewed = await SessionEdits.UpdateAsync(sessions, session.Id, s =>
         {
@@ -26,9 +26,9 @@ public sealed class RenewHandler(ISessionStore sessions, ISessionWork work, IOpt
             s.NextStepAt = time.GetUtcNow();
             return true;
         }, cancellationToken);
-        if (renewed is null) return $"Job {session.JobId} has just ended or changed; `status` shows where it is.";
+        if (renewed is null) return Reply.Refused($"Job {session.JobId} has just ended or changed; `status` shows where it is.", "ended or changed").About(session);
 
         work.Poll(renewed.Id, renewed.PollToken, TimeSpan.Zero);
-        return $"Queueing a follow-on session for job {renewed.JobId?.ToString() ?? "(being submitted)"}: same settings, it starts when this one ends, and I'll send fresh connection instructions then.";
+        return new Reply($"Queueing a follow-on session for job {renewed.JobId?.ToString() ?? "(being submitted)"}: same settings, it starts when this one ends, and I'll send fresh connection instructions then.").About(renewed);
     }
 }

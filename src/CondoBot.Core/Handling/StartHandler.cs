@@ -20,14 +20,18 @@ public sealed class StartHandler(
         var link = await keys.FindAsync(user, cancellationToken);
         if (link is null)
         {
-            return "You have not linked a cluster login yet. Run `key UID` with your cluster login, authorize the key it gives you once, then `start` again.";
+            return Reply.Refused(
+                "You have not linked a cluster login yet. Run `key UID` with your cluster login, authorize the key it gives you once, then `start` again.",
+                "no linked login");
         }
 
         var now = time.GetUtcNow();
         var cluster = command.Options.Cluster is { } name ? clusters.Find(name) : clusters.Default;
         if (cluster is null)
         {
-            return $"There is no cluster named `{command.Options.Cluster}`. Clusters: {string.Join(", ", clusters.All.Select(c => c.Name))}.";
+            return Reply.Refused(
+                $"There is no cluster named `{command.Options.Cluster}`. Clusters: {string.Join(", ", clusters.All.Select(c => c.Name))}.",
+                "unknown cluster") with { Login = link.Login };
         }
 
         var active = (await sessions.ListAsync(user, now - options.Value.ShowEndedFor, cancellationToken))
@@ -40,7 +44,9 @@ public sealed class StartHandler(
             var clash = active.FirstOrDefault(s => s.LocalPort == wanted.LocalPort);
             if (clash is not null)
             {
-                return $"Port {wanted.LocalPort} is already used by your session {Describe(clash)}. Pick another with `-p PORT`, or leave `-p` out and I will choose a free one.";
+                return Reply.Refused(
+                    $"Port {wanted.LocalPort} is already used by your session {Describe(clash)}. Pick another with `-p PORT`, or leave `-p` out and I will choose a free one.",
+                    "local port in use") with { Login = link.Login, Cluster = cluster.Name };
             }
 
             localPort = wanted.LocalPort;
@@ -67,7 +73,7 @@ public sealed class StartHandler(
             reply += $"\nSession {session.Id}; your local port will be {localPort}; JupyterLab will listen on port {nodePort} of the node.";
         }
 
-        return reply;
+        return new Reply(reply).About(session);
     }
 
     private static string Describe(Session session) => session.JobId is { } job ? $"job {job}" : "being submitted";

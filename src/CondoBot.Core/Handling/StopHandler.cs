@@ -13,20 +13,20 @@ public sealed class StopHandler(ISessionStore sessions, ISessionWork work, IOpti
     public async Task<Reply> HandleAsync(ChatUserId user, StopCommand command, CancellationToken cancellationToken)
     {
         var found = await SessionLookup.FindActiveAsync(sessions, user, command.JobId, "stop", options.Value, time, cancellationToken);
-        if (!found.Succeeded) return found.Problem.Message;
+        if (!found.Succeeded) return Reply.Refused(found.Problem);
         if (found.Value.State == SessionState.Stopping)
         {
-            return $"Job {found.Value.JobId} is already stopping; I'll tell you when it has ended.";
+            return new Reply($"Job {found.Value.JobId} is already stopping; I'll tell you when it has ended.").About(found.Value);
         }
 
         var stopped = await StopAsync(found.Value.Id, cancellationToken);
-        if (stopped is null) return "That session has just ended.";
+        if (stopped is null) return Reply.Refused("That session has just ended.", "already ended").About(found.Value);
         var followOn = stopped.FollowOn is { } next ? await StopAsync(next, cancellationToken) : null;
 
         var reply = stopped.JobId is { } job
             ? $"Stopping job {job}. I'll tell you when it has ended."
             : "Stopping your session before it reaches the queue. I'll tell you when it has ended.";
-        return followOn is null ? reply : reply + $" Its follow-on{(followOn.JobId is { } f ? $" (job {f})" : "")} is stopped too.";
+        return new Reply(followOn is null ? reply : reply + $" Its follow-on{(followOn.JobId is { } f ? $" (job {f})" : "")} is stopped too.").About(stopped);
     }
 
     private async Task<Session?> StopAsync(SessionId id, CancellationToken cancellationToken)

@@ -10,15 +10,15 @@ public sealed class TunnelHandler(ISessionStore sessions, ISessionWork work, IOp
     public async Task<Reply> HandleAsync(ChatUserId user, TunnelCommand command, CancellationToken cancellationToken)
     {
         var found = await SessionLookup.FindActiveAsync(sessions, user, command.JobId, "tunnel", options.Value, time, cancellationToken);
-        if (!found.Succeeded) return found.Problem.Message;
+        if (!found.Succeeded) return Reply.Refused(found.Problem);
 
         var session = found.Value;
         if (session.State != SessionState.Ready)
         {
-            return $"Job {session.JobId?.ToString() ?? "(not yet submitted)"} is {session.State.ToString().ToLowerInvariant()}; you will get the instructions as soon as JupyterLab answers.";
+            return new Reply($"Job {session.JobId?.ToString() ?? "(not yet submitted)"} is {session.State.ToString().ToLowerInvariant()}; you will get the instructions as soon as JupyterLab answers.").About(session);
         }
 
         work.SendTunnel(session.Id);
-        return $"Sending the connection instructions for job {session.JobId} by direct message.";
+        return new Reply($"Sending the connection instructions for job {session.JobId} by direct message.").About(session);
     }
 }

@@ -1,3 +1,4 @@
+using CondoBot.Core.Audit;
 using CondoBot.Core.Clusters;
 using CondoBot.Core.Notices;
 using CondoBot.Core.Tunnels;
@@ -8,7 +9,8 @@ namespace CondoBot.Core.Sessions;
 
 /// <summary>
 /// The background steps of a session's life. Each step loads the session, does one short thing on the cluster, saves
-/// the session with what the user should hear, and schedules the next step. Every step is safe to run twice.
+/// the session with what the user should hear, and schedules the next step. Every step is safe to run twice. Each
+/// sbatch and scancel is written to the audit trail, whatever its outcome, under the session's owner.
 /// </summary>
 public sealed partial class SessionWorkflow(
     ISessionStore sessions,
@@ -16,6 +18,7 @@ public sealed partial class SessionWorkflow(
     ICluster cluster,
     ClusterCatalog clusters,
     ISessionWork work,
+    IAuditLog audit,
     IOptions<SessionOptions> options,
     TimeProvider time,
     ILogger<SessionWorkflow> logger,
@@ -45,6 +48,8 @@ public sealed partial class SessionWorkflow(
             if (jobId is null)
             {
                 var submitted = await cluster.SubmitAsync(session.Actor, session.ToJobRequest(), cancellationToken);
+                session.JobId = submitted.Succeeded ? submitted.Value : null;
+                await audit.RecordAsync(SessionAudit.Action(session, "sbatch", submitted.Problem, time.GetUtcNow()), cancellationToken);
                 if (!submitted.Succeeded)
                 {
                     await FailedToReachAsync(session, submitted.Problem, delay => work.Submit(id, delay), cancellationToken);
@@ -54,6 +59,12 @@ public sealed partial class SessionWorkflow(
                 jobId = submitted.Value;
                 LogSubmitted(jobId.Value.Value, session.Owner.ToString());
                 _faults.Reached(FaultPoints.AfterSbatch);
+            }
+            else
+            {
+                // The crash may have come before sbatch's entry was written: note the adopted job, so none goes unrecorded.
+                session.JobId = jobId;
+                await audit.RecordAsync(SessionAudit.Action(session, "sbatch", null, time.GetUtcNow()) with { Reason = "adopted after a restart" }, cancellationToken);
             }
 
             session.JobId = jobId;
@@ -87,7 +98,8 @@ public sealed partial class SessionWorkflow(
         if (snapshot.Value.PendingReason == "DependencyNeverSatisfied")
         {
             // Its predecessor ended in a way that means Slurm will never start it: cancel, rather than wait forever.
-            await cluster.CancelAsync(session.Actor, jobId, cancellationToken);
+            var cancelled = await cluster.CancelAsync(session.Actor, jobId, cancellationToken);
+            await audit.RecordAsync(SessionAudit.Action(session, "scancel", cancelled.Problem, now), cancellationToken);
             session.End(EndReason.DependencyNeverSatisfied, null, now);
             await sessions.SaveAsync(session, [Update(session)], cancellationToken);
             return;
@@ -171,6 +183,7 @@ public sealed partial class SessionWorkflow(
         var offset = (int)before.TotalSeconds;
         if (session is null || session.State is not SessionState.Ready || session.RemindersSent.Contains(offset)) return;
         if (session.RemindersFor is not { } scheduledFor || Math.Abs((scheduledFor - endsAt).TotalSeconds) >= 1) return;
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = id.ToString() });
 
         session.RemindersSent.Add(offset);
         _faults.Reached(FaultPoints.BeforeReminderSaved);
@@ -256,6 +269,7 @@ public sealed partial class SessionWorkflow(
         }
 
         var cancelled = await cluster.CancelAsync(session.Actor, jobId, cancellationToken);
+        await audit.RecordAsync(SessionAudit.Action(session, "scancel", cancelled.Problem, time.GetUtcNow()), cancellationToken);
         if (!cancelled.Succeeded)
         {
             await FailedToReachAsync(session, cancelled.Problem, delay => work.Cancel(id, delay), cancellationToken);
@@ -274,6 +288,7 @@ public sealed partial class SessionWorkflow(
     {
         var session = await sessions.GetAsync(id, cancellationToken);
         if (session is null || session.JobId is not { } jobId) return;
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = id.ToString(), ["JobId"] = jobId.Value });
         var snapshot = await cluster.GetJobAsync(session.Actor, jobId, id, cancellationToken);
         Notice notice = snapshot switch
         {

@@ -1,4 +1,5 @@
 using SessionOptions = CondoBot.Core.Sessions.SessionOptions;
+using CondoBot.Core.Audit;
 using CondoBot.Slack;
 using CondoBot.Teams;
 using CondoBot.Terminal;
@@ -15,9 +16,11 @@ public static class SettingsCheck
     public static IReadOnlyList<string> Failures(IServiceProvider services)
     {
         var failures = new List<string>();
+        Check<LogFormatOptions>(services, "Logging", failures);
         Check<StorageOptions>(services, "Storage", failures);
         Check<SessionOptions>(services, "Sessions", failures);
         Check<ClusterSettings>(services, "Clusters", failures);
+        Check<AuditOptions>(services, "Audit", failures);
         Check<TerminalOptions>(services, "Terminal", failures);
         Check<SlackOptions>(services, SlackOptions.Section, failures);
         Check<TeamsOptions>(services, TeamsOptions.Section, failures);

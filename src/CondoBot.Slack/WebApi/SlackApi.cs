@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CondoBot.Core.Diagnostics;
 using CondoBot.Slack.Messages;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,10 +13,14 @@ namespace CondoBot.Slack.WebApi;
 /// <summary>
 /// The Slack Web API methods the bot calls. Every answer's <c>ok</c> is checked. A few quick retries happen here (a
 /// short <c>Retry-After</c>, a 5xx or a dropped connection); anything longer is handed back, because the durable
-/// notice outbox retries in order and must not be held up by one slow call. Tokens are never logged.
+/// notice outbox retries in order and must not be held up by one slow call. Tokens are never logged. Every attempt
+/// is counted by method, and every failed one by method and error, in <see cref="CondoBotMetrics"/>.
 /// </summary>
-public sealed partial class SlackApi(IHttpClientFactory clients, IOptions<SlackOptions> options, TimeProvider time, ILogger<SlackApi> logger)
+public sealed partial class SlackApi(
+    IHttpClientFactory clients, IOptions<SlackOptions> options, TimeProvider time, CondoBotMetrics metrics, ILogger<SlackApi> logger)
 {
+    private const string Platform = "slack";
+
     /// <summary>The named HttpClient (base address <c>Slack__ApiBaseUrl</c>), created per call so handlers rotate.</summary>
     public const string ClientName = "slack";
 
@@ -49,6 +54,7 @@ public sealed partial class SlackApi(IHttpClientFactory clients, IOptions<SlackO
         var json = body.ToJsonString();
         for (var attempt = 1; ; attempt++)
         {
+            metrics.ChatApiCall(Platform, method);
             var response = await SendOnceAsync(method, json, token, cancellationToken);
             TimeSpan? wait = response.Outcome switch
             {
@@ -77,11 +83,13 @@ public sealed partial class SlackApi(IHttpClientFactory clients, IOptions<SlackO
         catch (HttpRequestException ex)
         {
             LogUnreachable(method, ex.HttpRequestError.ToString());
+            metrics.ChatApiError(Platform, method, "unreachable");
             return SlackResponse.Unavailable($"{method}: {ex.HttpRequestError}");
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             LogUnreachable(method, "timeout");
+            metrics.ChatApiError(Platform, method, "timeout");
             return SlackResponse.Unavailable($"{method}: timeout");
         }
 
@@ -91,6 +99,7 @@ public sealed partial class SlackApi(IHttpClientFactory clients, IOptions<SlackO
             {
                 var after = RetryAfter(response);
                 LogRateLimited(method, after);
+                metrics.ChatApiError(Platform, method, "ratelimited");
                 return SlackResponse.Limited(after);
             }
 
@@ -98,6 +107,7 @@ public sealed partial class SlackApi(IHttpClientFactory clients, IOptions<SlackO
             {
                 // Slack answers 200 to everything it understood; anything else is an outage or a wrong ApiBaseUrl.
                 LogHttpStatus(method, (int)response.StatusCode);
+                metrics.ChatApiError(Platform, method, "http_" + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 return SlackResponse.Unavailable($"{method}: HTTP {(int)response.StatusCode}");
             }
 
@@ -110,6 +120,7 @@ public sealed partial class SlackApi(IHttpClientFactory clients, IOptions<SlackO
             catch (JsonException)
             {
                 LogHttpStatus(method, 200);
+                metrics.ChatApiError(Platform, method, "not_json");
                 return SlackResponse.Unavailable($"{method}: not JSON");
             }
 
@@ -119,6 +130,7 @@ public sealed partial class SlackApi(IHttpClientFactory clients, IOptions<SlackO
             }
 
             var error = root.Text("error") ?? "unknown_error";
+            metrics.ChatApiError(Platform, method, error);
             if (error == "ratelimited")
             {
                 var after = RetryAfter(response);

@@ -27,14 +27,16 @@ internal sealed class CoreRig
         }]);
         var options = Microsoft.Extensions.Options.Options.Create(Settings);
         Options = options;
-        Workflow = new SessionWorkflow(Store, Store, Cluster, Clusters, Work, Options, Time, NullLogger<SessionWorkflow>.Instance);
+        Workflow = new SessionWorkflow(Store, Store, Cluster, Clusters, Work, Audit, Options, Time, NullLogger<SessionWorkflow>.Instance);
         Dispatcher = new CommandDispatcher(
             new StartHandler(Keys, Store, Work, Clusters, options, Time),
             new StopHandler(Store, Work, options, Time),
             new StatusHandler(Store, options, Time),
             new TunnelHandler(Store, Work, options, Time),
             new RenewHandler(Store, Work, options, Time),
-            new KeyHandler(Keys, Work, Clusters),
+            new KeyHandler(Keys, Work, Clusters, Audit, Time),
+            Audit,
+            Time,
             NullLogger<CommandDispatcher>.Instance);
     }
 
@@ -47,6 +49,7 @@ internal sealed class CoreRig
     public ScriptedCluster Cluster { get; } = new();
     public RecordingWork Work { get; } = new();
     public MemoryKeyVault Keys { get; } = new();
+    public MemoryAuditLog Audit { get; } = new();
     public ClusterCatalog Clusters { get; }
     public SessionWorkflow Workflow { get; }
     public CommandDispatcher Dispatcher { get; }

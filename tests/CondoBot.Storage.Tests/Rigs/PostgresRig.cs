@@ -1,3 +1,4 @@
+using CondoBot.Core.Audit;
 using CondoBot.Core.Identity;
 using CondoBot.Core.Notices;
 using CondoBot.Core.Sessions;
@@ -16,6 +17,7 @@ public sealed class PostgresRig : StoreRig
     private PostgresSessionStore _sessions = null!;
     private PostgresDelegatedKeyStore _keys = null!;
     private PostgresChatStateStore _chatState = null!;
+    private PostgresAuditLog _audit = null!;
 
     public PostgresRig() => Open();
 
@@ -28,6 +30,8 @@ public sealed class PostgresRig : StoreRig
     public override IDelegatedKeyStore Keys => _keys;
 
     public override IChatStateStore ChatState => _chatState;
+
+    public override IAuditLog Audit => _audit;
 
     public PostgresDatabase Database => _database;
 
@@ -61,6 +65,7 @@ public sealed class PostgresRig : StoreRig
         _sessions = new PostgresSessionStore(_database, _outbox);
         _keys = new PostgresDelegatedKeyStore(_database);
         _chatState = new PostgresChatStateStore(_database, Time);
+        _audit = new PostgresAuditLog(_database);
     }
 
     public override void Dispose()

@@ -1,3 +1,4 @@
+using CondoBot.Core.Audit;
 using CondoBot.Core.Identity;
 using CondoBot.Core.Notices;
 using CondoBot.Core.Sessions;
@@ -13,6 +14,7 @@ public sealed class SqliteRig : StoreRig
     private SqliteSessionStore _sessions = null!;
     private SqliteDelegatedKeyStore _keys = null!;
     private SqliteChatStateStore _chatState = null!;
+    private SqliteAuditLog _audit = null!;
 
     public SqliteRig()
     {
@@ -30,6 +32,8 @@ public sealed class SqliteRig : StoreRig
     public override IDelegatedKeyStore Keys => _keys;
 
     public override IChatStateStore ChatState => _chatState;
+
+    public override IAuditLog Audit => _audit;
 
     public override void Reopen()
     {
@@ -54,6 +58,7 @@ public sealed class SqliteRig : StoreRig
         _sessions = new SqliteSessionStore(_database, _outbox);
         _keys = new SqliteDelegatedKeyStore(_database);
         _chatState = new SqliteChatStateStore(_database, Time);
+        _audit = new SqliteAuditLog(_database);
     }
 
     public override void Dispose()

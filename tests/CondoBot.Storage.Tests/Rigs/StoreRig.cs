@@ -1,3 +1,4 @@
+using CondoBot.Core.Audit;
 using CondoBot.Core.Identity;
 using CondoBot.Core.Notices;
 using CondoBot.Core.Sessions;
@@ -24,6 +25,8 @@ public abstract class StoreRig : IDisposable
     public abstract IDelegatedKeyStore Keys { get; }
 
     public abstract IChatStateStore ChatState { get; }
+
+    public abstract IAuditLog Audit { get; }
 
     /// <summary>Closes the database and opens it again, as a restarted bot would.</summary>
     public abstract void Reopen();

@@ -1,3 +1,4 @@
+using CondoBot.Core.Audit;
 using CondoBot.Core.Identity;
 using CondoBot.Core.Notices;
 using CondoBot.Core.Sessions;
@@ -23,6 +24,8 @@ public abstract class StoreTests(StoreRig rig) : IDisposable
     protected IDelegatedKeyStore Keys => rig.Keys;
 
     protected IChatStateStore ChatState => rig.ChatState;
+
+    protected IAuditLog Audit => rig.Audit;
 
     protected void Reopen() => rig.Reopen();
 
