@@ -18,10 +18,13 @@ public sealed partial class CommandDispatcher(
     ILogger<CommandDispatcher> logger,
     CondoBotMetrics? metrics = null)
 {
-    public async Task<Reply> DispatchAsync(ChatRequest request, CancellationToken cancellationToken)
+    public Task<Reply> DispatchAsync(ChatRequest request, CancellationToken cancellationToken) =>
+        DispatchAsync(request, CommandParser.Parse(request.Text), cancellationToken);
+
+    /// <summary>Handles a request whose text the caller has already parsed (to ask whether it changes anything, say).</summary>
+    public async Task<Reply> DispatchAsync(ChatRequest request, ParseResult parsed, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var parsed = CommandParser.Parse(request.Text);
         var reply = await HandleAsync(request, parsed, cancellationToken);
         metrics?.Command(Kind(parsed.Command), System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return reply;
