@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using CondoBot.Core;
 using CondoBot.Core.Sessions;
 using CondoBot.Jobs;
@@ -14,11 +14,13 @@ namespace CondoBot.Host;
 /// Work that no session state records (a tunnel message, a key check) and steps with a delay are queued at once, as
 /// before, so the request does not finish until they are durable.
 /// </summary>
-public sealed partial class DeferredSessionWork(HangfireSessionWork queue, ILogger<DeferredSessionWork> logger) : BackgroundService, ISessionWork
+public sealed partial class DeferredSessionWork(HangfireSessionWork queue, ILogger<DeferredSessionWork> logger) : IHostedService, ISessionWork, IDisposable
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
-    private readonly Channel<Action<ISessionWork>> _pending = Channel.CreateUnbounded<Action<ISessionWork>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly BlockingCollection<Action<ISessionWork>> _pending = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private Thread? _thread;
 
     public void Submit(SessionId session, TimeSpan delay = default)
     {
@@ -46,32 +48,39 @@ public sealed partial class DeferredSessionWork(HangfireSessionWork queue, ILogg
 
     private void Defer(Action<ISessionWork> step)
     {
-        // Unbounded: a write cannot fail before the channel is completed, and it is completed only at shutdown, when
-        // recovery on the next start covers what arrives late.
-        if (!_pending.Writer.TryWrite(step)) LogLate();
+        try
+        {
+            _pending.Add(step);
+        }
+        catch (InvalidOperationException)
+        {
+            // Stopping has begun; recovery on the next start covers what arrives that late.
+            LogLate();
+        }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // A thread of its own: queueing a step blocks on the queue's storage, which must not hold a thread-pool thread.
+        _thread = new Thread(Run) { IsBackground = true, Name = "Session step hand-over" };
+        _thread.Start();
+        return Task.CompletedTask;
+    }
+
+    private void Run()
     {
         try
         {
-            while (await _pending.Reader.WaitToReadAsync(stoppingToken))
-            {
-                while (_pending.Reader.TryPeek(out var step))
-                {
-                    await HandOverAsync(step, stoppingToken);
-                    _pending.Reader.TryRead(out _);
-                }
-            }
+            foreach (var step in _pending.GetConsumingEnumerable(_stopping.Token)) HandOver(step);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             // Stopping: StopAsync hands over what is left.
         }
     }
 
     /// <summary>Queues one step, retrying while the queue's storage fails.</summary>
-    private async Task HandOverAsync(Action<ISessionWork> step, CancellationToken stoppingToken)
+    private void HandOver(Action<ISessionWork> step)
     {
         while (true)
         {
@@ -80,34 +89,43 @@ public sealed partial class DeferredSessionWork(HangfireSessionWork queue, ILogg
                 step(queue);
                 return;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
                 LogRetry(ex);
-                await Task.Delay(RetryAfter, stoppingToken);
+                if (_stopping.Token.WaitHandle.WaitOne(RetryAfter)) return;
             }
         }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>A graceful stop hands over every step taken; any it cannot are left to recovery on the next start.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken);
-        _pending.Writer.TryComplete();
-        // A graceful stop hands over everything taken; a failure here is left to recovery on the next start.
-        while (_pending.Reader.TryRead(out var step))
+        _pending.CompleteAdding();
+        _stopping.Cancel();
+        _thread?.Join();
+        while (_pending.TryTake(out var step))
         {
             try
             {
                 step(queue);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
                 LogRetry(ex);
-                return;
+                break;
             }
         }
+
+        return Task.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not queue a session step; retrying (a restart would queue it too)")]
+    public void Dispose()
+    {
+        _pending.Dispose();
+        _stopping.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not queue a session step (a restart would queue it too)")]
     private partial void LogRetry(Exception ex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A session step arrived while stopping; the next start queues it")]
