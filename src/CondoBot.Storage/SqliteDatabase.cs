@@ -5,10 +5,10 @@ namespace CondoBot.Storage;
 /// <summary>
 /// The bot's SQLite file, in write-ahead-log mode with two connections. Writes go through <see cref="GroupCommit"/>: one
 /// thread commits them in batches, and a write's task completes only after the commit that holds it, so anything
-/// answered "done" (a chat request acknowledged, a session created) is on disk. <c>synchronous = FULL</c> makes each
-/// commit wait for the log's fsync, so a commit survives a power cut as well as a killed process; batching is what
-/// keeps that affordable when many requests arrive at once. Reads use their own connection: in WAL mode a reader sees
-/// the last commit and never waits for a writer's fsync.
+/// answered "done" (a chat request acknowledged, a session created) is stored. How far it is stored is
+/// <see cref="SqliteDurability"/>: with <c>Full</c> (the default) each commit waits for the log's fsync, so it survives
+/// a power cut as well as a killed process, and batching is what keeps that affordable when many requests arrive at
+/// once. Reads use their own connection: in WAL mode a reader sees the last commit and never waits for a writer's fsync.
 /// </summary>
 public sealed class SqliteDatabase : IDisposable
 {
@@ -18,7 +18,7 @@ public sealed class SqliteDatabase : IDisposable
     private readonly GroupCommit _commits;
     private int _disposed;
 
-    public SqliteDatabase(string path)
+    public SqliteDatabase(string path, SqliteDurability durability = SqliteDurability.Full)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var fullPath = Path.GetFullPath(path);
@@ -28,7 +28,7 @@ public sealed class SqliteDatabase : IDisposable
         try
         {
             _writer.ExecuteScalar<string>("PRAGMA journal_mode = WAL");
-            _writer.Execute("PRAGMA synchronous = FULL");
+            _writer.Execute(durability == SqliteDurability.Normal ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL");
             SqliteSchema.Upgrade(_writer);
             _reader = Open(fullPath);
         }

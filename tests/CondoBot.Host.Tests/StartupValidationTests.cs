@@ -17,6 +17,8 @@ public sealed class StartupValidationTests : IDisposable
     [InlineData("Sessions__PollInterval", "00:00:00", "PollInterval")]
     [InlineData("Storage__Provider", "Postgres", "ConnectionStrings__CondoBot must be set")]
     [InlineData("Storage__Provider", "Mongo", "Storage__Provider must be Sqlite or Postgres")]
+    [InlineData("Storage__SqliteDurability", "Sometimes", "Storage__SqliteDurability must be Full or Normal")]
+    [InlineData("Storage__SqliteDurability", "1", "Storage__SqliteDurability must be Full or Normal")]
     public void AMissingOrMalformedSetting_StopsTheService_WithAMessageNamingIt(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string>
