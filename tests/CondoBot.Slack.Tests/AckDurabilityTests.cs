@@ -8,8 +8,9 @@ namespace CondoBot.Slack.Tests;
 
 /// <summary>
 /// The real service process, killed (<c>SIGKILL</c>) as soon as a burst of concurrent <c>start</c> commands has been
-/// acknowledged: every acknowledged start is there after the restart, and Slack's retries of them start nothing more.
-/// The login node is a closed port, so the sessions stay on their way and no cluster is needed.
+/// acknowledged: every acknowledged start is there after the restart, its submission is carried out (whether or not it
+/// was queued before the kill), and Slack's retries of them start nothing more. The login node is a closed port, so no
+/// cluster is needed: after the restart each submission fails and, with a one-second give-up, ends the session.
 /// </summary>
 public sealed class AckDurabilityTests : IAsyncLifetime
 {
@@ -29,7 +30,7 @@ public sealed class AckDurabilityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task EveryStartAcknowledgedBeforeAKill_IsThereAfterTheRestart_AndItsRetriesStartNothingMore()
+    public async Task EveryStartAcknowledgedBeforeAKill_IsThereAfterTheRestart_IsCarriedOn_AndItsRetriesStartNothingMore()
     {
         var accepted = new List<(string User, string Body, string Reply)>();
         using (var bot = StartBot())
@@ -49,20 +50,30 @@ public sealed class AckDurabilityTests : IAsyncLifetime
 
         Assert.All(accepted, a => Assert.StartsWith("Submitting JupyterLab", a.Reply, StringComparison.Ordinal));
 
-        using (var bot = StartBot())
+        using (var bot = StartBot(giveUpAfter: "00:00:01"))
         using (var http = Client())
         {
             await WaitUntilUpAsync(http, bot);
             foreach (var (_, body, reply) in accepted) Assert.Equal(reply, await CommandAsync(http, body, retry: "1"));
             for (var u = 0; u < Users; u++)
             {
-                var status = await CommandAsync(http, SignedRequests.CommandBody("status", User(u)));
-                Assert.Equal(StartsPerUser, status.Split('\n').Count(line => line.StartsWith('•')));
+                var lines = await StatusLinesAsync(http, User(u));
+                Assert.Equal(StartsPerUser, lines.Length);
+                for (var wait = 0; wait < 120 && !lines.All(l => l.Contains("ended:", StringComparison.Ordinal)); wait++)
+                {
+                    await Task.Delay(500);
+                    lines = await StatusLinesAsync(http, User(u));
+                }
+
+                Assert.All(lines, l => Assert.Contains("ended: ", l, StringComparison.Ordinal));
             }
         }
     }
 
-    private BotProcess StartBot() => BotProcess.Start(
+    private static async Task<string[]> StatusLinesAsync(HttpClient http, string user) =>
+        [.. (await CommandAsync(http, SignedRequests.CommandBody("status", user))).Split('\n').Where(line => line.StartsWith('•'))];
+
+    private BotProcess StartBot(string giveUpAfter = "00:30:00") => BotProcess.Start(
         new Dictionary<string, string>
         {
             ["Clusters__local__LoginHost"] = "127.0.0.1",
@@ -72,6 +83,7 @@ public sealed class AckDurabilityTests : IAsyncLifetime
             ["Slack__SigningSecret"] = SignedRequests.Secret,
             ["Slack__BotToken"] = FakeSlack.BotToken,
             ["Slack__ApiBaseUrl"] = _slack.ApiBaseUrl.ToString(),
+            ["Sessions__GiveUpAfter"] = giveUpAfter,
             ["Logging__LogLevel__Default"] = "Warning",
         },
         "--urls", $"http://127.0.0.1:{_port}");
