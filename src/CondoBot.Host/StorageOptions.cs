@@ -30,10 +30,16 @@ public sealed class StorageOptions
     public string? ConnectionString { get; set; }
 
     /// <summary>The durability a setting names (any case; unset means <c>Full</c>), or null when it names none.</summary>
-    public static Storage.SqliteDurability? DurabilityOf(string? setting) =>
-        string.IsNullOrWhiteSpace(setting) ? Storage.SqliteDurability.Full
-        : Enum.TryParse<Storage.SqliteDurability>(setting, ignoreCase: true, out var d) && Enum.IsDefined(d) && !int.TryParse(setting, out _) ? d
-        : null;
+    public static Storage.SqliteDurability? DurabilityOf(string? setting)
+    {
+        if (string.IsNullOrWhiteSpace(setting)) return Storage.SqliteDurability.Full;
+        foreach (var durability in Enum.GetValues<Storage.SqliteDurability>())
+        {
+            if (string.Equals(setting.Trim(), durability.ToString(), StringComparison.OrdinalIgnoreCase)) return durability;
+        }
+
+        return null;
+    }
 
     public bool IsPostgres => string.Equals(Provider, Postgres, StringComparison.OrdinalIgnoreCase);
 }
