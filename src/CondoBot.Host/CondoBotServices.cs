@@ -55,7 +55,9 @@ public static class CondoBotServices
         services.AddSingleton<CommandDispatcher>();
 
         services.AddTransient<SessionSteps>();
-        services.AddSingleton<ISessionWork, HangfireSessionWork>();
+        services.AddSingleton<HangfireSessionWork>();
+        services.AddSingleton<DeferredSessionWork>();
+        services.AddSingleton<ISessionWork>(sp => sp.GetRequiredService<DeferredSessionWork>());
         services.AddHangfire(hangfire => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
@@ -66,6 +68,8 @@ public static class CondoBotServices
             server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             server.WorkerCount = Math.Max(4, Environment.ProcessorCount * 2);
         });
+        // After the Hangfire server, so it stops first and hands over its last steps while the queue still runs.
+        services.AddHostedService(sp => sp.GetRequiredService<DeferredSessionWork>());
         return services;
     }
 

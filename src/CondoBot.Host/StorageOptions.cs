@@ -20,8 +20,26 @@ public sealed class StorageOptions
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan OutboxLease { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// SQLite only: <c>Full</c> (a command is acknowledged once its commit is on disk, surviving a power cut) or
+    /// <c>Normal</c> (once it is with the operating system: it survives a killed process, not a power cut).
+    /// </summary>
+    public string SqliteDurability { get; set; } = nameof(Storage.SqliteDurability.Full);
+
     /// <summary>From <c>ConnectionStrings__CondoBot</c>, not from this section; required for Postgres.</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>The durability a setting names (any case; unset means <c>Full</c>), or null when it names none.</summary>
+    public static Storage.SqliteDurability? DurabilityOf(string? setting)
+    {
+        if (string.IsNullOrWhiteSpace(setting)) return Storage.SqliteDurability.Full;
+        foreach (var durability in Enum.GetValues<Storage.SqliteDurability>())
+        {
+            if (string.Equals(setting.Trim(), durability.ToString(), StringComparison.OrdinalIgnoreCase)) return durability;
+        }
+
+        return null;
+    }
 
     public bool IsPostgres => string.Equals(Provider, Postgres, StringComparison.OrdinalIgnoreCase);
 }

@@ -30,7 +30,7 @@ public static class StorageServices
         else
         {
             protection.PersistKeysToFileSystem(CondoBotServices.PrivateDirectory(Path.Combine(dataDirectory, "keyring")));
-            services.AddSqliteStorage(Path.Combine(dataDirectory, "condobot.db"));
+            services.AddSqliteStorage(Path.Combine(dataDirectory, "condobot.db"), StorageOptions.DurabilityOf(configuration["Storage:SqliteDurability"]) ?? SqliteDurability.Full);
             services.AddSingleton<IStorageProbe>(sp => new SqliteProbe(sp.GetRequiredService<SqliteDatabase>()));
         }
 
@@ -98,6 +98,11 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         if (!string.Equals(options.Provider, StorageOptions.Sqlite, StringComparison.OrdinalIgnoreCase) && !options.IsPostgres)
         {
             return ValidateOptionsResult.Fail($"Storage__Provider must be {StorageOptions.Sqlite} or {StorageOptions.Postgres}, not '{options.Provider}'.");
+        }
+
+        if (StorageOptions.DurabilityOf(options.SqliteDurability) is null)
+        {
+            return ValidateOptionsResult.Fail($"Storage__SqliteDurability must be {nameof(SqliteDurability.Full)} or {nameof(SqliteDurability.Normal)}, not '{options.SqliteDurability}'.");
         }
 
         if (options.IsPostgres && string.IsNullOrWhiteSpace(options.ConnectionString))

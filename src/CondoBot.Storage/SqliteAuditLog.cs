@@ -8,14 +8,13 @@ public sealed class SqliteAuditLog(SqliteDatabase database) : IAuditLog
     public Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        database.Write(c => c.Execute(
+        return database.WriteAsync(c => c.Execute(
             """
             INSERT INTO audit (at, chat_user, action, outcome, login, cluster, job_id, session_id, detail, reason)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             entry.At.ToUnixTimeMilliseconds(), entry.User.ToString(), entry.Action, entry.Outcome.ToString().ToLowerInvariant(),
             entry.Login?.Value, entry.Cluster, entry.JobId?.Value, entry.Session?.ToString(), entry.Detail, entry.Reason));
-        return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<AuditEntry>> ListAsync(AuditQuery query, CancellationToken cancellationToken)
@@ -34,7 +33,6 @@ public sealed class SqliteAuditLog(SqliteDatabase database) : IAuditLog
     public Task<int> PruneAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var deleted = database.Write(c => c.Execute("DELETE FROM audit WHERE at < ?", cutoff.ToUnixTimeMilliseconds()));
-        return Task.FromResult(deleted);
+        return database.WriteAsync(c => c.Execute("DELETE FROM audit WHERE at < ?", cutoff.ToUnixTimeMilliseconds()));
     }
 }

@@ -15,25 +15,23 @@ public sealed class SqliteChatStateStore(SqliteDatabase database, TimeProvider t
     public Task PutAsync(string key, string value, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        database.Write(c => c.Execute(
+        return database.WriteAsync(c => c.Execute(
             "INSERT INTO chat_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
             key, value, time.GetUtcNow().ToUnixTimeMilliseconds()));
-        return Task.CompletedTask;
     }
 
-    public Task<bool> TryAddAsync(string key, string value, CancellationToken cancellationToken)
+    public async Task<bool> TryAddAsync(string key, string value, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var added = database.Write(c => c.Execute(
+        var added = await database.WriteAsync(c => c.Execute(
             "INSERT INTO chat_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING",
             key, value, time.GetUtcNow().ToUnixTimeMilliseconds()));
-        return Task.FromResult(added > 0);
+        return added > 0;
     }
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        database.Write(c => c.Execute("DELETE FROM chat_state WHERE key = ?", key));
-        return Task.CompletedTask;
+        return database.WriteAsync(c => c.Execute("DELETE FROM chat_state WHERE key = ?", key));
     }
 }

@@ -3,37 +3,63 @@ using SQLite;
 namespace CondoBot.Storage;
 
 /// <summary>
-/// The bot's SQLite file. One connection serves the whole process, and every unit of work holds a lock on it: a
-/// transaction belongs to the connection, not to the caller, so without the lock one caller's statements could land
-/// inside another's transaction. The bot writes a few rows a minute, far below what one connection serves, and SQLite
-/// admits one writer at a time anyway, so a connection per call would buy little beyond busy waits.
+/// The bot's SQLite file, in write-ahead-log mode with two connections. Writes go through <see cref="GroupCommit"/>: one
+/// thread commits them in batches, and a write's task completes only after the commit that holds it, so anything
+/// answered "done" (a chat request acknowledged, a session created) is stored. How far it is stored is
+/// <see cref="SqliteDurability"/>: with <c>Full</c> (the default) each commit waits for the log's fsync, so it survives
+/// a power cut as well as a killed process, and batching is what keeps that affordable when many requests arrive at
+/// once. Reads use their own connection: in WAL mode a reader sees the last commit and never waits for a writer's fsync.
 /// </summary>
 public sealed class SqliteDatabase : IDisposable
 {
-    private readonly SQLiteConnection _connection;
-    private readonly Lock _lock = new();
+    private readonly SQLiteConnection _writer;
+    private readonly SQLiteConnection _reader;
+    private readonly Lock _readLock = new();
+    private readonly GroupCommit _commits;
+    private int _disposed;
 
-    public SqliteDatabase(string path)
+    public SqliteDatabase(string path, SqliteDurability durability = SqliteDurability.Full)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var fullPath = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
 
-        _connection = new SQLiteConnection(fullPath, SQLiteOpenFlags.FullMutex | SQLiteOpenFlags.ReadWrite | SQLiteOpenFlags.Create);
+        _writer = Open(fullPath);
         try
         {
-            // Another process (a backup, a sqlite3 shell) may hold the file briefly; wait rather than fail.
-            _connection.BusyTimeout = TimeSpan.FromSeconds(5);
-            _connection.ExecuteScalar<string>("PRAGMA journal_mode = WAL");
-            _connection.Execute("PRAGMA foreign_keys = ON");
-            SqliteSchema.Upgrade(this);
+            _writer.ExecuteScalar<string>("PRAGMA journal_mode = WAL");
+            _writer.Execute(durability == SqliteDurability.Normal ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL");
+            SqliteSchema.Upgrade(_writer);
+            _reader = Open(fullPath);
         }
         catch
         {
-            _connection.Dispose();
+            _writer.Dispose();
+            throw;
+        }
+
+        _commits = new GroupCommit(_writer);
+    }
+
+    private static SQLiteConnection Open(string path)
+    {
+        var connection = new SQLiteConnection(path, SQLiteOpenFlags.FullMutex | SQLiteOpenFlags.ReadWrite | SQLiteOpenFlags.Create);
+        try
+        {
+            // Another process (a backup, a sqlite3 shell) may hold the file briefly; wait rather than fail.
+            connection.BusyTimeout = TimeSpan.FromSeconds(5);
+            connection.Execute("PRAGMA foreign_keys = ON");
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
             throw;
         }
     }
+
+    /// <summary>Transactions committed since the file was opened; a batch of concurrent writes counts once.</summary>
+    internal long Commits => _commits.Commits;
 
     /// <summary>Whether the file still answers a query; for the readiness probe.</summary>
     public bool IsReachable()
@@ -48,61 +74,39 @@ public sealed class SqliteDatabase : IDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="read"/> alone on the connection.</summary>
+    /// <summary>Runs <paramref name="read"/> alone on the read connection; it sees every write whose task has completed.</summary>
     internal T Read<T>(Func<SQLiteConnection, T> read)
     {
-        lock (_lock)
+        lock (_readLock)
         {
-            return read(_connection);
+            return read(_reader);
         }
     }
 
-    /// <summary>Runs <paramref name="write"/> in one transaction: all of it is stored, or none.</summary>
-    internal void Write(Action<SQLiteConnection> write) => Write(connection =>
+    /// <summary>
+    /// Runs <paramref name="write"/> as one unit: all of it is stored, or none (if it throws, the task carries the
+    /// exception and nothing it did is kept). Completes once it is committed. The unit runs on the commit thread, so it
+    /// must only run statements: no waiting, no I/O of its own.
+    /// </summary>
+    internal Task WriteAsync(Action<SQLiteConnection> write) => _commits.WriteAsync(connection =>
     {
         write(connection);
         return true;
     });
 
-    /// <summary>Runs <paramref name="write"/> in one transaction and answers what it answered.</summary>
-    internal T Write<T>(Func<SQLiteConnection, T> write)
-    {
-        lock (_lock)
-        {
-            // IMMEDIATE takes the write lock up front, so a competing process makes us wait (busy timeout) instead of
-            // failing half-way when a deferred transaction tries to upgrade from read to write.
-            _connection.Execute("BEGIN IMMEDIATE");
-            try
-            {
-                var result = write(_connection);
-                _connection.Execute("COMMIT");
-                return result;
-            }
-            catch
-            {
-                RollBack();
-                throw;
-            }
-        }
-    }
+    /// <inheritdoc cref="WriteAsync(Action{SQLiteConnection})"/>
+    internal Task<T> WriteAsync<T>(Func<SQLiteConnection, T> write) => _commits.WriteAsync(write);
 
-    private void RollBack()
-    {
-        try
-        {
-            _connection.Execute("ROLLBACK");
-        }
-        catch (SQLiteException)
-        {
-            // SQLite has already rolled back after some errors (disk full, I/O); the caller's exception is the story.
-        }
-    }
-
+    /// <summary>Commits the writes already queued, then closes the file; safe to call more than once.</summary>
     public void Dispose()
     {
-        lock (_lock)
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _commits.Dispose();
+        lock (_readLock)
         {
-            _connection.Dispose();
+            _reader.Dispose();
         }
+
+        _writer.Dispose();
     }
 }

@@ -9,7 +9,7 @@ public sealed class SqliteDelegatedKeyStore(SqliteDatabase database) : IDelegate
     public Task PutAsync(DelegatedKeyRecord record, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        database.Write(connection => connection.Execute(
+        return database.WriteAsync(connection => connection.Execute(
             """
             INSERT INTO user_keys (chat_user, login, public_key, protected_private_key, created_at) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (chat_user) DO UPDATE SET
@@ -18,7 +18,6 @@ public sealed class SqliteDelegatedKeyStore(SqliteDatabase database) : IDelegate
             """,
             record.User.ToString(), record.Login.Value, record.PublicKey, record.ProtectedPrivateKey,
             record.CreatedAt.ToUnixTimeMilliseconds()));
-        return Task.CompletedTask;
     }
 
     public Task<DelegatedKeyRecord?> GetAsync(ChatUserId user, CancellationToken cancellationToken)
@@ -30,11 +29,11 @@ public sealed class SqliteDelegatedKeyStore(SqliteDatabase database) : IDelegate
         return Task.FromResult(rows.Count == 0 ? null : ToRecord(user, rows[0]));
     }
 
-    public Task<bool> DeleteAsync(ChatUserId user, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(ChatUserId user, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var deleted = database.Write(connection => connection.Execute("DELETE FROM user_keys WHERE chat_user = ?", user.ToString()));
-        return Task.FromResult(deleted > 0);
+        var deleted = await database.WriteAsync(connection => connection.Execute("DELETE FROM user_keys WHERE chat_user = ?", user.ToString()));
+        return deleted > 0;
     }
 
     // Stored times have millisecond precision; the key's age is shown to people, never compared exactly.

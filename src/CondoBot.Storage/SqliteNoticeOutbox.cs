@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CondoBot.Core;
 using CondoBot.Core.Notices;
 using CondoBot.Storage.Json;
 using SQLite;
@@ -16,12 +17,12 @@ public sealed class SqliteNoticeOutbox(
     OutboxSignal signal,
     TimeProvider time) : INoticeOutbox
 {
-    public Task AddAsync(Notice notice, CancellationToken cancellationToken)
+    public async Task AddAsync(Notice notice, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        database.Write(connection => Append(connection, [notice]));
+        var sealedNotice = Seal(notice);
+        await database.WriteAsync(connection => Insert(connection, notice.To, sealedNotice));
         signal.Notify();
-        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -49,28 +50,35 @@ public sealed class SqliteNoticeOutbox(
     public Task CompleteAsync(long sequence, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        database.Write(connection => connection.Execute("DELETE FROM outbox WHERE seq = ?", sequence));
-        return Task.CompletedTask;
+        return database.WriteAsync(connection => connection.Execute("DELETE FROM outbox WHERE seq = ?", sequence));
     }
 
     public Task PostponeAsync(long sequence, DateTimeOffset until, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        database.Write(connection => connection.Execute(
+        return database.WriteAsync(connection => connection.Execute(
             "UPDATE outbox SET due_at = ?, attempts = attempts + 1 WHERE seq = ?", until.ToUnixTimeMilliseconds(), sequence));
-        return Task.CompletedTask;
     }
 
-    /// <summary>Queues <paramref name="notices"/> inside the caller's transaction; the caller signals after it commits.</summary>
-    internal void Append(SQLiteConnection connection, IReadOnlyList<Notice> notices)
+    /// <summary>
+    /// Seals <paramref name="notices"/> for <see cref="Append"/>. Sealing is done before the write, so the commit thread
+    /// only runs statements.
+    /// </summary>
+    internal IReadOnlyList<(ChatUserId To, byte[] Payload)> SealAll(IReadOnlyList<Notice> notices) =>
+        [.. notices.Select(n => (n.To, Seal(n)))];
+
+    /// <summary>Queues sealed notices inside the caller's transaction; the caller signals after it commits.</summary>
+    internal void Append(SQLiteConnection connection, IReadOnlyList<(ChatUserId To, byte[] Payload)> notices)
+    {
+        foreach (var (to, payload) in notices) Insert(connection, to, payload);
+    }
+
+    private void Insert(SQLiteConnection connection, ChatUserId to, byte[] payload)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        foreach (var notice in notices)
-        {
-            connection.Execute(
-                "INSERT INTO outbox (recipient, payload, attempts, due_at, created_at) VALUES (?, ?, 0, ?, ?)",
-                notice.To.ToString(), Seal(notice), now, now);
-        }
+        connection.Execute(
+            "INSERT INTO outbox (recipient, payload, attempts, due_at, created_at) VALUES (?, ?, 0, ?, ?)",
+            to.ToString(), payload, now, now);
     }
 
     /// <summary>Wakes the dispatcher; called once the notices are committed, so it never wakes to an empty table.</summary>

@@ -76,7 +76,23 @@ internal static class SqliteSchema
 
     public static int LatestVersion => Steps.Length;
 
-    public static void Upgrade(SqliteDatabase database) => database.Write(connection =>
+    /// <summary>Brings the file to <see cref="LatestVersion"/> in one transaction, before any other use of it.</summary>
+    public static void Upgrade(SQLite.SQLiteConnection connection)
+    {
+        connection.Execute("BEGIN IMMEDIATE");
+        try
+        {
+            Apply(connection);
+            connection.Execute("COMMIT");
+        }
+        catch
+        {
+            connection.Execute("ROLLBACK");
+            throw;
+        }
+    }
+
+    private static void Apply(SQLite.SQLiteConnection connection)
     {
         connection.Execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
         var current = connection.ExecuteScalar<int>("SELECT COALESCE(MAX(version), 0) FROM schema_version");
@@ -92,5 +108,5 @@ internal static class SqliteSchema
             foreach (var statement in Steps[version - 1]) connection.Execute(statement);
             connection.Execute("INSERT INTO schema_version (version) VALUES (?)", version);
         }
-    });
+    }
 }

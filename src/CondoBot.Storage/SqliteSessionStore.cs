@@ -19,17 +19,18 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
     {
         cancellationToken.ThrowIfCancellationRequested();
         // A plain INSERT: adding an id twice is a bug and should fail loudly, not overwrite.
-        database.Write(connection => connection.Execute(
-            $"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", Values(session)));
-        return Task.CompletedTask;
+        var values = Values(session);
+        return database.WriteAsync(connection => connection.Execute(
+            $"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values));
     }
 
-    public Task<bool> TryAddAsync(Session session, CancellationToken cancellationToken)
+    public async Task<bool> TryAddAsync(Session session, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var added = database.Write(connection => connection.Execute(
-            $"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", Values(session)));
-        return Task.FromResult(added > 0);
+        var values = Values(session);
+        var added = await database.WriteAsync(connection => connection.Execute(
+            $"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", values));
+        return added > 0;
     }
 
     public Task<IReadOnlyList<Session>> ListActiveAsync(CancellationToken cancellationToken)
@@ -63,17 +64,22 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
         return Task.FromResult(sessions);
     }
 
-    public Task SaveAsync(Session session, IReadOnlyList<Notice> notices, CancellationToken cancellationToken)
+    public async Task SaveAsync(Session session, IReadOnlyList<Notice> notices, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var read = session.Version;
         session.Version = read + 1;
+        bool saved;
         try
         {
-            database.Write(connection =>
+            // Serialised and sealed here, so the commit thread only runs statements.
+            var values = Values(session);
+            var sealedNotices = outbox.SealAll(notices);
+            saved = await database.WriteAsync(connection =>
             {
-                if (!Update(connection, session, read)) throw new SessionConflictException(session.Id);
-                outbox.Append(connection, notices);
+                if (!Update(connection, values, read)) return false;
+                outbox.Append(connection, sealedNotices);
+                return true;
             });
         }
         catch
@@ -82,14 +88,18 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
             throw;
         }
 
+        if (!saved)
+        {
+            session.Version = read;
+            throw new SessionConflictException(session.Id);
+        }
+
         if (notices.Count > 0) outbox.Signal();
-        return Task.CompletedTask;
     }
 
     /// <summary>Writes the session only over the version it was read at; answers false when another save came first.</summary>
-    private static bool Update(SQLiteConnection connection, Session session, int readVersion)
+    private static bool Update(SQLiteConnection connection, object?[] v, int readVersion)
     {
-        var v = Values(session);
         return connection.Execute(
             """
             UPDATE sessions SET state = ?, job_id = ?, ended_at = ?, data = ?, version = ?

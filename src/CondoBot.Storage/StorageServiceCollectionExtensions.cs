@@ -13,12 +13,12 @@ public static class StorageServiceCollectionExtensions
     /// Stores sessions, the notice outbox, delegated keys, chat state and the audit trail in the SQLite file at <paramref name="databasePath"/>.
     /// The host must also register an <see cref="ISecretProtector"/>; the outbox will not store notices in the clear.
     /// </summary>
-    public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string databasePath)
+    public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string databasePath, SqliteDurability durability = SqliteDurability.Full)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OutboxSignal>();
-        services.AddSingleton(_ => new SqliteDatabase(databasePath));
+        services.AddSingleton(_ => new SqliteDatabase(databasePath, durability));
         services.AddSingleton<SqliteNoticeOutbox>();
         services.AddSingleton<INoticeOutbox>(provider => provider.GetRequiredService<SqliteNoticeOutbox>());
         services.AddSingleton<ISessionStore, SqliteSessionStore>();

@@ -19,6 +19,8 @@ public sealed class StartupValidationTests : IDisposable
     [InlineData("Storage__Provider", "Mongo", "Storage__Provider must be Sqlite or Postgres")]
     [InlineData("Audit__MaxAge", "00:10:00", "Audit__MaxAge must be between 1 day and 3650 days")]
     [InlineData("Logging__Format", "yaml", "Logging__Format must be simple or json")]
+    [InlineData("Storage__SqliteDurability", "Sometimes", "Storage__SqliteDurability must be Full or Normal")]
+    [InlineData("Storage__SqliteDurability", "1", "Storage__SqliteDurability must be Full or Normal")]
     public void AMissingOrMalformedSetting_StopsTheService_WithAMessageNamingIt(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using CondoBot.Core.Notices;
 using CondoBot.Core.Sessions;
 using CondoBot.Slack.Tests.Fakes;
 using static CondoBot.Slack.Tests.Fakes.SignedRequests;
@@ -129,6 +130,24 @@ public sealed class SlashCommandEndpointTests(SlackHostFixture fixture) : IClass
         Assert.Equal(firstText, JsonNode.Parse(await third.Content.ReadAsStringAsync())!["text"]!.GetValue<string>());
         var session = Assert.Single(await _host.SessionsOfAsync(user));
         Assert.Single(_host.Work.Steps, s => s.Step == "submit" && s.Session == session.Id);
+    }
+
+    [Fact]
+    public async Task ARetriedStatus_IsAnsweredAgain_WithoutRecordingTheRequest()
+    {
+        var user = NewUser();
+        var trigger = NewTrigger();
+        var body = CommandBody("status", user, trigger);
+
+        using var first = await _client.SendAsync(Post("/slack/commands", body));
+        var retry = Post("/slack/commands", body);
+        retry.Headers.Add("X-Slack-Retry-Num", "1");
+        using var second = await _client.SendAsync(retry);
+
+        var firstText = JsonNode.Parse(await first.Content.ReadAsStringAsync())!["text"]!.GetValue<string>();
+        Assert.Contains("You have no sessions", firstText, StringComparison.Ordinal);
+        Assert.Equal(firstText, JsonNode.Parse(await second.Content.ReadAsStringAsync())!["text"]!.GetValue<string>());
+        Assert.Null(await _host.Get<IChatStateStore>().GetAsync("slack:req:" + trigger, CancellationToken.None));
     }
 
     public static TheoryData<string, Func<string, HttpRequestMessage>> Malformed => new()

@@ -53,6 +53,7 @@ internal static class Samples
             EndsAt = createdAt.AddHours(2),
             StartedAt = createdAt.AddMinutes(3).AddTicks(1234),
             ReadyAt = createdAt.AddMinutes(4),
+            NextStepAt = createdAt.AddMinutes(5),
             EndedAt = createdAt.AddMinutes(50).ToOffset(local),
             EndReason = Core.Sessions.EndReason.OutOfMemory,
             EndDetail = "OUT_OF_MEMORY",

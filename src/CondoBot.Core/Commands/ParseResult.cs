@@ -9,4 +9,10 @@ public sealed record ParseResult(Command? Command, string? Error, string? Accept
 
     /// <summary>The reply a user gets for bad input: what was wrong, then the accepted form.</summary>
     public string UsageReply => $"{Error}\nUsage: {AcceptedForm}";
+
+    /// <summary>
+    /// True when handling this changes nothing (<c>help</c>, <c>status</c>, or refused text): running it twice is the
+    /// same as running it once, so a front door need not record it to recognise a repeated delivery.
+    /// </summary>
+    public bool ChangesNothing => Command is null or HelpCommand or StatusCommand;
 }

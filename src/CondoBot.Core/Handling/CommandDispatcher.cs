@@ -22,14 +22,40 @@ public sealed partial class CommandDispatcher(
     ILogger<CommandDispatcher> logger,
     CondoBotMetrics? metrics = null)
 {
-    public async Task<Reply> DispatchAsync(ChatRequest request, CancellationToken cancellationToken)
+    public Task<Reply> DispatchAsync(ChatRequest request, CancellationToken cancellationToken) =>
+        DispatchAsync(request, CommandParser.Parse(request.Text), cancellationToken);
+
+    /// <summary>Handles a request whose text the caller has already parsed (to ask whether it changes anything, say).</summary>
+    public async Task<Reply> DispatchAsync(ChatRequest request, ParseResult parsed, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var parsed = CommandParser.Parse(request.Text);
         var reply = await HandleAsync(request, parsed, cancellationToken);
-        await audit.RecordAsync(Entry(request, parsed, reply), cancellationToken);
+        var recorded = audit.RecordAsync(Entry(request, parsed, reply), CancellationToken.None);
+        if (parsed.ChangesNothing)
+        {
+            // A command that changed nothing is answered without waiting for its entry to reach the disk: the reply
+            // is on a user's acknowledgement path, and a crash in that instant loses the record of a look, not of an act.
+            _ = ObserveAsync(recorded);
+        }
+        else
+        {
+            await recorded;
+        }
+
         metrics?.Command(Kind(parsed.Command), System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return reply;
+    }
+
+    private async Task ObserveAsync(Task recorded)
+    {
+        try
+        {
+            await recorded;
+        }
+        catch (Exception ex)
+        {
+            LogAuditFailed(ex);
+        }
     }
 
     /// <summary>The command's name for metrics (StartCommand: start), from the closed set of command types.</summary>
@@ -87,6 +113,9 @@ public sealed partial class CommandDispatcher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Command {Command}")]
     private partial void LogCommand(string command);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record a command in the audit trail")]
+    private partial void LogAuditFailed(Exception ex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused command: {Error}")]
     private partial void LogRefused(string? error);

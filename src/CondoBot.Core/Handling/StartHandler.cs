@@ -2,7 +2,6 @@ using CondoBot.Core.Clusters;
 using CondoBot.Core.Commands;
 using CondoBot.Core.Identity;
 using CondoBot.Core.Sessions;
-using Microsoft.Extensions.Options;
 
 namespace CondoBot.Core.Handling;
 
@@ -12,7 +11,6 @@ public sealed class StartHandler(
     ISessionStore sessions,
     ISessionWork work,
     ClusterCatalog clusters,
-    IOptions<SessionOptions> options,
     TimeProvider time)
 {
     public async Task<Reply> HandleAsync(ChatUserId user, StartCommand command, CancellationToken cancellationToken)
@@ -34,7 +32,9 @@ public sealed class StartHandler(
                 "unknown cluster") with { Login = link.Login };
         }
 
-        var active = (await sessions.ListAsync(user, now - options.Value.ShowEndedFor, cancellationToken))
+        // Only the active ones matter here (their local ports): ended since now is none, so the store reads no ended
+        // session, however many the user has had today.
+        var active = (await sessions.ListAsync(user, now, cancellationToken))
             .Where(s => s.State.IsActive()).ToList();
 
         var wanted = command.Options;

@@ -1,11 +1,13 @@
+using CondoBot.Core.Commands;
 using CondoBot.Core.Handling;
 using Microsoft.Extensions.Logging;
 
 namespace CondoBot.Slack.Inbound;
 
 /// <summary>
-/// Runs <c>/condo TEXT</c> through the core once per invocation and answers with the reply to show the caller. The
-/// core only records and enqueues, so this returns well inside Slack's 3 seconds on either transport.
+/// Runs <c>/condo TEXT</c> through the core and answers with the reply to show the caller; a command that changes
+/// something runs once per invocation. The core only records and enqueues, so this returns well inside Slack's 3 seconds
+/// on either transport.
 /// </summary>
 internal sealed partial class SlashCommandHandler(CommandDispatcher dispatcher, RequestLedger ledger, ILogger<SlashCommandHandler> logger)
 {
@@ -13,6 +15,15 @@ internal sealed partial class SlashCommandHandler(CommandDispatcher dispatcher, 
 
     public async Task<string> HandleAsync(SlashCommand command, string? retry, CancellationToken cancellationToken)
     {
+        var request = new ChatRequest(command.User, command.Text);
+        var parsed = CommandParser.Parse(command.Text);
+        if (parsed.ChangesNothing)
+        {
+            // help, status and refused text: a repeat is simply answered again (with what is true now), so nothing
+            // is recorded and the answer waits for no disk write.
+            return (await dispatcher.DispatchAsync(request, parsed, cancellationToken)).Text;
+        }
+
         if (!await ledger.TryBeginAsync(command.TriggerId, cancellationToken))
         {
             LogRepeat(retry ?? "none");
@@ -24,7 +35,7 @@ internal sealed partial class SlashCommandHandler(CommandDispatcher dispatcher, 
         {
             // Not the request's token: once taken, a command runs to its end even if Slack stops waiting, so that what
             // it did and the reply recorded for a retry agree.
-            reply = await dispatcher.DispatchAsync(new ChatRequest(command.User, command.Text), CancellationToken.None);
+            reply = await dispatcher.DispatchAsync(request, parsed, CancellationToken.None);
         }
         catch
         {

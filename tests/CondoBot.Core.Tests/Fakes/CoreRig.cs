@@ -29,7 +29,7 @@ internal sealed class CoreRig
         Options = options;
         Workflow = new SessionWorkflow(Store, Store, Cluster, Clusters, Work, Audit, Options, Time, NullLogger<SessionWorkflow>.Instance);
         Dispatcher = new CommandDispatcher(
-            new StartHandler(Keys, Store, Work, Clusters, options, Time),
+            new StartHandler(Keys, Store, Work, Clusters, Time),
             new StopHandler(Store, Work, options, Time),
             new StatusHandler(Store, options, Time),
             new TunnelHandler(Store, Work, options, Time),
