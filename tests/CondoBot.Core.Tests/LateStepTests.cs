@@ -80,15 +80,17 @@ public class LateStepTests
     }
 
     [Fact]
-    public async Task ASessionStillBeingSubmitted_IsNeverSubmittedAgainByTheWatchdog()
+    public async Task ASessionStillBeingSubmitted_IsSubmittedAgainOnlyAfterTheLongerGrace()
     {
-        await _rig.StartLinkedAsync(Alice, "start -A cnms -t 2:00:00");
+        var id = await _rig.StartLinkedAsync(Alice, "start -A cnms -t 2:00:00");
         _rig.Work.Steps.Clear();
 
-        _rig.Time.Advance(TimeSpan.FromHours(1));
-
+        _rig.Time.Advance(_rig.Settings.SubmitOverdueAfter);
         Assert.Equal(0, await Watchdog.SweepAsync(CancellationToken.None));
-        Assert.Empty(_rig.Work.Steps);
+        _rig.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await Watchdog.SweepAsync(CancellationToken.None));
+
+        Assert.Equal(("submit", (SessionId?)id, 0, TimeSpan.Zero), Assert.Single(_rig.Work.Steps));
     }
 
     [Fact]

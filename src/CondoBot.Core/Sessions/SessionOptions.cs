@@ -56,6 +56,14 @@ public sealed class SessionOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan OverdueAfter { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The same for a session still being submitted, which is repeated only when no earlier submission step can still
+    /// be running (two at once could both run sbatch): keep it at least <c>Jobs__InvisibilityTimeout</c>, after which
+    /// the job queue itself would hand a stuck submission out again.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan SubmitOverdueAfter { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How often the watchdog looks for sessions whose next step is overdue.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(15);

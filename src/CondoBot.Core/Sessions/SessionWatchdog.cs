@@ -9,9 +9,10 @@ namespace CondoBot.Core.Sessions;
 /// behind, or parked in a long retry delay would otherwise leave its session frozen (a user waiting on "starting"
 /// while JupyterLab is long up). The step it queues runs at once and is as harmless as any repeat: a stale poll token
 /// or state makes the late original a no-op. Several replicas may each do this; the outcome is the same.
-/// Sessions still being submitted are left alone: two submission steps at once could both find no job and both run
-/// sbatch, so a submission is only ever repeated by the job queue's own invisibility timeout and by start-up recovery,
-/// both of which come after the first attempt can no longer be running.
+/// A session still being submitted waits much longer (<see cref="SessionOptions.SubmitOverdueAfter"/>): two submission
+/// steps at once could both find no job and both run sbatch, so a submission is repeated only once no earlier attempt
+/// can still be running. This is also what carries out a start whose replica died after answering but before handing
+/// the submission to the job queue, when that replica does not come back to recover it.
 /// </summary>
 public sealed partial class SessionWatchdog(
     ISessionStore sessions,
@@ -27,9 +28,9 @@ public sealed partial class SessionWatchdog(
         var overdue = 0;
         foreach (var session in await sessions.ListActiveAsync(cancellationToken))
         {
-            if (session.State == SessionState.Submitting) continue;
             var due = session.NextStepAt ?? session.CreatedAt;
-            if (now - due <= options.Value.OverdueAfter) continue;
+            var grace = session.State == SessionState.Submitting ? options.Value.SubmitOverdueAfter : options.Value.OverdueAfter;
+            if (now - due <= grace) continue;
             overdue++;
             LogOverdue(session.Id.ToString(), session.State, now - due);
             SessionRecovery.QueueNextStep(work, session);
