@@ -1,4 +1,5 @@
 using SessionOptions = CondoBot.Core.Sessions.SessionOptions;
+using CondoBot.Cluster.Ssh;
 using CondoBot.Slack;
 using CondoBot.Teams;
 using CondoBot.Terminal;
@@ -18,6 +19,7 @@ public static class SettingsCheck
         Check<StorageOptions>(services, "Storage", failures);
         Check<SessionOptions>(services, "Sessions", failures);
         Check<ClusterSettings>(services, "Clusters", failures);
+        Check<LoginNodeOptions>(services, LoginNodeOptions.Section, failures);
         Check<TerminalOptions>(services, "Terminal", failures);
         Check<SlackOptions>(services, SlackOptions.Section, failures);
         Check<TeamsOptions>(services, TeamsOptions.Section, failures);
