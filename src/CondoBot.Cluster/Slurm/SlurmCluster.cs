@@ -54,6 +54,7 @@ public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters, JobBoar
 
     public async Task<Result<JobSnapshot>> GetJobAsync(Actor actor, SlurmJobId job, SessionId session, CancellationToken cancellationToken)
     {
+        metrics?.JobRead();
         var seen = await boards.For(actor).GetAsync(job, session, boards.MaxAge, sessions => LookAsync(actor, sessions), cancellationToken);
         if (!seen.Succeeded) return seen.Problem;
         // Not in the login's list: purged by Slurm, or not ours by name any more; only a look at the job alone can tell.

@@ -17,6 +17,7 @@ public sealed class CondoBotMetrics : IDisposable
     private readonly Histogram<double> _ack;
     private readonly Histogram<double> _slurm;
     private readonly Counter<long> _sshFailures;
+    private readonly Counter<long> _jobReads;
 
     public CondoBotMetrics()
     {
@@ -25,6 +26,7 @@ public sealed class CondoBotMetrics : IDisposable
         _ack = _meter.CreateHistogram<double>("condobot.ack.duration", "s", "Time from a chat command to its immediate reply");
         _slurm = _meter.CreateHistogram<double>("condobot.slurm.duration", "s", "Round-trip time of Slurm commands over SSH");
         _sshFailures = _meter.CreateCounter<long>("condobot.ssh.failures", "{failure}", "SSH failures by cause");
+        _jobReads = _meter.CreateCounter<long>("condobot.job.reads", "{read}", "Reads of one job's state (a session's poll), however many squeue runs answered them");
     }
 
     /// <summary>A session entered <paramref name="state"/> (counted once per change, by the step that saved it).</summary>
@@ -44,6 +46,9 @@ public sealed class CondoBotMetrics : IDisposable
 
     /// <summary><paramref name="cause"/>: host_key_mismatch, not_authorized, unreachable.</summary>
     public void SshFailure(string cause) => _sshFailures.Add(1, new KeyValuePair<string, object?>("cause", cause));
+
+    /// <summary>A session's job state was read (a poll): compared with squeue's count, how much polls share.</summary>
+    public void JobRead() => _jobReads.Add(1);
 
     public void Dispose() => _meter.Dispose();
 }
