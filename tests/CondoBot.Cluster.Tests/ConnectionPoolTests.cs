@@ -41,6 +41,13 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    /// <summary>Who the login node says we are: a command that changes nothing.</summary>
+    private async Task<Result<string>> WhoAmIAsync(SlurmOverSsh rig)
+    {
+        var run = await rig.Ssh.RunAsync(Actor, "id -un", null, CancellationToken.None);
+        return run.Succeeded ? run.Value.Stdout.Trim() : run.Problem;
+    }
+
     private SlurmOverSsh Rig(LoginNodeOptions? options = null)
     {
         var rig = new SlurmOverSsh(_cluster.Profile(), _vault, options);
@@ -54,7 +61,7 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
         var rig = Rig();
         var log = SshdLog.Mark(_link.PublicKey);
 
-        for (var i = 0; i < 12; i++) Assert.Equal(Login, (await rig.Slurm.CheckLoginAsync(Actor, CancellationToken.None)).Value);
+        for (var i = 0; i < 12; i++) Assert.Equal(Login, (await WhoAmIAsync(rig)).Value);
 
         await SshdLog.SettleAsync();
         Assert.Single(log.Connections());
@@ -67,7 +74,7 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
         var rig = Rig(new LoginNodeOptions { ConnectionsPerLogin = 2, ChannelsPerConnection = 4 });
         var log = SshdLog.Mark(_link.PublicKey);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => rig.Slurm.CheckLoginAsync(Actor, CancellationToken.None)));
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => WhoAmIAsync(rig)));
 
         Assert.All(results, r => Assert.Equal(Login, r.Value));
         await SshdLog.SettleAsync();
@@ -118,7 +125,7 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
     {
         var rig = Rig();
         var log = SshdLog.Mark(_link.PublicKey);
-        Assert.True((await rig.Slurm.CheckLoginAsync(Actor, CancellationToken.None)).Succeeded);
+        Assert.True((await WhoAmIAsync(rig)).Succeeded);
 
         for (var kill = 1; kill <= 3; kill++)
         {
@@ -126,7 +133,7 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
             SshdLog.KillConnection(log.Connections()[^1]);
             if (kill == 2) await Task.Delay(1000); // once the client has surely seen it close; the others race it
 
-            var again = await rig.Slurm.CheckLoginAsync(Actor, CancellationToken.None);
+            var again = await WhoAmIAsync(rig);
 
             Assert.True(again.Succeeded, again.Problem?.Message);
             Assert.Equal(Login, again.Value);
@@ -141,7 +148,7 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
     {
         var rig = Rig();
         var log = SshdLog.Mark(_link.PublicKey);
-        Assert.True((await rig.Slurm.CheckLoginAsync(Actor, CancellationToken.None)).Succeeded);
+        Assert.True((await WhoAmIAsync(rig)).Succeeded);
         Assert.Equal(1, rig.Pool.OpenConnections(_user));
 
         await _vault.RevokeAsync(_user, CancellationToken.None);
@@ -158,17 +165,32 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
     {
         var rig = Rig();
         var log = SshdLog.Mark(_link.PublicKey);
-        Assert.True((await rig.Slurm.CheckLoginAsync(Actor, CancellationToken.None)).Succeeded);
+        Assert.True((await WhoAmIAsync(rig)).Succeeded);
         // Another replica of the service (same store and key ring, its own process): this one hears nothing of it.
         var elsewhere = new KeyVault(_store, _protection, TimeProvider.System);
 
         await elsewhere.IssueAsync(_user, new ClusterUser(Login), CancellationToken.None);
-        var after = await rig.Slurm.CheckLoginAsync(Actor, CancellationToken.None);
+        var after = await WhoAmIAsync(rig);
 
         Assert.Equal(ProblemKind.NotAuthorized, after.Problem?.Kind);
         Assert.Contains("refused my key", after.Problem!.Message, StringComparison.Ordinal);
         await WaitUntilAsync(() => log.Disconnected(log.Connections()[0]));
         Assert.Equal(1, log.Commands());
+    }
+
+    [Fact]
+    public async Task KeyCheck_LogsInAnew_RatherThanTrustAKeptConnection()
+    {
+        var rig = Rig();
+        var log = SshdLog.Mark(_link.PublicKey);
+        Assert.True((await WhoAmIAsync(rig)).Succeeded);
+
+        var check = await rig.Slurm.CheckLoginAsync(Actor, CancellationToken.None);
+
+        Assert.Equal(Login, check.Value);
+        await SshdLog.SettleAsync();
+        Assert.Equal(2, log.Connections().Count);
+        await WaitUntilAsync(() => log.Disconnected(log.Connections()[0]));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

@@ -16,12 +16,15 @@ internal sealed class SlurmOverSsh : IDisposable
         var settings = Options.Create(options ?? new LoginNodeOptions());
         Pool = new SshConnectionPool(settings, vault, TimeProvider.System);
         Boards = new JobBoards(settings, vault, TimeProvider.System);
-        Slurm = new SlurmCluster(new SshRunner(catalog, vault, Pool, NullLogger<SshRunner>.Instance), catalog, Boards);
+        Ssh = new SshRunner(catalog, vault, Pool, NullLogger<SshRunner>.Instance);
+        Slurm = new SlurmCluster(Ssh, catalog, Boards);
     }
 
     public SshConnectionPool Pool { get; }
 
     public JobBoards Boards { get; }
+
+    public SshRunner Ssh { get; }
 
     public SlurmCluster Slurm { get; }
 

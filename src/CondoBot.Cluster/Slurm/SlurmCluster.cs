@@ -23,7 +23,8 @@ public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters, JobBoar
 
     public async Task<Result<string>> CheckLoginAsync(Actor actor, CancellationToken cancellationToken)
     {
-        var run = await ssh.RunAsync(actor, "id -un", null, cancellationToken);
+        // A kept connection only proves the key worked when it was opened; a check must log in now.
+        var run = await ssh.RunAsync(actor, "id -un", null, cancellationToken, freshLogin: true);
         if (!run.Succeeded) return run.Problem;
         return run.Value.Stdout.Trim();
     }

@@ -23,13 +23,14 @@ public sealed partial class SshRunner(ClusterCatalog clusters, KeyVault vault, S
     /// and the command tried once more on a fresh one; never a command with input (the job script), which may have
     /// reached sbatch before the connection broke, and never a command that ran and failed.
     /// </summary>
-    public async Task<Result<RemoteOutput>> RunAsync(Actor actor, string command, string? stdin, CancellationToken cancellationToken)
+    /// <param name="freshLogin">Log in anew instead of riding on a kept connection (a check that the key still works).</param>
+    public async Task<Result<RemoteOutput>> RunAsync(Actor actor, string command, string? stdin, CancellationToken cancellationToken, bool freshLogin = false)
     {
         var profile = clusters.Get(actor.Cluster);
         var key = await vault.UnsealAsync(actor.ChatUser, cancellationToken);
+        if (key is null || freshLogin) pool.Drop(actor.ChatUser);
         if (key is null)
         {
-            pool.Drop(actor.ChatUser);
             return new Problem(ProblemKind.NotAuthorized, "You have no key for the cluster yet: `key UID` creates one.");
         }
 
