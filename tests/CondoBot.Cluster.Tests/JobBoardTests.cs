@@ -15,15 +15,18 @@ public sealed class JobBoardTests
     private int _looks;
     private TaskCompletionSource? _hold;
     private Problem? _failWith;
+    private bool _running;
+    private readonly List<IReadOnlyCollection<SessionId>> _sessionsLookedAt = [];
 
     public JobBoardTests() => _board = new JobBoard(_time);
 
     private async Task<Result<BoardOutput>> LookAsync(IReadOnlyCollection<SessionId> sessions)
     {
         Interlocked.Increment(ref _looks);
+        lock (_sessionsLookedAt) _sessionsLookedAt.Add(sessions);
         if (_hold is { } hold) await hold.Task;
         if (_failWith is { } problem) return problem;
-        var lines = _jobs.ToDictionary(j => j.Job, j => $"{j.Job}|PENDING||10:00|N/A|Resources");
+        var lines = _jobs.ToDictionary(j => j.Job, j => _running ? $"{j.Job}|RUNNING|node001|9:00|N/A|None" : $"{j.Job}|PENDING||10:00|N/A|Resources");
         return new BoardOutput(0, TimeSpan.Zero, lines, new Dictionary<SessionId, string>());
     }
 
@@ -136,5 +139,35 @@ public sealed class JobBoardTests
 
         Assert.True(answer.Succeeded);
         Assert.Null(answer.Value);
+    }
+
+    [Fact]
+    public async Task NewSessionsPollingTogether_ShareOneLook_WhileTheirJobsWait()
+    {
+        _hold = new TaskCompletionSource();
+
+        var polls = Enumerable.Range(0, _jobs.Length).Select(i => PollAsync(i)).ToList();
+        _hold.SetResult();
+        var answers = await Task.WhenAll(polls);
+
+        Assert.Equal(1, _looks);
+        Assert.All(answers, a => Assert.Equal(JobPhase.Pending, a.Value!.Phase));
+    }
+
+    [Fact]
+    public async Task ARunningJobsSessionNewToTheBoard_IsLookedAtAgain_WithItsConnectionFile()
+    {
+        _running = true;
+        await PollAsync(0);
+        _looks = 0;
+
+        _hold = new TaskCompletionSource();
+        var first = PollAsync(0);
+        var newcomer = PollAsync(1);
+        _hold.SetResult();
+        await Task.WhenAll(first, newcomer);
+
+        Assert.Equal(2, _looks);
+        Assert.Contains(_jobs[1].Session, _sessionsLookedAt[^1]);
     }
 }

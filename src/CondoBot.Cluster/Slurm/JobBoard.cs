@@ -8,7 +8,9 @@ namespace CondoBot.Cluster.Slurm;
 /// the connection files) answers them all. Invariant: a poll is answered only by a look that started after the same
 /// job's previous answer, and no older than <c>maxAge</c>; so at most one squeue runs per cycle of the login's fastest
 /// polling session, whatever the number of sessions, and no session sees the same look twice. Concurrent polls share
-/// the look in flight. A submission or cancellation makes every earlier look unusable.
+/// the look in flight. A submission or cancellation makes every earlier look unusable. Every look lists all the login's
+/// jobs, but reads only the connection files of the sessions the board knew when it started: a running job's session
+/// new to the board is looked at again, with its file.
 /// </summary>
 internal sealed class JobBoard(TimeProvider time)
 {
@@ -36,12 +38,21 @@ internal sealed class JobBoard(TimeProvider time)
             var floor = _invalidThrough;
             if (_tracked.TryGetValue(job, out var known)) floor = Math.Max(floor, known.AnsweredBy);
             _tracked[job] = new Tracked(session, now, known?.AnsweredBy ?? 0);
-            chosen = Usable(_inFlight, floor, session, now, maxAge) ?? Usable(_latest, floor, session, now, maxAge) ?? Start(look, now);
+            chosen = Usable(_inFlight, floor, now, maxAge) ?? Usable(_latest, floor, now, maxAge) ?? Start(look, now);
         }
 
         var output = await chosen.Task.WaitAsync(cancellationToken);
         if (!output.Succeeded) return output.Problem;
         var snapshot = output.Value.Find(job, session);
+        if (snapshot?.Phase == JobPhase.Running && !chosen.Sessions.Contains(session))
+        {
+            // Its connection file was not read in that look (the session was new to the board): look again, with it.
+            lock (_gate) chosen = Start(look, time.GetTimestamp());
+            output = await chosen.Task.WaitAsync(cancellationToken);
+            if (!output.Succeeded) return output.Problem;
+            snapshot = output.Value.Find(job, session);
+        }
+
         lock (_gate)
         {
             if (snapshot is null || snapshot.Phase.IsFinal()) _tracked.Remove(job);
@@ -57,8 +68,8 @@ internal sealed class JobBoard(TimeProvider time)
         lock (_gate) _invalidThrough = _sequence;
     }
 
-    private Look? Usable(Look? candidate, long floor, SessionId session, long now, TimeSpan maxAge) =>
-        candidate is not null && candidate.Sequence > floor && candidate.Sessions.Contains(session)
+    private Look? Usable(Look? candidate, long floor, long now, TimeSpan maxAge) =>
+        candidate is not null && candidate.Sequence > floor
         && time.GetElapsedTime(candidate.StartedAt, now) <= maxAge && !(candidate.Task.IsCompleted && !candidate.Task.Result.Succeeded)
             ? candidate
             : null;
