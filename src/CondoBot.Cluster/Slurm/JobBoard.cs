@@ -47,7 +47,13 @@ internal sealed class JobBoard(TimeProvider time)
         if (snapshot?.Phase == JobPhase.Running && !chosen.Sessions.Contains(session))
         {
             // Its connection file was not read in that look (the session was new to the board): look again, with it.
-            lock (_gate) chosen = Start(look, time.GetTimestamp());
+            lock (_gate)
+            {
+                chosen = _inFlight is { } next && next.Sequence > chosen.Sequence && next.Sessions.Contains(session)
+                    ? next
+                    : Start(look, time.GetTimestamp());
+            }
+
             output = await chosen.Task.WaitAsync(cancellationToken);
             if (!output.Succeeded) return output.Problem;
             snapshot = output.Value.Find(job, session);
