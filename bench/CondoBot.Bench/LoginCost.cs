@@ -49,7 +49,6 @@ internal static partial class LoginCost
     /// <summary>50 users x 4 sessions, all waiting in a partition that is down.</summary>
     private static async Task<CostWindow> QueuedAsync(Bench bench, ChildProcess app, LocalClusterFacts cluster)
     {
-        var setupFrom = new FileInfo(cluster.SshdLog).Length;
         TryRun("scontrol", ["delete", $"PartitionName={Partition}"]);
         LocalClusterFacts.Run("scontrol", ["create", $"PartitionName={Partition}", "Nodes=node001", "State=DOWN", "MaxTime=12:00:00"]);
         var jobs = new List<long>();
@@ -68,7 +67,7 @@ internal static partial class LoginCost
             Console.WriteLine($"  {jobs.Count} sessions queued");
             // Every session polled at least once before the window (the service works through a backlog of first polls).
             await Task.Delay(TimeSpan.FromSeconds(15));
-            return await CountAsync($"{Users} users x {SessionsEach} queued sessions", app, cluster, users, Users * SessionsEach, QueuedWindow, setupFrom);
+            return await CountAsync($"{Users} users x {SessionsEach} queued sessions", app, cluster, users, Users * SessionsEach, QueuedWindow);
         }
         finally
         {
@@ -81,13 +80,12 @@ internal static partial class LoginCost
     /// <summary>One user's 4 sessions, all ready (JupyterLab answering), polled at the running interval.</summary>
     private static async Task<CostWindow> ReadyAsync(Bench bench, ChildProcess app, FakeSlackApi slack, LocalClusterFacts cluster, ClusterBench.Person person)
     {
-        var setupFrom = new FileInfo(cluster.SshdLog).Length;
         var jobs = new List<long>();
         for (var s = 0; s < SessionsEach; s++) await Bench.CommandAsync(app, person.User, "start -t 0:15:00");
         for (var s = 0; s < SessionsEach; s++) jobs.Add((await ClusterBench.WaitForReadyAsync(slack, person, bench)).Job);
         try
         {
-            return await CountAsync($"1 user x {SessionsEach} ready sessions", app, cluster, [person], SessionsEach, ReadyWindow, setupFrom);
+            return await CountAsync($"1 user x {SessionsEach} ready sessions", app, cluster, [person], SessionsEach, ReadyWindow);
         }
         finally
         {
@@ -112,23 +110,25 @@ internal static partial class LoginCost
     }
 
     /// <summary>
-    /// Counts one window. Kept connections may have been opened before it, so the ports of the bench's connections are
-    /// read from <paramref name="setupFrom"/> on, and connections and commands from the window's start.
+    /// Counts one window. Kept connections may have been opened long before it (the bench's keys are its own, so the
+    /// whole log can be searched for their connections' ports); connections opened and commands count from its start.
     /// </summary>
-    private static async Task<CostWindow> CountAsync(string what, ChildProcess app, LocalClusterFacts cluster, List<ClusterBench.Person> users, int sessions, TimeSpan window, long setupFrom)
+    private static async Task<CostWindow> CountAsync(string what, ChildProcess app, LocalClusterFacts cluster, List<ClusterBench.Person> users, int sessions, TimeSpan window)
     {
         var from = new FileInfo(cluster.SshdLog).Length;
         var pollsBefore = await PollsAsync(app);
         await Task.Delay(window);
         var polls = await PollsAsync(app) - pollsBefore;
         await Task.Delay(500);
-        var setup = await ReadLogAsync(cluster.SshdLog, setupFrom, from);
+        var setup = await ReadLogAsync(cluster.SshdLog, 0, from);
         var inWindow = await ReadLogAsync(cluster.SshdLog, from, long.MaxValue);
         var fingerprints = users.Select(p => p.Fingerprint).ToHashSet();
         var opened = Ports(inWindow, fingerprints);
         var ports = Ports(setup, fingerprints).Union(opened).ToHashSet();
         var commands = inWindow.Select(l => Command().Match(l)).Count(m => m.Success && ports.Contains(m.Groups["port"].Value));
         var result = new CostWindow(what, users.Count, sessions, window.TotalSeconds, opened.Count, commands, polls);
+        var failed = app.Output.Split('\n').Count(l => l.Contains("failed", StringComparison.OrdinalIgnoreCase) || l.Contains("unreachable", StringComparison.OrdinalIgnoreCase));
+        Console.WriteLine($"  (service log so far: {failed} lines about failed steps or an unreachable login node)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {what}: {polls} polls, {opened.Count} connections opened, {commands} commands in {window.TotalSeconds} s ({result.PerUserPerCycle(commands):F2} commands per user per poll cycle)"));
         return result;
