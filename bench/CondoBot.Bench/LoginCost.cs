@@ -8,8 +8,14 @@ namespace CondoBot.Bench;
 /// (reads of one job's state) the service answered in it. The naive design opens one connection and runs one
 /// <c>squeue</c> per poll, so its cost is the poll count.
 /// </summary>
-internal sealed record CostWindow(string What, int Users, int Sessions, double Seconds, int Connections, int Commands, long Polls)
+internal sealed record CostWindow(string What, int Users, int Sessions, double Seconds, int Connections, int Commands, long Polls, int Kept)
 {
+    /// <summary>
+    /// At most one squeue per user per poll cycle, allowing each user one more for the window's partial cycle (a
+    /// window does not start and end on cycle boundaries).
+    /// </summary>
+    public bool OneSqueuePerUserPerCycle => Commands <= Users * (Math.Ceiling(Cycles) + 1);
+
     public double PerSessionHour(double count) => count / (Sessions * Seconds / 3600.0);
 
     /// <summary>Poll cycles in the window: one cycle is one poll of every session.</summary>
@@ -124,13 +130,16 @@ internal static partial class LoginCost
         var inWindow = await ReadLogAsync(cluster.SshdLog, from, long.MaxValue);
         var fingerprints = users.Select(p => p.Fingerprint).ToHashSet();
         var opened = Ports(inWindow, fingerprints);
-        var ports = Ports(setup, fingerprints).Union(opened).ToHashSet();
-        var commands = inWindow.Select(l => Command().Match(l)).Count(m => m.Success && ports.Contains(m.Groups["port"].Value));
-        var result = new CostWindow(what, users.Count, sessions, window.TotalSeconds, opened.Count, commands, polls);
+        var earlier = Ports(setup, fingerprints);
+        var ports = earlier.Union(opened).ToHashSet();
+        var used = inWindow.Select(l => Command().Match(l)).Where(m => m.Success && ports.Contains(m.Groups["port"].Value)).Select(m => m.Groups["port"].Value).ToList();
+        var kept = used.Where(earlier.Contains).Distinct().Count();
+        var result = new CostWindow(what, users.Count, sessions, window.TotalSeconds, opened.Count, used.Count, polls, kept);
+        var commands = used.Count;
         var failed = app.Output.Split('\n').Count(l => l.Contains("failed", StringComparison.OrdinalIgnoreCase) || l.Contains("unreachable", StringComparison.OrdinalIgnoreCase));
         Console.WriteLine($"  (service log so far: {failed} lines about failed steps or an unreachable login node)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {what}: {polls} polls, {opened.Count} connections opened, {commands} commands in {window.TotalSeconds} s ({result.PerUserPerCycle(commands):F2} commands per user per poll cycle)"));
+            $"  {what}: {polls} polls, {opened.Count} connections opened ({kept} kept from before used), {commands} commands in {window.TotalSeconds} s ({result.PerUserPerCycle(commands):F2} commands per user per poll cycle)"));
         return result;
     }
 
