@@ -18,7 +18,10 @@ internal static partial class ClusterBench
         using var app = Services.StartCondoBot(bench, slack.ApiBaseUrl, (cluster.Host, cluster.Port, cluster.HostKey));
         await app.WaitUntilAnsweringAsync("/healthz", r => r.IsSuccessStatusCode);
         var people = new List<Person>();
-        foreach (var login in new[] { "condouser", "condouser2", "condouser3" }) people.Add(await LinkAsync(bench, app, login));
+        foreach (var login in new[] { "condouser", "condouser2", "condouser3" })
+        {
+            people.Add(await LinkAsync(bench, app, login, "UBENCH" + login.ToUpperInvariant().Replace("CONDOUSER", "L", StringComparison.Ordinal) + Environment.ProcessId));
+        }
 
         var fromMtime = new List<double>();
         var fromField = new List<double>();
@@ -42,9 +45,9 @@ internal static partial class ClusterBench
 
     internal sealed record Person(string User, string Login, string Fingerprint);
 
-    private static async Task<Person> LinkAsync(Bench bench, ChildProcess app, string login)
+    /// <summary>A chat user linked to the login, with their own key authorized there (removed again at the end).</summary>
+    internal static async Task<Person> LinkAsync(Bench bench, ChildProcess app, string login, string user)
     {
-        var user = "UBENCH" + login.ToUpperInvariant().Replace("CONDOUSER", "L", StringComparison.Ordinal) + Environment.ProcessId;
         var reply = await Bench.CommandAsync(app, user, $"key {login}");
         var entry = AuthorizeLine().Match(reply);
         if (!entry.Success) throw new InvalidOperationException("no authorize line in: " + reply);

@@ -5,6 +5,7 @@ using CondoBot.Core.Clusters;
 using CondoBot.Core.Identity;
 using CondoBot.Core.Notices;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CondoBot.Cluster;
 
@@ -16,7 +17,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<KeyVault>();
         services.AddSingleton<IKeyVault>(sp => sp.GetRequiredService<KeyVault>());
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+        services.AddOptions<LoginNodeOptions>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SshConnectionPool>();
         services.AddSingleton<SshRunner>();
+        services.AddSingleton<JobBoards>();
         services.AddSingleton<ICluster, SlurmCluster>();
         return services;
     }

@@ -1,4 +1,5 @@
 using CondoBot.Cluster;
+using CondoBot.Cluster.Ssh;
 using CondoBot.Core.Clusters;
 using CondoBot.Core.Handling;
 using CondoBot.Core.Identity;
@@ -23,6 +24,7 @@ public static class CondoBotServices
         services.AddOptions<SessionOptions>().Bind(configuration.GetSection("Sessions")).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ClusterSettings>().Bind(configuration.GetSection("Clusters")).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClusterSettings>, ClusterSettingsValidator>();
+        services.AddOptions<LoginNodeOptions>().Bind(configuration.GetSection(LoginNodeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new ClusterCatalog(sp.GetRequiredService<IOptions<ClusterSettings>>().Value
             .Select(pair =>
             {

@@ -1,13 +1,11 @@
 using CondoBot.Cluster.Keys;
 using CondoBot.Cluster.Slurm;
-using CondoBot.Cluster.Ssh;
 using CondoBot.Core;
 using CondoBot.Core.Clusters;
 using CondoBot.Core.Commands;
 using CondoBot.Core.Identity;
 using CondoBot.Testing;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CondoBot.Cluster.Tests;
 
@@ -19,6 +17,7 @@ public sealed class LocalClusterTests : IAsyncLifetime
     private readonly MemoryKeyStore _store = new();
     private readonly KeyVault _vault;
     private readonly ChatUserId _user = new("test", "cluster-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly List<SlurmOverSsh> _rigs = [];
     private UserLink _link = null!;
 
     public LocalClusterTests() => _vault = new KeyVault(_store, new EphemeralDataProtectionProvider(), TimeProvider.System);
@@ -33,14 +32,18 @@ public sealed class LocalClusterTests : IAsyncLifetime
 
     public Task DisposeAsync()
     {
+        foreach (var rig in _rigs) rig.Dispose();
         LocalCluster.Deauthorize(Login, KeyVault.Comment(_user));
         return Task.CompletedTask;
     }
 
-    private SlurmCluster Slurm(string hostKey = "")
+    private SlurmCluster Slurm(string hostKey = "") => Slurm(_cluster.Profile(hostKey: hostKey));
+
+    private SlurmCluster Slurm(ClusterProfile profile)
     {
-        var catalog = new ClusterCatalog([_cluster.Profile(hostKey: hostKey)]);
-        return new SlurmCluster(new SshRunner(catalog, _vault, NullLogger<SshRunner>.Instance), catalog);
+        var rig = new SlurmOverSsh(profile, _vault);
+        _rigs.Add(rig);
+        return rig.Slurm;
     }
 
     [Fact]
@@ -67,8 +70,7 @@ public sealed class LocalClusterTests : IAsyncLifetime
     {
         var closed = _cluster.Profile() ;
         closed.LoginPort = 2299;
-        var catalog = new ClusterCatalog([closed]);
-        var slurm = new SlurmCluster(new SshRunner(catalog, _vault, NullLogger<SshRunner>.Instance), catalog);
+        var slurm = Slurm(closed);
 
         var result = await slurm.CheckLoginAsync(Actor, CancellationToken.None);
 

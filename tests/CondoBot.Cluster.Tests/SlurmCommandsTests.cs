@@ -99,4 +99,15 @@ public class SlurmCommandsTests
     {
         Assert.Equal("squeue --noheader --states=all --user condouser '--format=%i|%k'", SlurmCommands.FindBySession(new ClusterUser("condouser")));
     }
+
+    [Fact]
+    public void Board_ListsTheLoginsCondoBotJobs_AndReadsEachSessionsConnectionFile_InOneCommand()
+    {
+        var other = SessionId.TryParse("fedcba9876543210fedcba9876543210", out var id) ? id : default;
+
+        Assert.Equal(
+            "squeue --noheader --states=all --user condouser --name=condobot '--format=%i|%T|%N|%L|%S|%r'; echo \"@@condobot squeue-exit $? $(date +%z)\"; "
+            + "grep -H '' -- .condobot/0123456789abcdef0123456789abcdef.conn .condobot/fedcba9876543210fedcba9876543210.conn 2>/dev/null; exit 0",
+            SlurmCommands.Board(new ClusterUser("condouser"), [Session, other]));
+    }
 }

@@ -162,4 +162,57 @@ public class SlurmOutputTests
     {
         Assert.Null(SlurmOutput.ParseTimeLeft(text));
     }
+
+    [Fact]
+    public void ParseBoard_ReadsEveryListedJob_AndGivesEachSessionOnlyItsOwnConnectionFile()
+    {
+        var pending = SessionId.TryParse("fedcba9876543210fedcba9876543210", out var id) ? id : default;
+        var stdout = "311|RUNNING|node001|9:52|2026-11-29T19:10:02|None\n"
+            + "312|PENDING||10:00|2026-11-29T19:20:00|Resources\n"
+            + "279|CANCELLED|node001|9:57|2026-11-29T18:51:25|None\n"
+            + $"{SlurmCommands.PollMarker} 0 +0000\n"
+            + ".condobot/0123456789abcdef0123456789abcdef.conn:node=node001\n"
+            + ".condobot/0123456789abcdef0123456789abcdef.conn:port=34457\n"
+            + ".condobot/0123456789abcdef0123456789abcdef.conn:token=47234513db069d5bae3f0e21a32af967577649c682f297ff\n"
+            + ".condobot/0123456789abcdef0123456789abcdef.conn:ready=1764432098\n";
+
+        var board = SlurmOutput.ParseBoard(stdout)!;
+
+        Assert.Equal(0, board.SqueueExit);
+        var running = board.Find(new SlurmJobId(311), Session)!;
+        Assert.Equal(JobPhase.Running, running.Phase);
+        Assert.Equal(new JupyterEndpoint("node001", 34457, "47234513db069d5bae3f0e21a32af967577649c682f297ff"), running.Jupyter);
+        var queued = board.Find(new SlurmJobId(312), pending)!;
+        Assert.Equal(JobPhase.Pending, queued.Phase);
+        Assert.Equal("Resources", queued.PendingReason);
+        Assert.Null(queued.Jupyter);
+        Assert.Equal(JobPhase.Cancelled, board.Find(new SlurmJobId(279), pending)!.Phase);
+        Assert.Null(board.Find(new SlurmJobId(313), pending));
+    }
+
+    [Fact]
+    public void ParseBoard_AnotherJobsConnectionFile_NeverMakesAJobReady()
+    {
+        var other = SessionId.TryParse("fedcba9876543210fedcba9876543210", out var id) ? id : default;
+        var stdout = $"311|RUNNING|node001|9:52|N/A|None\n{SlurmCommands.PollMarker} 0 +0000\n"
+            + ".condobot/0123456789abcdef0123456789abcdef.conn:node=node001\n"
+            + ".condobot/0123456789abcdef0123456789abcdef.conn:port=34457\n"
+            + ".condobot/0123456789abcdef0123456789abcdef.conn:token=47234513db069d5bae3f0e21a32af967577649c682f297ff\n";
+
+        Assert.Null(SlurmOutput.ParseBoard(stdout)!.Find(new SlurmJobId(311), other)!.Jupyter);
+    }
+
+    [Theory]
+    [InlineData("slurm_load_jobs error: Unable to contact slurm controller\n")]
+    [InlineData("")]
+    public void ParseBoard_WithoutTheMarker_IsNoAnswer(string stdout)
+    {
+        Assert.Null(SlurmOutput.ParseBoard(stdout));
+    }
+
+    [Fact]
+    public void ParseBoard_KeepsSqueuesFailure_SoItIsNotReadAsAnEmptyList()
+    {
+        Assert.Equal(1, SlurmOutput.ParseBoard($"{SlurmCommands.PollMarker} 1 +0000\n")!.SqueueExit);
+    }
 }

@@ -15,6 +15,7 @@ public sealed class StartupValidationTests : IDisposable
     [InlineData("Clusters__local__DefaultAccount", "cnms;rm", "DefaultAccount must be a Slurm account name")]
     [InlineData("Clusters__local__BotAddress", "10.0.0.1\" ,command=\"x", "BotAddress must be a host or address pattern list")]
     [InlineData("Sessions__PollInterval", "00:00:00", "PollInterval")]
+    [InlineData("LoginNode__ChannelsPerConnection", "0", "ChannelsPerConnection")]
     [InlineData("Storage__Provider", "Postgres", "ConnectionStrings__CondoBot must be set")]
     [InlineData("Storage__Provider", "Mongo", "Storage__Provider must be Sqlite or Postgres")]
     [InlineData("Audit__MaxAge", "00:10:00", "Audit__MaxAge must be between 1 day and 3650 days")]

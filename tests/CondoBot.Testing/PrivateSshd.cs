@@ -26,12 +26,20 @@ public sealed class PrivateSshd : IDisposable
         for (var i = 0; i < 50 && !Answers(); i++) Thread.Sleep(100);
     }
 
+    /// <summary>
+    /// The login node goes down: the listener stops and every connection it accepted ends with it (killing the listener
+    /// alone would leave established connections, such as the bot's kept ones, working).
+    /// </summary>
     public void Stop()
     {
         if (!File.Exists(PidFile)) return;
         LocalCluster.Run("kill", File.ReadAllText(PidFile).Trim());
         for (var i = 0; i < 50 && Answers(); i++) Thread.Sleep(100);
         File.Delete(PidFile);
+        var sockets = LocalCluster.Run("ss", "-tnpH", "state", "established", $"( sport = :{Port} )");
+        var pids = System.Text.RegularExpressions.Regex.Matches(sockets, @"pid=(\d+)").Select(m => m.Groups[1].Value).Distinct().ToArray();
+        // A connection may end by itself meanwhile; that is what is wanted anyway.
+        if (pids.Length > 0) LocalCluster.Run("bash", "-c", $"kill {string.Join(' ', pids)} 2>/dev/null || true");
     }
 
     public void Dispose()

@@ -18,13 +18,25 @@ public sealed partial class KeyVault(IDelegatedKeyStore store, IDataProtectionPr
         var pair = Ed25519KeyPair.Generate();
         var record = new DelegatedKeyRecord(user, login, pair.PublicKeyLine(Comment(user)), _protector.Protect(pair.Seed), time.GetUtcNow());
         await store.PutAsync(record, cancellationToken);
+        KeyChanged?.Invoke(user);
         return ToLink(record);
     }
 
     public async Task<UserLink?> FindAsync(ChatUserId user, CancellationToken cancellationToken) =>
         await store.GetAsync(user, cancellationToken) is { } record ? ToLink(record) : null;
 
-    public Task<bool> RevokeAsync(ChatUserId user, CancellationToken cancellationToken) => store.DeleteAsync(user, cancellationToken);
+    public async Task<bool> RevokeAsync(ChatUserId user, CancellationToken cancellationToken)
+    {
+        var revoked = await store.DeleteAsync(user, cancellationToken);
+        KeyChanged?.Invoke(user);
+        return revoked;
+    }
+
+    /// <summary>
+    /// Raised after a user's key was replaced or revoked here, so nothing logged in with the old key (an open
+    /// connection) keeps acting for them. Another replica's change is caught when the key is next read.
+    /// </summary>
+    public event Action<ChatUserId>? KeyChanged;
 
     /// <summary>The user's key, unsealed, for one login; null when they have none.</summary>
     internal async Task<Ed25519KeyPair?> UnsealAsync(ChatUserId user, CancellationToken cancellationToken) =>

@@ -6,10 +6,11 @@ using CondoBot.Core.Diagnostics;
 namespace CondoBot.Cluster.Slurm;
 
 /// <summary>
-/// The scheduler seam on a real Slurm cluster: each call is one SSH round-trip to the login node, as the user.
+/// The scheduler seam on a real Slurm cluster: each call is at most one SSH round-trip to the login node, as the user,
+/// on a kept connection; polls of one login's sessions share one squeue through its <see cref="JobBoard"/>.
 /// Slurm's refusals are translated here into problems; nothing above this class sees Slurm's text formats.
 /// </summary>
-public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters, CondoBotMetrics? metrics = null) : ICluster
+public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters, JobBoards boards, CondoBotMetrics? metrics = null) : ICluster
 {
     /// <summary>One Slurm program's round-trip, timed for <see cref="CondoBotMetrics.Slurm"/>.</summary>
     private async Task<Result<RemoteOutput>> RunAsync(string program, Actor actor, string command, string? stdin, CancellationToken cancellationToken)
@@ -22,7 +23,8 @@ public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters, CondoBo
 
     public async Task<Result<string>> CheckLoginAsync(Actor actor, CancellationToken cancellationToken)
     {
-        var run = await ssh.RunAsync(actor, "id -un", null, cancellationToken);
+        // A kept connection only proves the key worked when it was opened; a check must log in now.
+        var run = await ssh.RunAsync(actor, "id -un", null, cancellationToken, freshLogin: true);
         if (!run.Succeeded) return run.Problem;
         return run.Value.Stdout.Trim();
     }
@@ -31,6 +33,7 @@ public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters, CondoBo
     {
         var script = JobScript.Render(request, clusters.Get(actor.Cluster));
         var run = await RunAsync("sbatch", actor, SlurmCommands.Submit(request, script), script, cancellationToken);
+        boards.For(actor).Invalidate();
         if (!run.Succeeded) return run.Problem;
         var output = run.Value;
         if (output.ExitStatus == 0 && SlurmOutput.ParseSubmitted(output.Stdout) is { } id) return id;
@@ -51,6 +54,24 @@ public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters, CondoBo
     }
 
     public async Task<Result<JobSnapshot>> GetJobAsync(Actor actor, SlurmJobId job, SessionId session, CancellationToken cancellationToken)
+    {
+        metrics?.JobRead();
+        var seen = await boards.For(actor).GetAsync(job, session, boards.MaxAge, sessions => LookAsync(actor, sessions), cancellationToken);
+        if (!seen.Succeeded) return seen.Problem;
+        // Not in the login's list: purged by Slurm, or not ours by name any more; only a look at the job alone can tell.
+        return seen.Value ?? await GetOneJobAsync(actor, job, session, cancellationToken);
+    }
+
+    /// <summary>All of the login's CondoBot jobs and the given sessions' connection files, in one round-trip.</summary>
+    private async Task<Result<BoardOutput>> LookAsync(Actor actor, IReadOnlyCollection<SessionId> sessions)
+    {
+        var run = await RunAsync("squeue", actor, SlurmCommands.Board(actor.Login, sessions), null, CancellationToken.None);
+        if (!run.Succeeded) return run.Problem;
+        if (SlurmOutput.ParseBoard(run.Value.Stdout) is not { SqueueExit: 0 } board) return Unavailable("squeue", run.Value);
+        return board;
+    }
+
+    private async Task<Result<JobSnapshot>> GetOneJobAsync(Actor actor, SlurmJobId job, SessionId session, CancellationToken cancellationToken)
     {
         var run = await RunAsync("squeue", actor, SlurmCommands.Poll(job, session), null, cancellationToken);
         if (!run.Succeeded) return run.Problem;
@@ -76,6 +97,7 @@ public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters, CondoBo
     public async Task<Result<bool>> CancelAsync(Actor actor, SlurmJobId job, CancellationToken cancellationToken)
     {
         var run = await RunAsync("scancel", actor, SlurmCommands.Cancel(job), null, cancellationToken);
+        boards.For(actor).Invalidate();
         if (!run.Succeeded) return run.Problem;
         var output = run.Value;
         if (output.ExitStatus == 0 || output.Stderr.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase)) return true;

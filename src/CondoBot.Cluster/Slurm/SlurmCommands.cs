@@ -56,6 +56,17 @@ public static class SlurmCommands
         ShellQuote.Join(["squeue", "--noheader", "--states=all", "--jobs", job.ToString(), "--format=%i|%T|%N|%L|%S|%r"])
         + $"; echo \"{PollMarker} $? $(date +%z)\"; cat {ShellQuote.Quote(JobScript.ConnectionFile(session))} 2>/dev/null; exit 0";
 
+    /// <summary>
+    /// One look at all of a login's CondoBot jobs (ended ones too, until Slurm purges them), the marker with squeue's
+    /// exit status and the login node's UTC offset, then each listed session's connection file, every line prefixed
+    /// with its file's name (<c>grep -H</c>); a file that does not exist yet prints nothing.
+    /// </summary>
+    public static string Board(ClusterUser login, IEnumerable<SessionId> sessions) =>
+        ShellQuote.Join(["squeue", "--noheader", "--states=all", "--user", login.Value, $"--name={JobName}", "--format=%i|%T|%N|%L|%S|%r"])
+        + $"; echo \"{PollMarker} $? $(date +%z)\"; "
+        + ShellQuote.Join(["grep", "-H", "", "--", .. sessions.Select(JobScript.ConnectionFile)])
+        + " 2>/dev/null; exit 0";
+
     /// <summary>Partition, availability, node state and count, and time limit, one line per (partition, state).</summary>
     public static string IdlePartitions() => ShellQuote.Join(["sinfo", "--noheader", "--format=%P|%a|%t|%D|%l"]);
 

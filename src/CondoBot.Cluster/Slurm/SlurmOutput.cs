@@ -58,12 +58,51 @@ public static class SlurmOutput
         var prefix = job + "|";
         var line = squeue.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
-        if (line is null)
+        // Not listed (or "Invalid job id"): Slurm has purged the job, so how it ended is no longer known.
+        return line is null ? Gone : ParseJobLine(line, offset, connection);
+    }
+
+    /// <summary>
+    /// Reads a <see cref="SlurmCommands.Board"/> look: squeue's lines by job, the marker (squeue's exit status, the UTC
+    /// offset), then <c>.condobot/SESSION.conn:key=value</c> lines gathered by session. Null without the marker.
+    /// </summary>
+    public static BoardOutput? ParseBoard(string stdout)
+    {
+        var marker = stdout.IndexOf(SlurmCommands.PollMarker, StringComparison.Ordinal);
+        if (marker < 0) return null;
+        var rest = stdout[(marker + SlurmCommands.PollMarker.Length)..];
+        var newline = rest.IndexOf('\n', StringComparison.Ordinal);
+        var markerFields = (newline >= 0 ? rest[..newline] : rest).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var exit = markerFields.Length > 0 && int.TryParse(markerFields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var e) ? e : -1;
+        var offset = markerFields.Length > 1 ? ParseOffset(markerFields[1]) : TimeSpan.Zero;
+
+        var lines = new Dictionary<SlurmJobId, string>();
+        foreach (var line in stdout[..marker].Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            // Not listed (or "Invalid job id"): Slurm has purged the job, so how it ended is no longer known.
-            return new JobSnapshot(JobPhase.Gone, "GONE", null, null, null, null);
+            var bar = line.IndexOf('|', StringComparison.Ordinal);
+            if (bar > 0 && SlurmJobId.TryParse(line[..bar], out var id)) lines[id] = line;
         }
 
+        var files = new Dictionary<SessionId, System.Text.StringBuilder>();
+        foreach (var line in (newline >= 0 ? rest[(newline + 1)..] : "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            const string folder = ".condobot/", suffix = ".conn";
+            if (colon <= folder.Length + suffix.Length || !line.StartsWith(folder, StringComparison.Ordinal)) continue;
+            var name = line[folder.Length..colon];
+            if (!name.EndsWith(suffix, StringComparison.Ordinal) || !SessionId.TryParse(name[..^suffix.Length], out var session)) continue;
+            if (!files.TryGetValue(session, out var text)) files[session] = text = new();
+            text.Append(line[(colon + 1)..]).Append('\n');
+        }
+
+        return new BoardOutput(exit, offset, lines, files.ToDictionary(f => f.Key, f => f.Value.ToString()));
+    }
+
+    public static JobSnapshot Gone { get; } = new(JobPhase.Gone, "GONE", null, null, null, null);
+
+    /// <summary>One <c>%i|%T|%N|%L|%S|%r</c> line, with the login node's UTC offset and the job's connection file.</summary>
+    internal static JobSnapshot ParseJobLine(string line, TimeSpan offset, string connection)
+    {
         var f = line.Split('|');
         var state = f.Length > 1 ? f[1] : "";
         var phase = JobPhases.FromSlurm(state);

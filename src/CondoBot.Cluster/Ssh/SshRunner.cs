@@ -12,68 +12,163 @@ using Renci.SshNet.Security;
 namespace CondoBot.Cluster.Ssh;
 
 /// <summary>
-/// Runs one command on a cluster's login node as the user, with their delegated key, after checking the login node's
-/// host key against the pinned fingerprint. Every SSH failure becomes a problem a user can understand.
+/// Runs one command on a cluster's login node as the user, with their delegated key, on a connection kept in the
+/// <see cref="SshConnectionPool"/> (opened after checking the login node's host key against the pinned fingerprint).
+/// Every SSH failure becomes a problem a user can understand.
 /// </summary>
-public sealed partial class SshRunner(ClusterCatalog clusters, KeyVault vault, ILogger<SshRunner> logger, CondoBotMetrics? metrics = null)
+public sealed partial class SshRunner(ClusterCatalog clusters, KeyVault vault, SshConnectionPool pool, ILogger<SshRunner> logger, CondoBotMetrics? metrics = null)
 {
-    public async Task<Result<RemoteOutput>> RunAsync(Actor actor, string command, string? stdin, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the command. A kept connection found closed (the login node restarted, a firewall dropped it) is replaced
+    /// and the command tried once more on a fresh one; never a command with input (the job script), which may have
+    /// reached sbatch before the connection broke, and never a command that ran and failed.
+    /// </summary>
+    /// <param name="freshLogin">Log in anew instead of riding on a kept connection (a check that the key still works).</param>
+    public async Task<Result<RemoteOutput>> RunAsync(Actor actor, string command, string? stdin, CancellationToken cancellationToken, bool freshLogin = false)
     {
         var profile = clusters.Get(actor.Cluster);
         var key = await vault.UnsealAsync(actor.ChatUser, cancellationToken);
+        if (key is null || freshLogin) pool.Drop(actor.ChatUser);
         if (key is null)
         {
             return new Problem(ProblemKind.NotAuthorized, "You have no key for the cluster yet: `key UID` creates one.");
         }
 
-        using var keyFile = new PrivateKeyFile(new ED25519Key(key.Seed));
-        using var auth = new PrivateKeyAuthenticationMethod(actor.Login.Value, keyFile);
-        var info = new ConnectionInfo(profile.LoginHost, profile.LoginPort, actor.Login.Value, auth) { Timeout = profile.CommandTimeout };
-        using var client = new SshClient(info);
+        var poolKey = new PoolKey(profile.Name, actor.Login.Value, actor.ChatUser);
+        for (var attempt = 1; ; attempt++)
+        {
+            SshLease lease;
+            try
+            {
+                lease = await pool.LeaseAsync(poolKey, key.PublicKey, () => OpenAsync(profile, actor.Login, key), cancellationToken);
+            }
+            catch (SshOpenException failed)
+            {
+                return Failure(profile, actor, failed.InnerException!, failed.PresentedHostKey);
+            }
+
+            using (lease)
+            {
+                try
+                {
+                    var output = await ExecuteAsync(lease.Client, profile, command, stdin, cancellationToken);
+                    if (output is not null) return output;
+                    lease.MarkBroken();
+                    if (attempt == 1 && !lease.Fresh && stdin is null)
+                    {
+                        LogReopening(profile.Name, actor.Login.Value, "closed during the command");
+                        continue;
+                    }
+
+                    return Failure(profile, actor, new SshConnectionException("The connection closed before the command finished."), null);
+                }
+                catch (Exception ex) when (ex is SshConnectionException or SocketException or IOException or ObjectDisposedException)
+                {
+                    lease.MarkBroken();
+                    if (attempt == 1 && !lease.Fresh && stdin is null)
+                    {
+                        LogReopening(profile.Name, actor.Login.Value, ex.Message);
+                        continue;
+                    }
+
+                    return Failure(profile, actor, ex, null);
+                }
+                catch (Exception ex) when (ex is SshException or TimeoutException)
+                {
+                    lease.MarkBroken();
+                    return Failure(profile, actor, ex, null);
+                }
+            }
+        }
+    }
+
+    /// <summary>The command's output, or null when the connection closed under it (no exit status came back).</summary>
+    private static async Task<RemoteOutput?> ExecuteAsync(SshClient client, ClusterProfile profile, string command, string? stdin, CancellationToken cancellationToken)
+    {
+        using var remote = client.CreateCommand(command);
+        remote.CommandTimeout = profile.CommandTimeout;
+        var execution = remote.ExecuteAsync(cancellationToken);
+        if (stdin is not null)
+        {
+            using var input = remote.CreateInputStream();
+            await input.WriteAsync(Encoding.UTF8.GetBytes(stdin), cancellationToken);
+        }
+
+        await execution;
+        if (remote.ExitStatus is null && !client.IsConnected) return null;
+        return new RemoteOutput(remote.ExitStatus ?? -1, remote.Result, remote.Error);
+    }
+
+    /// <summary>Opens and logs in one connection. Not cancelled by the caller: other commands may be waiting on it.</summary>
+    private async Task<SshConnection> OpenAsync(ClusterProfile profile, ClusterUser login, Ed25519KeyPair key)
+    {
+        var keyFile = new PrivateKeyFile(new ED25519Key(key.Seed));
+        var auth = new PrivateKeyAuthenticationMethod(login.Value, keyFile);
+        var info = new ConnectionInfo(profile.LoginHost, profile.LoginPort, login.Value, auth) { Timeout = profile.CommandTimeout };
+        var client = new SshClient(info) { KeepAliveInterval = pool.Options.KeepAliveInterval };
         string? presented = null;
         client.HostKeyReceived += (_, e) =>
         {
             presented = "SHA256:" + e.FingerPrintSHA256;
-            e.CanTrust = string.Equals(presented.TrimEnd('='), profile.HostKeySha256.TrimEnd('='), StringComparison.Ordinal);
+            e.CanTrust = Matches(presented, profile.HostKeySha256);
         };
 
         try
         {
-            await client.ConnectAsync(cancellationToken);
-            using var remote = client.CreateCommand(command);
-            remote.CommandTimeout = profile.CommandTimeout;
-            var execution = remote.ExecuteAsync(cancellationToken);
-            if (stdin is not null)
-            {
-                using var input = remote.CreateInputStream();
-                await input.WriteAsync(Encoding.UTF8.GetBytes(stdin), cancellationToken);
-            }
-
-            await execution;
-            return new RemoteOutput(remote.ExitStatus ?? -1, remote.Result, remote.Error);
+            await client.ConnectAsync(CancellationToken.None);
+            LogOpened(profile.Name, login.Value);
+            return new SshConnection(client, new KeyMaterial(auth, keyFile), presented);
         }
-        catch (SshConnectionException) when (presented is not null && !string.Equals(presented.TrimEnd('='), profile.HostKeySha256.TrimEnd('='), StringComparison.Ordinal))
+        catch (Exception ex)
         {
-            metrics?.SshFailure("host_key_mismatch");
-            LogHostKeyMismatch(profile.Name, profile.LoginHost, profile.HostKeySha256, presented);
-            return new Problem(ProblemKind.HostKeyMismatch,
-                $"The login node {profile.LoginHost} presented a host key that does not match the one configured for {profile.Name}, so I did not connect. Please tell the CondoBot operators.");
-        }
-        catch (SshAuthenticationException)
-        {
-            metrics?.SshFailure("not_authorized");
-            LogLoginRefused(profile.Name, actor.Login.Value);
-            return new Problem(ProblemKind.NotAuthorized,
-                $"{profile.LoginHost} refused my key for {actor.Login}: it is not (or no longer) in ~/.ssh/authorized_keys there. `key check` tells you how to fix it.");
-        }
-        catch (Exception ex) when (ex is SocketException or SshException or IOException or TimeoutException)
-        {
-            metrics?.SshFailure("unreachable");
-            LogUnreachable(profile.Name, profile.LoginHost, profile.LoginPort, ex.GetType().Name, ex.Message);
-            return new Problem(ProblemKind.ClusterUnavailable,
-                $"Could not reach the login node {profile.LoginHost} ({ex.Message.TrimEnd('.')}). I'll keep trying.");
+            client.Dispose();
+            auth.Dispose();
+            keyFile.Dispose();
+            throw new SshOpenException(presented, ex);
         }
     }
+
+    private Problem Failure(ClusterProfile profile, Actor actor, Exception ex, string? presented)
+    {
+        switch (ex)
+        {
+            case SshConnectionException when presented is not null && !Matches(presented, profile.HostKeySha256):
+                metrics?.SshFailure("host_key_mismatch");
+                LogHostKeyMismatch(profile.Name, profile.LoginHost, profile.HostKeySha256, presented);
+                return new Problem(ProblemKind.HostKeyMismatch,
+                    $"The login node {profile.LoginHost} presented a host key that does not match the one configured for {profile.Name}, so I did not connect. Please tell the CondoBot operators.");
+            case SshAuthenticationException:
+                metrics?.SshFailure("not_authorized");
+                LogLoginRefused(profile.Name, actor.Login.Value);
+                return new Problem(ProblemKind.NotAuthorized,
+                    $"{profile.LoginHost} refused my key for {actor.Login}: it is not (or no longer) in ~/.ssh/authorized_keys there. `key check` tells you how to fix it.");
+            case SocketException or SshException or IOException or TimeoutException or ObjectDisposedException:
+                metrics?.SshFailure("unreachable");
+                LogUnreachable(profile.Name, profile.LoginHost, profile.LoginPort, ex.GetType().Name, ex.Message);
+                return new Problem(ProblemKind.ClusterUnavailable,
+                    $"Could not reach the login node {profile.LoginHost} ({ex.Message.TrimEnd('.')}). I'll keep trying.");
+            default:
+                throw new InvalidOperationException("Unexpected SSH failure", ex);
+        }
+    }
+
+    private static bool Matches(string presented, string pinned) =>
+        string.Equals(presented.TrimEnd('='), pinned.TrimEnd('='), StringComparison.Ordinal);
+
+    private sealed class KeyMaterial(PrivateKeyAuthenticationMethod auth, PrivateKeyFile keyFile) : IDisposable
+    {
+        public void Dispose()
+        {
+            auth.Dispose();
+            keyFile.Dispose();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Opened an SSH connection to {Cluster} as {Login}")]
+    private partial void LogOpened(string cluster, string login);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A kept SSH connection to {Cluster} as {Login} was closed ({Reason}); trying once more on a fresh one")]
+    private partial void LogReopening(string cluster, string login, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Host key of {Cluster} login node {Host} does not match: pinned {Pinned}, presented {Presented}; not connecting")]
     private partial void LogHostKeyMismatch(string cluster, string host, string pinned, string presented);
@@ -83,4 +178,10 @@ public sealed partial class SshRunner(ClusterCatalog clusters, KeyVault vault, I
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Login node of {Cluster} ({Host}:{Port}) unreachable: {Error} {Message}")]
     private partial void LogUnreachable(string cluster, string host, int port, string error, string message);
+}
+
+/// <summary>Opening a connection failed; carries the host key the login node presented, if it got that far.</summary>
+internal sealed class SshOpenException(string? presentedHostKey, Exception inner) : Exception(inner.Message, inner)
+{
+    public string? PresentedHostKey { get; } = presentedHostKey;
 }

@@ -19,6 +19,7 @@ public sealed class CondoBotMetrics : IDisposable
     private readonly Counter<long> _sshFailures;
     private readonly Counter<long> _chatCalls;
     private readonly Counter<long> _chatErrors;
+    private readonly Counter<long> _jobReads;
 
     public CondoBotMetrics()
     {
@@ -29,6 +30,7 @@ public sealed class CondoBotMetrics : IDisposable
         _sshFailures = _meter.CreateCounter<long>("condobot.ssh.failures", "{failure}", "SSH failures by cause");
         _chatCalls = _meter.CreateCounter<long>("condobot.chat_api.calls", "{call}", "Calls to a chat platform's API by platform and method");
         _chatErrors = _meter.CreateCounter<long>("condobot.chat_api.errors", "{error}", "Chat platform API calls that failed, by platform, method and error");
+        _jobReads = _meter.CreateCounter<long>("condobot.job.reads", "{read}", "Reads of one job's state (a session's poll), however many squeue runs answered them");
     }
 
     /// <summary>The meter these instruments live on, for an in-process <see cref="MeterListener"/> (tests).</summary>
@@ -69,6 +71,8 @@ public sealed class CondoBotMetrics : IDisposable
 
     private static bool IsCode(string error) =>
         error.Length is > 0 and <= 48 && error.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
+    /// <summary>A session's job state was read (a poll): compared with squeue's count, how much polls share.</summary>
+    public void JobRead() => _jobReads.Add(1);
 
     public void Dispose() => _meter.Dispose();
 }

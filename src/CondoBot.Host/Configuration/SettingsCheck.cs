@@ -1,5 +1,6 @@
 using SessionOptions = CondoBot.Core.Sessions.SessionOptions;
 using CondoBot.Core.Audit;
+using CondoBot.Cluster.Ssh;
 using CondoBot.Slack;
 using CondoBot.Teams;
 using CondoBot.Terminal;
@@ -21,6 +22,7 @@ public static class SettingsCheck
         Check<SessionOptions>(services, "Sessions", failures);
         Check<ClusterSettings>(services, "Clusters", failures);
         Check<AuditOptions>(services, "Audit", failures);
+        Check<LoginNodeOptions>(services, LoginNodeOptions.Section, failures);
         Check<TerminalOptions>(services, "Terminal", failures);
         Check<SlackOptions>(services, SlackOptions.Section, failures);
         Check<TeamsOptions>(services, TeamsOptions.Section, failures);
