@@ -3,8 +3,8 @@ namespace CondoBot.Bench;
 internal sealed record MemoryResult(Stats StartupMs, double IdleMiB, double TrackedMiB, int Tracked, string ReadyPath);
 
 /// <summary>
-/// Start-up time (process start to the readiness endpoint answering 200, over several fresh starts) and resident
-/// memory idle and with many tracked sessions. The sessions are made the way people make them, by signed
+/// Start-up time (process start to <c>/readyz</c> answering 200 against the local cluster, over several fresh starts)
+/// and resident memory idle and with many tracked sessions. The sessions are made the way people make them, by signed
 /// <c>start</c> commands from linked users, against a login node that refuses connections: each session then stays
 /// active, retrying with back-off, which is what the service holds for a session whose cluster it cannot see.
 /// </summary>
@@ -14,20 +14,24 @@ internal static class MemoryBench
     private const int Users = 250;
     private const int SessionsEach = 4;
 
-    /// <summary>The service has no /readyz; /healthz answers once Kestrel serves requests, after start-up validation.</summary>
-    private const string ReadyPath = "/healthz";
+    /// <summary>Ready: the storage answers and the login node answers SSH with its pinned host key.</summary>
+    private const string ReadyPath = "/readyz";
+
+    /// <summary>Alive: for the memory runs, whose login node refuses connections (so they are never ready).</summary>
+    private const string AlivePath = "/healthz";
 
     public static async Task<MemoryResult> RunAsync(Bench bench, string slackApi)
     {
+        var cluster = LocalClusterFacts.Load();
         var startup = new List<double>();
         for (var i = 0; i < Starts; i++)
         {
-            using var fresh = Services.StartCondoBot(bench, slackApi, Services.Unreachable);
+            using var fresh = Services.StartCondoBot(bench, slackApi, (cluster.Host, cluster.Port, cluster.HostKey));
             startup.Add((await fresh.WaitUntilAnsweringAsync(ReadyPath, r => r.IsSuccessStatusCode)).TotalMilliseconds);
         }
 
         using var app = Services.StartCondoBot(bench, slackApi, Services.Unreachable);
-        await app.WaitUntilAnsweringAsync(ReadyPath, r => r.IsSuccessStatusCode);
+        await app.WaitUntilAnsweringAsync(AlivePath, r => r.IsSuccessStatusCode);
         // Idle: after start-up work (Hangfire's first rounds, JIT of the hot paths) has settled.
         await Task.Delay(TimeSpan.FromSeconds(15));
         var idle = app.ResidentMiB();

@@ -99,7 +99,7 @@ internal sealed class Report(DateTimeOffset date)
     {
         var m = Memory!;
         s.AppendLine("## Start-up and memory").AppendLine();
-        s.AppendLine(Inv($"Resident memory (VmRSS) of the service process; {m.Tracked} sessions created by signed `start` commands from 250 linked users (4 each) against a login node that refuses connections, so every session stays active and retried. Start-up is from process start to `{m.ReadyPath}` answering 200 (the service has no `/readyz`), fresh data folder each time."));
+        s.AppendLine(Inv($"Resident memory (VmRSS) of the service process; {m.Tracked} sessions created by signed `start` commands from 250 linked users (4 each) against a login node that refuses connections, so every session stays active and retried. Start-up is from process start to `{m.ReadyPath}` answering 200 (storage reachable, and the local cluster's login node answering SSH with its pinned host key), fresh data folder each time."));
         s.AppendLine().AppendLine("| measure | value | target | verdict |").AppendLine("| --- | ---: | ---: | --- |");
         s.AppendLine(Inv($"| RSS idle | {m.IdleMiB:F0} MiB | <= 150 MB | {(m.IdleMiB * 1.048576 <= 150 ? "met" : "missed")} |"));
         s.AppendLine(Inv($"| RSS with {m.Tracked} sessions | {m.TrackedMiB:F0} MiB | <= 250 MB | {(m.TrackedMiB * 1.048576 <= 250 ? "met" : "missed")} |"));
