@@ -21,6 +21,7 @@ public sealed partial class DeferredSessionWork(HangfireSessionWork queue, ILogg
     private readonly BlockingCollection<Action<ISessionWork>> _pending = [];
     private readonly CancellationTokenSource _stopping = new();
     private Thread? _thread;
+    private int _stopped;
 
     public void Submit(SessionId session, TimeSpan delay = default)
     {
@@ -100,6 +101,8 @@ public sealed partial class DeferredSessionWork(HangfireSessionWork queue, ILogg
     /// <summary>A graceful stop hands over every step taken; any it cannot are left to recovery on the next start.</summary>
     public Task StopAsync(CancellationToken cancellationToken)
     {
+        // Once only, and never after Dispose: a host may be stopped twice (a test server's disposal does so).
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return Task.CompletedTask;
         _pending.CompleteAdding();
         _stopping.Cancel();
         _thread?.Join();
@@ -121,6 +124,14 @@ public sealed partial class DeferredSessionWork(HangfireSessionWork queue, ILogg
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            // Disposed without a stop: let the hand-over thread end before its queue goes away.
+            _pending.CompleteAdding();
+            _stopping.Cancel();
+            _thread?.Join();
+        }
+
         _pending.Dispose();
         _stopping.Dispose();
     }
