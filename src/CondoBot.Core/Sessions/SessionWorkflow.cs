@@ -119,7 +119,8 @@ public sealed partial class SessionWorkflow(
             notices.Add(await QueueHintAsync(session, cancellationToken));
         }
 
-        if (session.State == SessionState.Ready && DueReminder(session, now) is { } due) notices.Add(due);
+        var dueReminder = session.State == SessionState.Ready ? DueReminder(session, now) : null;
+        if (dueReminder is not null) notices.Add(dueReminder);
         var reminders = session.State == SessionState.Ready ? ScheduleReminders(session, now) : [];
         var followOn = await EnsureFollowOnAsync(session, now, cancellationToken);
         var next = session.State.IsActive() ? NextPoll(session, snapshot.Value, now) : (TimeSpan?)null;
@@ -130,6 +131,7 @@ public sealed partial class SessionWorkflow(
         }
 
         if (tell && session.State == SessionState.Ready) _faults.Reached(FaultPoints.BeforeReadySaved);
+        if (dueReminder is not null) _faults.Reached(FaultPoints.BeforeReminderSaved);
         await sessions.SaveAsync(session, notices, cancellationToken);
         foreach (var (before, delay) in reminders) work.Remind(id, before, session.RemindersFor!.Value, delay);
         if (followOn is not null) work.Submit(followOn.Value);
