@@ -101,11 +101,8 @@ public sealed partial class DeferredSessionWork(HangfireSessionWork queue, ILogg
     /// <summary>A graceful stop hands over every step taken; any it cannot are left to recovery on the next start.</summary>
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        // Once only, and never after Dispose: a host may be stopped twice (a test server's disposal does so).
-        if (Interlocked.Exchange(ref _stopped, 1) == 1) return Task.CompletedTask;
-        _pending.CompleteAdding();
-        _stopping.Cancel();
-        _thread?.Join();
+        // Once only: a host may be stopped twice, or disposed while stopping (a test server's disposal does both).
+        if (!EndHandOver()) return Task.CompletedTask;
         while (_pending.TryTake(out var step))
         {
             try
@@ -122,19 +119,21 @@ public sealed partial class DeferredSessionWork(HangfireSessionWork queue, ILogg
         return Task.CompletedTask;
     }
 
-    public void Dispose()
+    /// <summary>
+    /// Ends the hand-over thread; answers whether this call did it. The queue and the token source are never disposed:
+    /// neither holds anything a finalizer would not release, and disposing them could pull them from under a stop
+    /// still draining on another thread.
+    /// </summary>
+    private bool EndHandOver()
     {
-        if (Interlocked.Exchange(ref _stopped, 1) == 0)
-        {
-            // Disposed without a stop: let the hand-over thread end before its queue goes away.
-            _pending.CompleteAdding();
-            _stopping.Cancel();
-            _thread?.Join();
-        }
-
-        _pending.Dispose();
-        _stopping.Dispose();
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return false;
+        _pending.CompleteAdding();
+        _stopping.Cancel();
+        _thread?.Join();
+        return true;
     }
+
+    public void Dispose() => EndHandOver();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not queue a session step (a restart would queue it too)")]
     private partial void LogRetry(Exception ex);
