@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 bash deploy/local-cluster/cluster.sh up >/dev/null
 bash deploy/postgres/local-postgres.sh >/dev/null
+bash tests/browser/setup.sh
 dotnet build CondoBot.sln --configuration Debug -warnaserror --nologo -v quiet
 
 results=$(mktemp -d)

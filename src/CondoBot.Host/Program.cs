@@ -10,6 +10,13 @@ if (args.Length > 0 && args[0] == "console")
 {
     var console = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args[1..], ContentRootPath = AppContext.BaseDirectory });
     console.Logging.AddCondoBotConsole(console.Configuration, allToStandardError: true);
+    if (console.Configuration["Terminal:LogFile"] is { Length: > 0 } logFile)
+    {
+        // The screen is the conversation; the service's log goes to the file the console names once at start.
+        console.Logging.ClearProviders();
+        console.Logging.AddProvider(new FileLoggerProvider(logFile, TimeProvider.System));
+    }
+
     console.Services.AddCondoBot(console.Configuration);
     console.Services.AddConsoleFrontDoor(console.Configuration, TerminalIo.Standard());
     host = console.Build();
