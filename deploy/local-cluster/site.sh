@@ -383,11 +383,49 @@ ensure_root_sshds() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# JupyterLab on the node's own address
+# ---------------------------------------------------------------------------------------------
+# Every host of this site shares one loopback interface, so a JupyterLab listening on 0.0.0.0 (as the bot asks)
+# would also answer on the external login host's localhost, where the step-by-step tunnel puts its relay, and the
+# relay could not open its port. On a real site each host has its own. So `jupyter lab` in the root listens on the
+# address of the node it runs on ($SLURMD_NODENAME), the way it would on a node with its own interfaces.
+jupyter_node_wrapper_content() {
+  text JUPYTER_NODE_WRAPPER_CONTENT <<'EOF2'
+#!/bin/sh
+# Managed by CondoBot deploy/local-cluster/site.sh (the packaged script is /usr/bin/jupyter-lab.distrib).
+# In a job, listen on the node's own address instead of every address of the shared loopback interface.
+addr=""
+if [ -n "${SLURMD_NODENAME:-}" ]; then
+  set -f
+  entry=$(getent hosts "$SLURMD_NODENAME") && addr=${entry%%[ 	]*}
+  set +f
+fi
+if [ -n "$addr" ]; then
+  for arg in "$@"; do
+    shift
+    [ "$arg" = --ip=0.0.0.0 ] && arg="--ip=$addr"
+    set -- "$@" "$arg"
+  done
+fi
+exec /usr/bin/jupyter-lab.distrib "$@"
+EOF2
+}
+
+ensure_root_jupyter() {
+  if [[ ! -e $ROOT/usr/bin/jupyter-lab.distrib ]]; then
+    in_root dpkg-divert --quiet --local --rename --add /usr/bin/jupyter-lab
+  fi
+  jupyter_node_wrapper_content
+  write_if_changed "$ROOT/usr/bin/jupyter-lab" 755 root:root "$JUPYTER_NODE_WRAPPER_CONTENT" || true
+}
+
+# ---------------------------------------------------------------------------------------------
 # Whole root
 # ---------------------------------------------------------------------------------------------
 ensure_local_cluster() {
   ensure_root
   ensure_root_users
+  ensure_root_jupyter
   ensure_root_munge
   ensure_root_slurm
   ensure_root_sshds
