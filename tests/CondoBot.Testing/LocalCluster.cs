@@ -42,6 +42,9 @@ public sealed class LocalCluster
     /// <summary>The (only) compute node, as Slurm and the printed tunnel name it.</summary>
     public string Node => Fact("NODES").Split(' ')[0];
 
+    /// <summary>The node's address, where its JupyterLab answers.</summary>
+    public string NodeAddress => Fact("NODE_ADDR");
+
     public string SshdLog => Fact("SSHD_LOG");
 
     public string LaunchCommand => Fact("LAUNCH_COMMAND");
