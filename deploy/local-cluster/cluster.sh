@@ -8,7 +8,7 @@
 #   external login host 127.0.0.2:22, forwarding only to the login nodes
 # The Debian 13 parts are in site.sh.
 #
-# Usage: cluster.sh [up|down|status|facts|authorize USER]
+# Usage: cluster.sh [up|down [local|legacy]|status|facts|authorize USER]
 #
 #   up (default)    Install what is missing, write configs that changed, start daemons that are not
 #                   running, wait for the nodes, then print the site's facts (KEY='VALUE' lines, per
@@ -18,8 +18,9 @@
 #                   Idempotent; a no-op run is fast. Everything else goes to stderr, so
 #                   `eval "$(cluster.sh up)"` works. The Debian 13 root is built once (a few minutes) in
 #                   /var/lib/condobot-site and rebuilt only when its package list changes.
-#   down            Stop every daemon of the site by the PIDs in their pidfiles and unmount the root's
-#                   /proc and /home.
+#   down [local|legacy]  Stop every daemon of the site (or of one cluster) by the PIDs in their
+#                   pidfiles; for `local`, also what still runs inside the root (job steps), then unmount
+#                   the root's /proc and /home.
 #   status          Show which daemons run, and `sinfo` of both clusters. Exit 0 if all run, 3 otherwise.
 #   facts           Print the facts without starting anything; exit 1 if the site is not up.
 #   authorize USER  Append one authorized_keys line (read from stdin) to a test user's
@@ -642,20 +643,27 @@ cmd_up() {
 
 cmd_down() {
   require_root
+  local which=${1:-all}
+  case $which in all | local | legacy) ;; *) die "usage: $0 down [local|legacy] (default: both)" ;; esac
   take_lock
-  if [[ -d $ROOT ]]; then
-    stop_root_daemons
-    unmount_below "$ROOT"
+  if [[ $which != legacy ]]; then
+    if [[ -d $ROOT ]]; then
+      stop_root_daemons
+      stop_root_processes
+      unmount_below "$ROOT"
+    fi
+    rm -f "$SITE_FACTS_FILE"
   fi
-  rm -f "$SITE_FACTS_FILE"
-  # Reverse start order. Running jobs' slurmstepd processes are not killed; slurmd picks them up
-  # again after the next `up` (unless they ended meanwhile).
-  stop_daemon sshd "$SSHD_PIDFILE" sshd
-  stop_daemon slurmd "$SLURMD_PIDFILE" slurmd
-  stop_daemon slurmctld "$SLURMCTLD_PIDFILE" slurmctld
-  stop_daemon munged "$MUNGE_PIDFILE" munged
-  rm -f "$FACTS_FILE"
-  log "site down"
+  if [[ $which != local ]]; then
+    # Reverse start order. Running jobs' slurmstepd processes are not killed; slurmd picks them up
+    # again after the next `up` (unless they ended meanwhile).
+    stop_daemon sshd "$SSHD_PIDFILE" sshd
+    stop_daemon slurmd "$SLURMD_PIDFILE" slurmd
+    stop_daemon slurmctld "$SLURMCTLD_PIDFILE" slurmctld
+    stop_daemon munged "$MUNGE_PIDFILE" munged
+    rm -f "$FACTS_FILE" "$SITE_FACTS_FILE"
+  fi
+  log "down: $which"
 }
 
 cmd_status() {
@@ -730,7 +738,7 @@ main() {
     facts) cmd_facts "$@" ;;
     authorize) cmd_authorize "$@" ;;
     -h | --help | help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' ;;
-    *) die "unknown command '$cmd' (up|down|status|facts|authorize USER)" ;;
+    *) die "unknown command '$cmd' (up|down [local|legacy]|status|facts|authorize USER)" ;;
   esac
 }
 

@@ -135,6 +135,7 @@ build_root() {
   if [[ -d $ROOT ]]; then
     log "replacing the old root (its package list changed)"
     stop_root_daemons
+    stop_root_processes
     unmount_below "$ROOT"
     rm -rf --one-file-system "$ROOT.old"
     mv "$ROOT" "$ROOT.old"
@@ -457,6 +458,27 @@ stop_root_daemons() {
     read -r name pidfile comm <<<"${rows[i]}"
     stop_daemon "$name" "$pidfile" "$comm"
   done
+}
+
+# Whatever still runs inside the root once its daemons are stopped (job steps, JupyterLab): found by their root
+# directory, so nothing outside the root is touched. SIGTERM, then SIGKILL after 5 s.
+stop_root_processes() {
+  local link pid i
+  local -a pids=()
+  for link in /proc/[0-9]*/root; do
+    [[ $(readlink "$link" 2>/dev/null) == "$ROOT" ]] || continue
+    pid=${link#/proc/}; pid=${pid%/root}
+    pids+=("$pid")
+  done
+  ((${#pids[@]} > 0)) || return 0
+  log "stopping ${#pids[@]} processes still running in the root"
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do
+    for pid in "${pids[@]}"; do alive "$pid" && break; done
+    alive "$pid" || return 0
+    sleep 0.1
+  done
+  kill -KILL "${pids[@]}" 2>/dev/null || true
 }
 
 # ---------------------------------------------------------------------------------------------
