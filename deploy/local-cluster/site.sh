@@ -137,6 +137,12 @@ build_root() {
     stop_root_daemons
     stop_root_processes
     unmount_below "$ROOT"
+    # The hosts keep their keys (people's known hosts stay valid) and the cluster its munge key.
+    if [[ -d $ROOT$R_SSH_DIR ]]; then
+      install -d -m 755 "$new$R_SSH_DIR"
+      cp -p "$ROOT$R_SSH_DIR"/*_host_ed25519_key* "$new$R_SSH_DIR/" 2>/dev/null || true
+    fi
+    [[ -s $ROOT/etc/munge/munge.key ]] && cp -p "$ROOT/etc/munge/munge.key" "$new/etc/munge/munge.key"
     rm -rf --one-file-system "$ROOT.old"
     mv "$ROOT" "$ROOT.old"
   fi
