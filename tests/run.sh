@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: brings the local cluster up (installing it on a fresh machine; needs root), builds the solution
+# Runs every test: brings the local site up (installing it on a fresh machine; needs root), builds the solution
 # once, runs each test project, and ends with one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."

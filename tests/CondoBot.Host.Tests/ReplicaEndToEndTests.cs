@@ -52,7 +52,7 @@ public sealed class ReplicaEndToEndTests : IDisposable
         _cleanup.Add(await AuthorizedKey.LinkAsync(replica, login));
     }
 
-    private static List<string[]> Jobs() => [.. LocalCluster.Slurm("squeue", "--noheader", "--states=all", "--format=%i|%u|%k")
+    private List<string[]> Jobs() => [.. _cluster.Slurm("squeue", "--noheader", "--states=all", "--format=%i|%u|%k")
         .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim().Split('|'))];
 
     private int Count(string pattern) => Regex.Matches(AllOutput, pattern).Count;
@@ -91,7 +91,7 @@ public sealed class ReplicaEndToEndTests : IDisposable
             second.Type("start -t 0:01:00");
         }
 
-        await WaitUntilAsync(() => Count(@"JupyterLab is ready on node001 \(job \d+") >= 4, TimeSpan.FromSeconds(120), "four sessions are ready");
+        await WaitUntilAsync(() => Count($@"JupyterLab is ready on {_cluster.Node} \(job \d+") >= 4, TimeSpan.FromSeconds(120), "four sessions are ready");
         first.Kill();
         await WaitUntilAsync(() => Count(@"Job \d+ has ended after [^:]+: walltime reached\.") >= 2 * SessionsPerReplica, TimeSpan.FromMinutes(10), "all twenty sessions have ended");
 
@@ -107,9 +107,9 @@ public sealed class ReplicaEndToEndTests : IDisposable
 
         foreach (var job in ours)
         {
-            Assert.Equal((job, 1), (job, Count($@"JupyterLab is ready on node001 \(job {job}\b")));
-            Assert.Equal((job, 1), (job, Count($@"Job {job} on node001 reaches its walltime in 30 s")));
-            Assert.Equal((job, 1), (job, Count($@"Job {job} on node001 reaches its walltime in 15 s")));
+            Assert.Equal((job, 1), (job, Count($@"JupyterLab is ready on {_cluster.Node} \(job {job}\b")));
+            Assert.Equal((job, 1), (job, Count($@"Job {job} on {_cluster.Node} reaches its walltime in 30 s")));
+            Assert.Equal((job, 1), (job, Count($@"Job {job} on {_cluster.Node} reaches its walltime in 15 s")));
             Assert.Equal((job, 1), (job, Count($@"Job {job} has ended after [^:]+: walltime reached\.")));
         }
 

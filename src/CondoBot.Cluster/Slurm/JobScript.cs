@@ -40,7 +40,9 @@ public static class JobScript
         s.AppendLine(CultureInfo.InvariantCulture, $"  {cluster.LaunchCommand} --ip=0.0.0.0 --port=\"$port\" --port-retries=0 --no-browser &");
         s.AppendLine("  pid=$!");
         s.AppendLine("  while kill -0 \"$pid\" 2>/dev/null; do");
-        s.AppendLine("    if curl -s -o /dev/null --max-time 2 \"http://127.0.0.1:$port/api\"; then");
+        // Asked at the node's own name first, where the printed tunnel reaches it (a node's JupyterLab may listen on
+        // its own address only), then on loopback.
+        s.AppendLine("    if curl -s -o /dev/null --max-time 2 \"http://$node:$port/api\" || curl -s -o /dev/null --max-time 2 \"http://127.0.0.1:$port/api\"; then");
         s.AppendLine("      printf 'node=%s\\nport=%s\\ntoken=%s\\nready=%s\\n' \"$node\" \"$port\" \"$JUPYTER_TOKEN\" \"$(date +%s)\" > \"$conn.tmp\"");
         s.AppendLine("      mv \"$conn.tmp\" \"$conn\"");
         s.AppendLine("      wait \"$pid\"");
