@@ -59,6 +59,6 @@ public sealed class ConsoleConversationTests : IDisposable
         Assert.Contains($"`stop {job}`", told.Groups["how"].Value, StringComparison.Ordinal);
         Assert.Contains($"`scancel {job}`", told.Groups["how"].Value, StringComparison.Ordinal);
         Assert.True(bot.WaitForExit(TimeSpan.FromSeconds(30)), "the console exits after saying so");
-        Assert.Contains("RUNNING", LocalCluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%T"), StringComparison.Ordinal);
+        Assert.Contains("RUNNING", _cluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%T"), StringComparison.Ordinal);
     }
 }

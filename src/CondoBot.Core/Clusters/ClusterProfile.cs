@@ -37,6 +37,13 @@ public sealed class ClusterProfile
     [Required(AllowEmptyStrings = false)]
     public string LaunchCommand { get; set; } = "jupyter lab";
 
+    /// <summary>
+    /// The path of the web UI the printed URL opens: <c>/lab</c> for JupyterLab, <c>/tree</c> for a cluster whose
+    /// launch command starts the classic Notebook.
+    /// </summary>
+    [RegularExpression("^/[A-Za-z0-9/_.-]*$", ErrorMessage = "UrlPath must be a URL path starting with /, such as /lab or /tree.")]
+    public string UrlPath { get; set; } = "/lab";
+
     /// <summary>The bot's address as the login node sees it; when set, authorized keys carry <c>from="..."</c>.</summary>
     [RegularExpression("^[A-Za-z0-9.:,/*?_-]*$", ErrorMessage = "BotAddress must be a host or address pattern list, as sshd's from= option takes it.")]
     public string BotAddress { get; set; } = "";
