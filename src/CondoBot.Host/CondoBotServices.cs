@@ -22,15 +22,10 @@ public static class CondoBotServices
 
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection("Storage")).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SessionOptions>().Bind(configuration.GetSection("Sessions")).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ClusterSettings>().Bind(configuration.GetSection("Clusters")).ValidateOnStart();
+        services.AddOptions<ClusterSettings>().Configure(s => ClusterSettings.Read(configuration.GetSection(ClusterSettings.Section), s)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClusterSettings>, ClusterSettingsValidator>();
         services.AddOptions<LoginNodeOptions>().Bind(configuration.GetSection(LoginNodeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(sp => new ClusterCatalog(sp.GetRequiredService<IOptions<ClusterSettings>>().Value
-            .Select(pair =>
-            {
-                pair.Value.Name = pair.Key;
-                return pair.Value;
-            })));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ClusterSettings>>().Value.Catalog());
 
         var data = DataDirectory(configuration);
         services.AddCondoBotStorage(configuration, data);

@@ -17,6 +17,7 @@ public sealed class TeamsStartupTests : IDisposable
         var settings = new Dictionary<string, string>
         {
             ["Clusters__local__HostKeySha256"] = "SHA256:" + new string('A', 43),
+            ["Clusters__local__LoginHost"] = "127.0.0.1",
             ["Storage__DataDirectory"] = _data,
         };
         foreach (var (key, value) in extra) settings[key] = value;

@@ -31,6 +31,7 @@ public sealed class TeamsApp : WebApplicationFactory<Program>
         var settings = new Dictionary<string, string>
         {
             ["Clusters:local:HostKeySha256"] = "SHA256:" + new string('A', 43),
+            ["Clusters:local:LoginHost"] = "127.0.0.1",
             // Nothing listens there: a session's background steps fail fast and quietly.
             ["Clusters:local:LoginPort"] = "1",
             ["Storage:DataDirectory"] = _data,
