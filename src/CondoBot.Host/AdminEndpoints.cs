@@ -1,18 +1,42 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using Hangfire;
 using Hangfire.Dashboard;
+using Microsoft.Extensions.Options;
 
 namespace CondoBot.Host;
 
 /// <summary><c>Admin__...</c>: the administrator's credentials for <c>/hangfire</c> and <c>/admin</c>. No password: those pages are closed.</summary>
-public sealed class AdminOptions
+public sealed partial class AdminOptions : IValidatableObject
 {
+    public const string Section = "Admin";
+
+    /// <summary>Shorter passwords are refused at start-up: the pages behind them show every user's activity.</summary>
+    public const int MinimumPasswordLength = 16;
+
     public string User { get; set; } = "admin";
 
     /// <summary>Set through the environment or a secret store only; never in appsettings.json.</summary>
     public string Password { get; set; } = "";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!UserPattern().IsMatch(User))
+        {
+            yield return new ValidationResult("Admin__User must be 1 to 64 characters without ':', spaces or control characters (HTTP Basic cannot carry them).", [nameof(User)]);
+        }
+
+        if (Password.Length > 0 && (Password.Length < MinimumPasswordLength || Password.Any(char.IsControl)))
+        {
+            yield return new ValidationResult($"Admin__Password must be at least {MinimumPasswordLength} characters without control characters (or unset, which keeps the administrator's pages closed).", [nameof(Password)]);
+        }
+    }
+
+    [GeneratedRegex(@"^[^:\s\p{C}]{1,64}$")]
+    private static partial Regex UserPattern();
 }
 
 /// <summary>
@@ -24,7 +48,7 @@ public static partial class AdminEndpoints
 {
     public static void MapCondoBotAdmin(this WebApplication app, IConfiguration configuration)
     {
-        var admin = configuration.GetSection("Admin").Get<AdminOptions>() ?? new AdminOptions();
+        var admin = app.Services.GetRequiredService<IOptions<AdminOptions>>().Value;
         app.UseWhen(
             context => context.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase)
                 || context.Request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase),

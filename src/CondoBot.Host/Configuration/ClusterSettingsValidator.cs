@@ -47,9 +47,9 @@ public sealed partial class ClusterSettingsValidator : IValidateOptions<ClusterS
                 failures.Add($"Clusters__{clusterName}__NodePortMin must be below Clusters__{clusterName}__NodePortMax.");
             }
 
-            if (profile.CommandTimeout <= TimeSpan.Zero)
+            if (profile.CommandTimeout <= TimeSpan.Zero || profile.CommandTimeout > TimeSpan.FromMinutes(10))
             {
-                failures.Add($"Clusters__{clusterName}__CommandTimeout must be positive.");
+                failures.Add($"Clusters__{clusterName}__CommandTimeout must be positive and at most 00:10:00.");
             }
         }
 
