@@ -21,6 +21,7 @@ else
     if (await Refused(SettingsSchema.Failures(builder.Configuration))) return 2;
     builder.Logging.AddCondoBotConsole(builder.Configuration, allToStandardError: false);
     builder.Services.AddCondoBot(builder.Configuration);
+    builder.Services.AddCondoBotHealth();
     builder.Services.AddSlackFrontDoor(builder.Configuration);
     builder.Services.AddTeamsFrontDoor(builder.Configuration);
     var app = builder.Build();
