@@ -32,6 +32,9 @@ public sealed class StartupValidationTests : IDisposable
     [InlineData("Admin__User", "ad:min", "Admin__User must be 1 to 64 characters without ':'")]
     [InlineData("Admin__Pasword", "a-long-enough-password", "Admin__Pasword is not a setting; the Admin settings are: User, Password.")]
     [InlineData("Slack__SigningSecrett", "x", "Slack__SigningSecrett is not a setting; the Slack settings are: SigningSecret, BotToken, AppToken, ApiBaseUrl.")]
+    [InlineData("DataProtection__CertificatePath", "/nonexistent/keyring.pfx", "DataProtection__CertificatePath: '/nonexistent/keyring.pfx' does not exist")]
+    [InlineData("DataProtection__PreviousCertificatePaths", "/old.pfx", "DataProtection__PreviousCertificatePaths is set, so DataProtection__CertificatePath must be too")]
+    [InlineData("DataProtection__Certificate", "/keyring.pfx", "DataProtection__Certificate is not a setting; the DataProtection settings are: CertificatePath, CertificatePassword, PreviousCertificatePaths.")]
     [InlineData("Teams__Issuers", "Google", "Teams__Issuers is 'Google': write one or more of BotFramework, Entra, separated by commas.")]
     [InlineData("Teams__AllowAnonymousRequests", "yes", "Teams__AllowAnonymousRequests is 'yes': write true or false.")]
     [InlineData("Clusters__local__HostKeySha256", "", "Clusters__local__HostKeySha256")]
@@ -104,5 +107,44 @@ public sealed class StartupValidationTests : IDisposable
 
         await bot.WaitForAsync("log in to zeta.example.org", TimeSpan.FromSeconds(60));
         Assert.DoesNotContain("alpha.example.org", bot.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Postgres_WithoutAKeyRingCertificate_StopsTheService_NamingDataProtectionCertificatePath()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Clusters__local__LoginHost"] = "127.0.0.1",
+            ["Clusters__local__HostKeySha256"] = Fingerprint,
+            ["Storage__DataDirectory"] = _data,
+            ["Storage__Provider"] = "Postgres",
+            ["ConnectionStrings__CondoBot"] = "Host=127.0.0.1;Database=unused;Username=unused;Password=unused",
+        };
+        using var bot = BotProcess.Start(settings, "console");
+        bot.CloseInput();
+
+        Assert.True(bot.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.NotEqual(0, bot.ExitCode);
+        Assert.Contains("Storage__Provider is Postgres, so DataProtection__CertificatePath must name a PFX file", bot.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheSqliteDefault_WithoutACertificate_SaysOnceWhatIsUnprotected()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Clusters__local__LoginHost"] = "127.0.0.1",
+            ["Clusters__local__HostKeySha256"] = Fingerprint,
+            ["Storage__DataDirectory"] = _data,
+        };
+        using var bot = BotProcess.Start(settings, "console");
+        bot.Type("help");
+        bot.CloseInput();
+
+        Assert.True(bot.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.Equal(0, bot.ExitCode);
+        var notice = "is not encrypted: anyone who can read it (or a copy or backup of it) together with the database can unseal every user's private key";
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(bot.Stderr, System.Text.RegularExpressions.Regex.Escape(notice)));
+        Assert.DoesNotContain("No XML encryptor configured", bot.Stderr, StringComparison.Ordinal);
     }
 }

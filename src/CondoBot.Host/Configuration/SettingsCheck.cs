@@ -19,6 +19,7 @@ public static class SettingsCheck
         var failures = new List<string>();
         Check<LogFormatOptions>(services, "Logging", failures);
         Check<StorageOptions>(services, StorageOptions.Section, failures);
+        Check<KeyRing.KeyRingSettings>(services, KeyRing.KeyRingSettings.Section, failures);
         Check<SessionOptions>(services, "Sessions", failures);
         Check<JobOptions>(services, JobOptions.Section, failures);
         Check<AdminOptions>(services, AdminOptions.Section, failures);

@@ -44,6 +44,7 @@ public static class SettingsSchema
         new(TeamsOptions.Section, typeof(TeamsOptions), NoLists),
         new(JobOptions.Section, typeof(JobOptions), NoLists),
         new(AdminOptions.Section, typeof(AdminOptions), NoLists),
+        new(KeyRing.KeyRingSettings.Section, typeof(KeyRing.KeyRingSettings), new HashSet<string>(StringComparer.OrdinalIgnoreCase) { nameof(KeyRing.KeyRingSettings.PreviousCertificatePaths) }),
         new("Audit", typeof(AuditOptions), NoLists),
         new("Terminal", typeof(TerminalOptions), NoLists),
     ];
