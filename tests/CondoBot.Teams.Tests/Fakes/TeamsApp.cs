@@ -45,6 +45,24 @@ public sealed class TeamsApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _extra) settings[key] = value;
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         if (_time is not null) builder.ConfigureServices(services => services.AddSingleton(_time));
+        // In-memory requests have no peer; give them the one a real connection would have.
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new PeerAddress(RemoteAddress)));
+    }
+
+    /// <summary>The address requests come from (loopback unless a test says otherwise).</summary>
+    public System.Net.IPAddress RemoteAddress { get; init; } = System.Net.IPAddress.Loopback;
+
+    private sealed class PeerAddress(System.Net.IPAddress address) : IStartupFilter
+    {
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            app.Use(nextMiddleware => context =>
+            {
+                context.Connection.RemoteIpAddress = address;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     /// <summary>Posts an activity to <c>/api/messages</c> with the given Authorization header value (null: none).</summary>
