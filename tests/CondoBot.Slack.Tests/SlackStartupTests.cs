@@ -26,6 +26,7 @@ public sealed class SlackStartupTests : IDisposable
         { "Slack__BotToken", FakeSlack.AppToken },
         { "Slack__AppToken", FakeSlack.BotToken },
         { "Slack__ApiBaseUrl", "slack.com/api" },
+        { "Slack__ApiBaseUrl", "http://slack.example.org/api/" },
     };
 
     [Theory]
