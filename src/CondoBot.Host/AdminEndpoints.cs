@@ -49,18 +49,33 @@ public static partial class AdminEndpoints
     public static void MapCondoBotAdmin(this WebApplication app, IConfiguration configuration)
     {
         var admin = app.Services.GetRequiredService<IOptions<AdminOptions>>().Value;
+        var throttle = new SignInThrottle();
         app.UseWhen(
             context => context.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase)
                 || context.Request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase),
             branch => branch.Use(async (context, next) =>
             {
+                var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("CondoBot.Host.Admin");
+                var source = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                // Checked before the credentials: while a source is throttled, even the right password gets 429, so
+                // guessing gains nothing.
+                if (throttle.IsThrottled(source))
+                {
+                    LogThrottled(logger, context.Request.Path, source);
+                    context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                    context.Response.Headers.RetryAfter = ((int)SignInThrottle.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    return;
+                }
+
                 if (IsAdministrator(context.Request.Headers.Authorization, admin))
                 {
                     await next(context);
                     return;
                 }
 
-                LogRefused(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("CondoBot.Host.Admin"), context.Request.Path);
+                // A request with no credentials is a browser asking for the prompt, not a guess.
+                if (context.Request.Headers.Authorization.Count > 0) throttle.Failed(source);
+                LogRefused(logger, context.Request.Path);
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 context.Response.Headers.WWWAuthenticate = "Basic realm=\"CondoBot administration\", charset=\"UTF-8\"";
             }));
@@ -96,6 +111,9 @@ public static partial class AdminEndpoints
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused an unauthenticated request for {Path}")]
     private static partial void LogRefused(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a request for {Path} from {Source}: too many failed sign-ins")]
+    private static partial void LogThrottled(ILogger logger, string path, string source);
 
     private sealed class AdmittedByGate : IDashboardAuthorizationFilter
     {

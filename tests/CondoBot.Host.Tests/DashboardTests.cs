@@ -55,4 +55,20 @@ public sealed class DashboardTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, (await bot.Http.SendAsync(Get("/hangfire"))).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await bot.Http.SendAsync(Get("/hangfire", "operator", ""))).StatusCode);
     }
+
+    [Fact]
+    public async Task AfterFiveWrongPasswords_EvenTheRightOneGets429_ForAMinute()
+    {
+        using var bot = await StartAsync("s3cret-for-tests");
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await bot.Http.SendAsync(Get("/admin/audit", "operator", "guess-" + i))).StatusCode);
+        }
+
+        var throttled = await bot.Http.SendAsync(Get("/hangfire", "operator", "s3cret-for-tests"));
+        Assert.Equal((HttpStatusCode)429, throttled.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(60), throttled.Headers.RetryAfter?.Delta);
+        Assert.Contains("too many failed sign-ins", bot.Process.Stdout, StringComparison.Ordinal);
+    }
 }
