@@ -18,6 +18,8 @@ public sealed class StartupValidationTests : IDisposable
     [InlineData("Sessions__PolInterval", "00:00:01", "Sessions__PolInterval is not a setting; the Sessions settings are: PollInterval, QueuedPollMax")]
     [InlineData("Clusters__local__LoginHots", "login", "Clusters__local__LoginHots is not a setting; the Clusters__local settings are: LoginHost, LoginPort")]
     [InlineData("Clusters__LoginHost", "login", "Clusters__LoginHost is not a setting: a cluster's settings are Clusters__NAME__SETTING")]
+    [InlineData("Clusters__local__LoginHost", "login node", "Clusters__local__LoginHost: LoginHost must be a host name or an IP address")]
+    [InlineData("Clusters__local__ExternalLoginHost", "ext.example.org; id", "Clusters__local__ExternalLoginHost: ExternalLoginHost must be a host name or an IP address")]
     [InlineData("Clusters__local__CommandTimeout", "30", "Clusters__local__CommandTimeout is '30', which reads as 30 days: write the duration as [d.]hh:mm:ss (00:00:30 for seconds")]
     [InlineData("Clusters__local__CommandTimeout", "01:00:00", "Clusters__local__CommandTimeout must be positive and at most 00:10:00.")]
     [InlineData("LoginNode__ConnectionsPerLogin", "two", "LoginNode__ConnectionsPerLogin is 'two', which is not a whole number")]
