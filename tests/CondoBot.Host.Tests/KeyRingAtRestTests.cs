@@ -103,6 +103,34 @@ public sealed class KeyRingAtRestTests : IDisposable
     }
 
     [Fact]
+    public async Task AfterARotation_ThePreviousCertificateStillOpensTheKeyRing_AndOnlyTheNewOneDoesNot()
+    {
+        var data = Path.Combine(_root, "data");
+        var before = TestCertificate.WritePfx(_root, _password, "before");
+        await LinkAndStopAsync(Settings(data, "keyring-rotation", before));
+
+        var after = TestCertificate.WritePfx(_root, _password, "after");
+        var rotated = Settings(data, "keyring-rotation", after);
+        rotated["DataProtection__PreviousCertificatePaths"] = before;
+        await ChecksTheKeyAsync(rotated);
+
+        byte[] sealedKey;
+        using (var db = new SQLite.SQLiteConnection(Path.Combine(data, "condobot.db")))
+        {
+            sealedKey = db.ExecuteScalar<byte[]>("SELECT protected_private_key FROM user_keys");
+        }
+
+        using var onlyTheNewOne = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(after, _password);
+        var provider = DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(data, "keyring")), b =>
+        {
+            b.SetApplicationName("CondoBot");
+            b.ProtectKeysWithCertificate(onlyTheNewOne).UnprotectKeysWithAnyCertificate(onlyTheNewOne);
+            b.Services.Configure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.AutoGenerateKeys = false);
+        });
+        Assert.ThrowsAny<CryptographicException>(() => provider.CreateProtector(Purpose).Unprotect(sealedKey));
+    }
+
+    [Fact]
     public async Task ADumpOfThePostgresDatabase_UnsealsNoKeyWithoutTheCertificate_AndWithItTheServiceCarriesOn()
     {
         using var postgres = LocalPostgres.CreateDatabase();
