@@ -18,6 +18,9 @@ public sealed class ReplicaEndToEndTests : IDisposable
     private readonly List<IDisposable> _cleanup = [];
     private readonly List<BotProcess> _replicas = [];
 
+    /// <summary>The key ring certificate every replica shares (PostgreSQL requires one).</summary>
+    private readonly string _keyRing = Directory.CreateTempSubdirectory("condobot-replica-keyring-").FullName;
+
     /// <summary>Every job seen in squeue since the test began (id to comment): finished jobs leave squeue after a while.</summary>
     private readonly Dictionary<string, string> _seen = [];
     private long _baseline;
@@ -26,6 +29,7 @@ public sealed class ReplicaEndToEndTests : IDisposable
     {
         foreach (var item in _cleanup.AsEnumerable().Reverse()) item.Dispose();
         _database.Dispose();
+        Directory.Delete(_keyRing, recursive: true);
     }
 
     private string AllOutput => string.Concat(_replicas.Select(r => r.Stdout));
@@ -37,6 +41,10 @@ public sealed class ReplicaEndToEndTests : IDisposable
         var settings = _cluster.BotSettings(data, user);
         settings["Storage__Provider"] = "Postgres";
         settings["ConnectionStrings__CondoBot"] = _database.ConnectionString;
+        var certificate = Path.Combine(_keyRing, "keyring.pfx");
+        if (!File.Exists(certificate)) TestCertificate.WritePfx(_keyRing, "replica-keyring-password");
+        settings["DataProtection__CertificatePath"] = certificate;
+        settings["DataProtection__CertificatePassword"] = "replica-keyring-password";
         settings["Storage__OutboxLease"] = "00:00:10";
         settings["Sessions__RunningPollInterval"] = "00:00:03";
         settings["Sessions__RemindBefore"] = "00:00:30,00:00:15";

@@ -58,7 +58,7 @@ public sealed class BotProcess : IDisposable
         start.ArgumentList.Add(HostDll());
         foreach (var a in args) start.ArgumentList.Add(a);
         foreach (var (key, value) in settings) start.Environment[key] = value;
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        if (!settings.ContainsKey("DOTNET_ENVIRONMENT")) start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         return new BotProcess(Process.Start(start)!);
     }
 

@@ -11,7 +11,10 @@ public sealed class ClusterProfile
     public string Name { get; set; } = "";
 
     [Required(AllowEmptyStrings = false)]
+    [RegularExpression(HostPattern, ErrorMessage = "LoginHost must be a host name or an IP address (letters, digits, '.', '-', ':').")]
     public string LoginHost { get; set; } = "";
+
+    private const string HostPattern = "^[A-Za-z0-9][A-Za-z0-9.:_-]{0,252}$";
 
     [Range(1, 65535)]
     public int LoginPort { get; set; } = 22;
@@ -22,6 +25,7 @@ public sealed class ClusterProfile
     public string HostKeySha256 { get; set; } = "";
 
     /// <summary>The host people outside the lab network hop through (empty: no outside instructions).</summary>
+    [RegularExpression(HostPattern, ErrorMessage = "ExternalLoginHost must be a host name or an IP address (letters, digits, '.', '-', ':'), or empty.")]
     public string ExternalLoginHost { get; set; } = "";
 
     [RegularExpression("^([A-Za-z0-9][A-Za-z0-9_.-]{0,63})?$", ErrorMessage = "DefaultAccount must be a Slurm account name.")]
