@@ -159,7 +159,7 @@ public sealed partial class DeployFileStartTests : IDisposable
         Assert.Contains($"Submitting JupyterLab on {cluster} as {Login}", started, StringComparison.Ordinal);
         var submitted = await bot.WaitForAsync($@"Submitted job (?<job>\d+) for slack:{Team}:{_user}", TimeSpan.FromMinutes(2));
         var job = submitted.Groups["job"].Value;
-        var queued = LocalCluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%u %j");
+        var queued = _cluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%u %j");
         Assert.Equal($"{Login} condobot", queued.Trim());
         // Disposing the process cancels every job it mentioned, this one included.
     }
