@@ -72,6 +72,15 @@ internal static class SqliteSchema
             "CREATE INDEX audit_by_user ON audit (chat_user, id)",
             "CREATE INDEX audit_by_time ON audit (at)",
         ],
+        [
+            // Who is submitting a session, until when; see ISubmissionClaims.
+            """
+            CREATE TABLE submission_claims (
+                session_id TEXT PRIMARY KEY NOT NULL,
+                holder TEXT NOT NULL,
+                held_until INTEGER NOT NULL)
+            """,
+        ],
     ];
 
     public static int LatestVersion => Steps.Length;

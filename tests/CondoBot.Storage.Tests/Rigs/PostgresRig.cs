@@ -18,6 +18,7 @@ public sealed class PostgresRig : StoreRig
     private PostgresDelegatedKeyStore _keys = null!;
     private PostgresChatStateStore _chatState = null!;
     private PostgresAuditLog _audit = null!;
+    private PostgresSubmissionClaims _claims = null!;
 
     public PostgresRig() => Open();
 
@@ -32,6 +33,8 @@ public sealed class PostgresRig : StoreRig
     public override IChatStateStore ChatState => _chatState;
 
     public override IAuditLog Audit => _audit;
+
+    public override ISubmissionClaims Claims => _claims;
 
     public PostgresDatabase Database => _database;
 
@@ -66,6 +69,7 @@ public sealed class PostgresRig : StoreRig
         _keys = new PostgresDelegatedKeyStore(_database);
         _chatState = new PostgresChatStateStore(_database, Time);
         _audit = new PostgresAuditLog(_database);
+        _claims = new PostgresSubmissionClaims(_database);
     }
 
     public override void Dispose()

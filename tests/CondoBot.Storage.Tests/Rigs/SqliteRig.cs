@@ -15,6 +15,7 @@ public sealed class SqliteRig : StoreRig
     private SqliteDelegatedKeyStore _keys = null!;
     private SqliteChatStateStore _chatState = null!;
     private SqliteAuditLog _audit = null!;
+    private SqliteSubmissionClaims _claims = null!;
 
     public SqliteRig()
     {
@@ -34,6 +35,8 @@ public sealed class SqliteRig : StoreRig
     public override IChatStateStore ChatState => _chatState;
 
     public override IAuditLog Audit => _audit;
+
+    public override ISubmissionClaims Claims => _claims;
 
     public override void Reopen()
     {
@@ -59,6 +62,7 @@ public sealed class SqliteRig : StoreRig
         _keys = new SqliteDelegatedKeyStore(_database);
         _chatState = new SqliteChatStateStore(_database, Time);
         _audit = new SqliteAuditLog(_database);
+        _claims = new SqliteSubmissionClaims(_database);
     }
 
     public override void Dispose()

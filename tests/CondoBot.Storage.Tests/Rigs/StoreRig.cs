@@ -28,6 +28,8 @@ public abstract class StoreRig : IDisposable
 
     public abstract IAuditLog Audit { get; }
 
+    public abstract ISubmissionClaims Claims { get; }
+
     /// <summary>Closes the database and opens it again, as a restarted bot would.</summary>
     public abstract void Reopen();
 
