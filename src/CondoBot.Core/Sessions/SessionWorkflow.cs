@@ -169,8 +169,15 @@ public sealed partial class SessionWorkflow(
             return;
         }
 
+        var knownBefore = session.SlurmState;
         var tell = session.Observe(snapshot.Value, now);
         var notices = new List<Notice>();
+        if (session.SlurmState is { } raw && raw != knownBefore)
+        {
+            notices.Add(new TextNotice(session.Owner,
+                $"Slurm reports job {jobId} as {raw}, a state I do not know. I keep watching it and will tell you when it changes; `stop {jobId}` cancels it.", id));
+        }
+
         if (wasUnreachable)
         {
             notices.Add(new TextNotice(session.Owner, $"I can reach {session.Cluster} again; job {jobId} is {snapshot.Value.RawState.ToLowerInvariant()}.", id));
@@ -211,7 +218,7 @@ public sealed partial class SessionWorkflow(
     /// </summary>
     internal TimeSpan NextPoll(Session session, JobSnapshot snapshot, DateTimeOffset now)
     {
-        if (session.State == SessionState.Ready) return Options.RunningPollInterval;
+        if (session.State == SessionState.Ready || snapshot.Phase == JobPhase.Unknown) return Options.RunningPollInterval;
         var fastest = Options.PollInterval;
         if (snapshot.Phase != JobPhase.Pending) return fastest;
         var slowest = Options.QueuedPollMax > fastest ? Options.QueuedPollMax : fastest;
