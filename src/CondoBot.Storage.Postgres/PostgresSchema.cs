@@ -79,6 +79,10 @@ internal static class PostgresSchema
             holder uuid NOT NULL,
             held_until bigint NOT NULL);
         """,
+        """
+        -- A notice that cannot be opened is kept but no longer handed out; see OutboxRows.
+        ALTER TABLE condobot.outbox ADD COLUMN set_aside_at bigint NULL;
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

@@ -81,6 +81,10 @@ internal static class SqliteSchema
                 held_until INTEGER NOT NULL)
             """,
         ],
+        [
+            // A notice that cannot be opened is kept but no longer handed out; see OutboxRows.
+            "ALTER TABLE outbox ADD COLUMN set_aside_at INTEGER NULL",
+        ],
     ];
 
     public static int LatestVersion => Steps.Length;

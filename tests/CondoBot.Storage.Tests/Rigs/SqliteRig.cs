@@ -44,6 +44,18 @@ public sealed class SqliteRig : StoreRig
         Open();
     }
 
+    public override void InsertRawNotice(string recipient, byte[] payload)
+    {
+        using var connection = new SQLite.SQLiteConnection(DatabasePath);
+        connection.Execute("INSERT INTO outbox (recipient, payload, attempts, due_at, created_at) VALUES (?, ?, 0, 0, 0)", recipient, payload);
+    }
+
+    public override long OutboxRows()
+    {
+        using var connection = new SQLite.SQLiteConnection(DatabasePath);
+        return connection.ExecuteScalar<long>("SELECT COUNT(*) FROM outbox");
+    }
+
     /// <summary>Every byte SQLite has written, main file and write-ahead log.</summary>
     public override string RawOutboxText()
     {
@@ -57,7 +69,7 @@ public sealed class SqliteRig : StoreRig
     private void Open()
     {
         _database = new SqliteDatabase(DatabasePath);
-        _outbox = new SqliteNoticeOutbox(_database, Protector, Signal, Time);
+        _outbox = new SqliteNoticeOutbox(_database, Protector, Signal, Time, metrics: Metrics);
         _sessions = new SqliteSessionStore(_database, _outbox);
         _keys = new SqliteDelegatedKeyStore(_database);
         _chatState = new SqliteChatStateStore(_database, Time);
