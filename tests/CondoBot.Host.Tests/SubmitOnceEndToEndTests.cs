@@ -129,6 +129,44 @@ public sealed class SubmitOnceEndToEndTests : IDisposable
         Assert.Equal(1, Count(AllOutput, @"JupyterLab is ready on node001"));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(300)]
+    [InlineData(700)]
+    public async Task AStopMomentsAfterAStart_LeavesNoJobOfItsSessionQueuedOrRunning(int afterMs)
+    {
+        var bot = StartBot(SqliteSettings());
+        await LinkAsync(bot);
+        var mark = bot.Stdout.Length;
+        bot.Type("start -t 0:10:00");
+        await bot.WaitForAsync("Submitting JupyterLab", TimeSpan.FromSeconds(30), mark);
+        await Task.Delay(afterMs);
+        bot.Type("stop");
+        await bot.WaitForAsync(@"has ended (after|before) [^:]*: stopped by you\.", TimeSpan.FromSeconds(90), mark);
+
+        string session;
+        using (var database = new SQLite.SQLiteConnection(Path.Combine(_data, "condobot.db")))
+        {
+            session = database.ExecuteScalar<string>("SELECT id FROM sessions ORDER BY created_at DESC LIMIT 1");
+        }
+
+        // The end is told once the job is cancelled; Slurm may take a moment more to show it ended.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        List<string> alive;
+        do
+        {
+            alive = [.. LocalCluster.Slurm("squeue", "--noheader", "--states=all", "--format=%k|%T")
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim().Split('|'))
+                .Where(f => f[0] == "condobot:" + session && f[1] is "PENDING" or "RUNNING" or "CONFIGURING")
+                .Select(f => f[1])];
+            if (alive.Count == 0) break;
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Empty(alive);
+    }
+
     // Job-queue settings stay at their defaults: the dead replica's step is invisible to the survivor's job queue for
     // five minutes, so only the submission's own lease can let the survivor carry on sooner.
     [Fact]
