@@ -71,7 +71,7 @@ public sealed class SessionOptions
     /// takes to commit, and below a minute so a survivor carries on within one.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:03", "00:10:00")]
-    public TimeSpan SubmitLease { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan SubmitLease { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>How often the watchdog looks for sessions whose next step is overdue.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
