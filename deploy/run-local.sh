@@ -15,11 +15,13 @@ export Clusters__Default=local
 for cluster in local legacy; do
   prefix=CONDO_${cluster^^}_
   host=${prefix}LOGIN_HOST port=${prefix}LOGIN_PORT key=${prefix}HOST_KEY_SHA256 launch=${prefix}LAUNCH_COMMAND
+  url=${prefix}URL_PATH
   export "Clusters__${cluster}__LoginHost=${!host}"
   export "Clusters__${cluster}__LoginPort=${!port}"
   export "Clusters__${cluster}__HostKeySha256=${!key}"
   export "Clusters__${cluster}__ExternalLoginHost=$CONDO_EXTERNAL_HOST"
   export "Clusters__${cluster}__LaunchCommand=${!launch}"
+  export "Clusters__${cluster}__UrlPath=${!url}"
 done
 export Storage__DataDirectory="${Storage__DataDirectory:-$PWD/data}"
 # The local site answers in a second or two; poll it often so the demo feels immediate.
@@ -34,7 +36,7 @@ dotnet build src/CondoBot.Host --nologo -v quiet -clp:NoSummary >&2
 cat >&2 <<EOF
 CondoBot on the local site (test logins: $CONDO_USERS). Type 'help'.
   cluster local (default): login node $CONDO_LOCAL_LOGIN_HOST:$CONDO_LOCAL_LOGIN_PORT, Slurm $CONDO_LOCAL_SLURM, JupyterLab 4
-  cluster legacy:          login node $CONDO_LEGACY_LOGIN_HOST:$CONDO_LEGACY_LOGIN_PORT, Slurm $CONDO_LEGACY_SLURM, jupyter-server
+  cluster legacy:          login node $CONDO_LEGACY_LOGIN_HOST:$CONDO_LEGACY_LOGIN_PORT, Slurm $CONDO_LEGACY_SLURM, the classic Notebook
   external login host:     $CONDO_EXTERNAL_HOST (port $CONDO_EXTERNAL_PORT), for the outside commands
 EOF
 exec dotnet run --no-build --project src/CondoBot.Host -- console "$@"

@@ -38,7 +38,7 @@ export LC_ALL=C
 # Settings
 # ---------------------------------------------------------------------------------------------
 readonly PACKAGES=(openssh-server munge slurmctld slurmd slurm-client slurm-wlm-basic-plugins
-                   jupyter-server jupyter-core curl debootstrap)
+                   jupyter-server jupyter-core jupyter-notebook curl debootstrap)
 
 readonly TEST_USERS=(condouser condouser2 condouser3)
 # First account of each list is the user's default account.

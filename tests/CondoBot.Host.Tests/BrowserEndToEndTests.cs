@@ -34,11 +34,13 @@ public sealed class BrowserEndToEndTests(ITestOutputHelper output) : IDisposable
         return item;
     }
 
-    [Fact]
-    public async Task ThePrintedUrl_ThroughThePrintedInsideAndOutsideCommands_OpensJupyterLab_AndACellRuns()
+    [Theory]
+    [InlineData("local", "JupyterLab")]
+    [InlineData("legacy", "Home Page - Select or create a notebook")]
+    public async Task ThePrintedUrl_ThroughThePrintedInsideAndOutsideCommands_OpensTheClustersJupyter_AndACellRuns(string name, string title)
     {
-        var cluster = LocalCluster.Get("local");
-        var bot = Track(BotProcess.Start(LocalCluster.SiteSettings(_data, "browser"), "console"));
+        var cluster = LocalCluster.Get(name);
+        var bot = Track(BotProcess.Start(LocalCluster.SiteSettings(_data, "browser-" + name), "console"));
         var person = Track(new UserKey(Login, cluster));
         Track(await AuthorizedKey.LinkAsync(bot, Login));
         var ready = await ReadySession.StartAsync(bot, cluster, "cnms", PrintedTunnel.FreePort());
@@ -51,7 +53,7 @@ public sealed class BrowserEndToEndTests(ITestOutputHelper output) : IDisposable
             {
                 await PrintedTunnel.WaitForPortAsync(ready.LocalPort, tunnel);
                 var seen = await OpenInBrowserAsync(ready.Url, $"lab-{cluster.Name}-{how}.png");
-                Assert.EndsWith("JupyterLab", seen.GetProperty("title").GetString(), StringComparison.Ordinal);
+                Assert.EndsWith(title, seen.GetProperty("title").GetString(), StringComparison.Ordinal);
                 Assert.Equal("42", seen.GetProperty("output").GetString());
             }
             finally

@@ -110,7 +110,7 @@ public sealed class PrintedInstructionsEndToEndTests : IDisposable
         throw new TimeoutException($"nothing listens on the external login host's port {port}");
     }
 
-    /// <summary>Opens the printed URL through the running tunnel: JupyterLab 4's UI on <c>local</c>, its server on <c>legacy</c>.</summary>
+    /// <summary>Opens the printed URL through the running tunnel: JupyterLab 4's UI on <c>local</c>, the classic Notebook's on <c>legacy</c>.</summary>
     private static async Task AssertReachesJupyterLabAsync(LocalCluster cluster, ReadySession ready, Process[] tunnel)
     {
         try
@@ -120,12 +120,12 @@ public sealed class PrintedInstructionsEndToEndTests : IDisposable
             var status = await http.GetAsync(new Uri($"http://localhost:{ready.LocalPort}/api/status?token={ready.Token}"));
             Assert.Equal(HttpStatusCode.OK, status.StatusCode);
             Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync(new Uri($"http://localhost:{ready.LocalPort}/api/status"))).StatusCode);
-            if (cluster.Name == "local")
-            {
-                var lab = await http.GetAsync(new Uri(ready.Url));
-                Assert.Equal(HttpStatusCode.OK, lab.StatusCode);
-                Assert.Contains("<title>JupyterLab</title>", await lab.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-            }
+            // The printed URL is the cluster's web UI: JupyterLab 4 on local, the classic Notebook's file list on legacy.
+            Assert.EndsWith(cluster.UrlPath + "?token=" + ready.Token, ready.Url, StringComparison.Ordinal);
+            var page = await http.GetAsync(new Uri(ready.Url));
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            var title = cluster.Name == "local" ? "<title>JupyterLab</title>" : "<title>Home Page - Select or create a notebook</title>";
+            Assert.Contains(title, await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
         finally
         {

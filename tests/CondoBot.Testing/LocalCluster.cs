@@ -49,6 +49,9 @@ public sealed class LocalCluster
 
     public string LaunchCommand => Fact("LAUNCH_COMMAND");
 
+    /// <summary>The path of the cluster's web UI: <c>/lab</c> (JupyterLab 4) or <c>/tree</c> (the classic Notebook).</summary>
+    public string UrlPath => Fact("URL_PATH");
+
     /// <summary>The root directory the cluster's daemons and Slurm commands run in (<c>/</c> for the machine's own).</summary>
     public string Root => Fact("ROOT");
 
@@ -99,6 +102,7 @@ public sealed class LocalCluster
         ["Clusters__local__LoginPort"] = LoginPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Clusters__local__ExternalLoginHost"] = ExternalLoginHost,
         ["Clusters__local__LaunchCommand"] = LaunchCommand,
+        ["Clusters__local__UrlPath"] = UrlPath,
         ["Storage__DataDirectory"] = dataDirectory,
         ["Sessions__PollInterval"] = "00:00:01",
         ["Terminal__User"] = consoleUser,
@@ -119,6 +123,7 @@ public sealed class LocalCluster
             settings[prefix + "LoginPort"] = cluster.LoginPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
             settings[prefix + "ExternalLoginHost"] = cluster.ExternalLoginHost;
             settings[prefix + "LaunchCommand"] = cluster.LaunchCommand;
+            settings[prefix + "UrlPath"] = cluster.UrlPath;
         }
 
         return settings;

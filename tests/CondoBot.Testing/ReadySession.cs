@@ -37,7 +37,7 @@ public sealed partial record ReadySession(string Job, string Node, string Inside
     }
 
     private const string ReadyPattern =
-        @"JupyterLab is ready on (?<node>\S+) \(job (?<job>\d+).*?```(?<inside>ssh [^`]+)```.*?Then open (?<url>http://localhost:\d+/lab\?token=[0-9a-f]+).*?When you are done";
+        @"JupyterLab is ready on (?<node>\S+) \(job (?<job>\d+).*?```(?<inside>ssh [^`]+)```.*?Then open (?<url>http://localhost:\d+/(lab|tree)\?token=[0-9a-f]+).*?When you are done";
 
     [GeneratedRegex(@"hop through the external login host:\s*```(?<cmd>ssh [^`]+)```")]
     private static partial Regex OutsideCommand();

@@ -1,5 +1,6 @@
-// Opens a JupyterLab URL as a person would, in headless Chromium: the page must be JupyterLab's UI (not a 404), a new
-// notebook is made from the launcher, the cell `6*7` runs on the kernel, and its output must read 42.
+// Opens a printed Jupyter URL as a person would, in headless Chromium: the page must be the UI (JupyterLab at /lab, the
+// classic Notebook at /tree; not a 404), a new notebook is made, the cell `6*7` runs on the kernel, and its output
+// must read 42.
 //
 // Usage: node open-lab.mjs URL SCREENSHOT.png
 // Prints one JSON line ({"title": ..., "output": ...}) and exits 0 when all of that happened; otherwise says which step
@@ -37,11 +38,8 @@ async function until(locator, ms) {
   }
 }
 let step = 'opening the URL';
-try {
-  const response = await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 30000 });
-  if (!response || response.status() !== 200) {
-    throw new Error(`the page answered HTTP ${response ? response.status() : 'nothing'}`);
-  }
+// JupyterLab 4 (/lab): the launcher's notebook card, then a cell in the new notebook's panel.
+async function inJupyterLab() {
   step = 'waiting for the JupyterLab UI';
   // A new JupyterLab shows its launcher; one whose workspace was saved by an earlier visit reopens that instead.
   const notebookCard = page.locator('.jp-LauncherCard[data-category="Notebook"]:visible').first();
@@ -74,10 +72,40 @@ try {
   await page.keyboard.press('Shift+Enter');
   const output = panel.locator('.jp-OutputArea-output').filter({ hasText: '42' }).first();
   await until(output, 60000);
-  const text = (await output.innerText()).trim();
+  return { title, output: (await output.innerText()).trim(), shown: page };
+}
 
-  await page.screenshot({ path: screenshot });
-  console.log(JSON.stringify({ title, output: text }));
+// The classic Notebook (/tree): New > the Python kernel opens the notebook in a new browser tab.
+async function inClassicNotebook() {
+  step = 'waiting for the Notebook file list';
+  const newButton = page.locator('#new-dropdown-button');
+  await until(newButton, 60000);
+  const title = await page.title();
+  step = 'creating a notebook from New';
+  await newButton.click();
+  const [notebook] = await Promise.all([
+    page.context().waitForEvent('page', { timeout: 60000 }),
+    page.locator('#new-menu li[id^="kernel-"] a').first().click(),
+  ]);
+  step = 'waiting for the kernel';
+  await notebook.locator('#kernel_indicator_icon.kernel_idle_icon').waitFor({ state: 'attached', timeout: 90000 });
+  step = 'running the cell 6*7';
+  await notebook.locator('.cell .CodeMirror').first().click();
+  await notebook.keyboard.type('6*7');
+  await notebook.keyboard.press('Shift+Enter');
+  const output = notebook.locator('.output_area .output_subarea').filter({ hasText: '42' }).first();
+  await output.waitFor({ state: 'visible', timeout: 60000 });
+  return { title, output: (await output.innerText()).trim(), shown: notebook };
+}
+
+try {
+  const response = await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 30000 });
+  if (!response || response.status() !== 200) {
+    throw new Error(`the page answered HTTP ${response ? response.status() : 'nothing'}`);
+  }
+  const seen = new URL(url).pathname.startsWith('/tree') ? await inClassicNotebook() : await inJupyterLab();
+  await seen.shown.screenshot({ path: screenshot });
+  console.log(JSON.stringify({ title: seen.title, output: seen.output }));
   await browser.close();
 } catch (error) {
   await page.screenshot({ path: screenshot }).catch(() => {});
