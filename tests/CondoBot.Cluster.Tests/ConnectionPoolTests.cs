@@ -31,7 +31,7 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _link = await _vault.IssueAsync(_user, new ClusterUser(Login), CancellationToken.None);
-        LocalCluster.Authorize(Login, "restrict " + _link.PublicKey);
+        AuthorizedKey.RunAs(Login, new CondoBot.Cluster.Gate.GateInstallation().Command(_link, _cluster.Profile()));
     }
 
     public Task DisposeAsync()

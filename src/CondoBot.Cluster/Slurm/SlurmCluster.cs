@@ -1,7 +1,11 @@
+using System.Text.RegularExpressions;
+using CondoBot.Cluster.Gate;
+using CondoBot.Cluster.Keys;
 using CondoBot.Cluster.Ssh;
 using CondoBot.Core;
 using CondoBot.Core.Clusters;
 using CondoBot.Core.Diagnostics;
+using CondoBot.Core.Identity;
 
 namespace CondoBot.Cluster.Slurm;
 
@@ -10,7 +14,8 @@ namespace CondoBot.Cluster.Slurm;
 /// on a kept connection; polls of one login's sessions share one squeue through its <see cref="JobBoard"/>.
 /// Slurm's refusals are translated here into problems; nothing above this class sees Slurm's text formats.
 /// </summary>
-public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters, JobBoards boards, CondoBotMetrics? metrics = null) : ICluster
+public sealed partial class SlurmCluster(
+    SshRunner ssh, ClusterCatalog clusters, JobBoards boards, KeyVault vault, IKeyInstallation installation, CondoBotMetrics? metrics = null) : ICluster
 {
     /// <summary>One Slurm program's round-trip, timed for <see cref="CondoBotMetrics.Slurm"/>.</summary>
     private async Task<Result<RemoteOutput>> RunAsync(string program, Actor actor, string command, string? stdin, CancellationToken cancellationToken)
@@ -24,30 +29,62 @@ public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters, JobBoar
     public async Task<Result<string>> CheckLoginAsync(Actor actor, CancellationToken cancellationToken)
     {
         // A kept connection only proves the key worked when it was opened; a check must log in now.
-        var run = await ssh.RunAsync(actor, "id -un", null, cancellationToken, freshLogin: true);
+        var gate = await CheckGateAsync(actor, cancellationToken, freshLogin: true);
+        if (!gate.Succeeded) return gate.Problem;
+        var run = await ssh.RunAsync(actor, SlurmCommands.Identity, null, cancellationToken);
         if (!run.Succeeded) return run.Problem;
+        if (run.Value.ExitStatus != 0) return Unavailable("the gate", run.Value);
         return run.Value.Stdout.Trim();
+    }
+
+    /// <summary>
+    /// Asks the gate its version. A gate that is missing, outdated or not there at all (a key authorized before the
+    /// gate) is a problem naming the one line that brings it up to date.
+    /// </summary>
+    private async Task<Result<bool>> CheckGateAsync(Actor actor, CancellationToken cancellationToken, bool freshLogin = false)
+    {
+        var run = await ssh.RunAsync(actor, SlurmCommands.Version, null, cancellationToken, freshLogin);
+        if (!run.Succeeded) return run.Problem;
+        var profile = clusters.Get(actor.Cluster);
+        if (run.Value.ExitStatus == 0 && GateProgram.IsCurrent(run.Value.Stdout, profile)) return true;
+        var found = run.Value.ExitStatus == 0 && run.Value.Stdout.StartsWith("condobot-gate ", StringComparison.Ordinal)
+            ? $"the gate there is another version ({run.Value.Stdout.Trim()})"
+            : "the key does not run the CondoBot gate there";
+        if (GateProgram.IsSiteWide(profile))
+        {
+            return new Problem(ProblemKind.GateOutdated,
+                $"I logged in to {profile.LoginHost} as {actor.Login}, but {found}: the site's gate {profile.Gate} must speak protocol {GateProgram.Protocol}. Please tell the cluster's administrators; `key {actor.Login}` gives you a fresh line to authorize once it is fixed.");
+        }
+
+        var link = await vault.FindAsync(actor.ChatUser, cancellationToken);
+        var line = link is null ? $" the line `key {actor.Login}` gives you. " : "\n```\n" + installation.Command(link, profile) + "\n```\n";
+        return new Problem(ProblemKind.GateOutdated,
+            $"I logged in to {profile.LoginHost} as {actor.Login}, but {found}. Bring it up to date: log in there as {actor.Login} and run{line}It installs the gate this bot needs and keeps your key; then try again.");
     }
 
     public async Task<Result<SlurmJobId>> SubmitAsync(Actor actor, JobRequest request, CancellationToken cancellationToken)
     {
-        var script = JobScript.Render(request, clusters.Get(actor.Cluster));
-        var run = await RunAsync("sbatch", actor, SlurmCommands.Submit(request, script), script, cancellationToken);
+        var gate = await CheckGateAsync(actor, cancellationToken);
+        if (!gate.Succeeded) return gate.Problem;
+        var run = await RunAsync("sbatch", actor, SlurmCommands.Submit(request), null, cancellationToken);
         boards.For(actor).Invalidate();
         if (!run.Succeeded) return run.Problem;
         var output = run.Value;
         if (output.ExitStatus == 0 && SlurmOutput.ParseSubmitted(output.Stdout) is { } id) return id;
-        if (output.Stderr.Contains(SlurmCommands.IncompleteScript, StringComparison.Ordinal))
-        {
-            return new Problem(ProblemKind.ClusterUnavailable, "The job script did not reach the login node whole; nothing was submitted.");
-        }
-
         return new Problem(ProblemKind.SlurmRejected, "Slurm refused the job: " + SlurmOutput.ErrorReason(output.Stderr, $"sbatch exited with status {output.ExitStatus}") + ".");
+    }
+
+    public async Task<Result<bool>> RemoveKeyAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        var run = await ssh.RunAsync(actor, SlurmCommands.Revoke, null, cancellationToken);
+        if (!run.Succeeded) return run.Problem;
+        if (run.Value.ExitStatus == 0 && RevokedCount().Match(run.Value.Stdout) is { Success: true } m) return m.Groups[1].Value != "0";
+        return new Problem(ProblemKind.NotAuthorized, "the key does not run the CondoBot gate there, so it could not remove itself");
     }
 
     public async Task<Result<SlurmJobId?>> FindJobAsync(Actor actor, SessionId session, CancellationToken cancellationToken)
     {
-        var run = await RunAsync("squeue", actor, SlurmCommands.FindBySession(actor.Login), null, cancellationToken);
+        var run = await RunAsync("squeue", actor, SlurmCommands.FindBySession(), null, cancellationToken);
         if (!run.Succeeded) return run.Problem;
         if (run.Value.ExitStatus != 0) return Unavailable("squeue", run.Value);
         return SlurmOutput.FindBySession(run.Value.Stdout, session);
@@ -65,7 +102,7 @@ public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters, JobBoar
     /// <summary>All of the login's CondoBot jobs and the given sessions' connection files, in one round-trip.</summary>
     private async Task<Result<BoardOutput>> LookAsync(Actor actor, IReadOnlyCollection<SessionId> sessions)
     {
-        var run = await RunAsync("squeue", actor, SlurmCommands.Board(actor.Login, sessions), null, CancellationToken.None);
+        var run = await RunAsync("squeue", actor, SlurmCommands.Board(sessions), null, CancellationToken.None);
         if (!run.Succeeded) return run.Problem;
         if (SlurmOutput.ParseBoard(run.Value.Stdout) is not { SqueueExit: 0 } board) return Unavailable("squeue", run.Value);
         return board;
@@ -112,4 +149,7 @@ public sealed class SlurmCluster(SshRunner ssh, ClusterCatalog clusters, JobBoar
     private static Problem Unavailable(string tool, RemoteOutput output) => new(
         ProblemKind.ClusterUnavailable,
         $"{tool} failed on the login node: {SlurmOutput.ErrorReason(output.Stderr, $"exit status {output.ExitStatus}")}");
+
+    [GeneratedRegex(@"^condobot-gate: revoked (\d+)", RegexOptions.Multiline)]
+    private static partial Regex RevokedCount();
 }
