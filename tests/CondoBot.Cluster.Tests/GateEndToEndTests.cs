@@ -170,7 +170,29 @@ public sealed class GateEndToEndTests : IAsyncLifetime
         var after = await rig.Slurm.CheckLoginAsync(actor, CancellationToken.None);
         Assert.True(after.Succeeded, after.Problem?.Message);
         Assert.Single(File.ReadAllLines($"{Home}/.ssh/authorized_keys"), l => l.EndsWith(" " + KeyVault.Comment(_user), StringComparison.Ordinal));
-        File.Delete($"{Home}/.condobot/outdated.gate");
+        foreach (var gate in Directory.GetFiles($"{Home}/.condobot", "outdated-*.gate")) File.Delete(gate);
+    }
+
+    [Fact]
+    public async Task AKeyAuthorizedWithoutTheGate_IsToldTheLineThatInstallsIt_AndThatLineReplacesItsOldLine()
+    {
+        var user = new ChatUserId("test", "pregate-" + Guid.NewGuid().ToString("N")[..8]);
+        var link = await _vault.IssueAsync(user, new ClusterUser(Login), CancellationToken.None);
+        _cleanup.Add(new Disposable(() => LocalCluster.Deauthorize(Login, KeyVault.Comment(user))));
+        LocalCluster.Authorize(Login, "restrict " + link.PublicKey);
+        using var rig = new SlurmOverSsh(_cluster.Profile(), _vault);
+        var actor = new Actor(user, new ClusterUser(Login), "local");
+
+        var check = await rig.Slurm.CheckLoginAsync(actor, CancellationToken.None);
+        var board = await rig.Slurm.GetJobAsync(actor, new SlurmJobId(1), SessionId.New(), CancellationToken.None);
+
+        Assert.Equal(ProblemKind.GateOutdated, check.Problem?.Kind);
+        Assert.Contains("the key does not run the CondoBot gate there", check.Problem!.Message, StringComparison.Ordinal);
+        Assert.Equal(ProblemKind.GateOutdated, board.Problem?.Kind);
+        AuthorizedKey.RunAs(Login, AuthorizedKey.PrintedLine().Match(check.Problem.Message).Value);
+        Assert.True((await rig.Slurm.CheckLoginAsync(actor, CancellationToken.None)).Succeeded);
+        var line = Assert.Single(File.ReadAllLines($"{Home}/.ssh/authorized_keys"), l => l.EndsWith(" " + KeyVault.Comment(user), StringComparison.Ordinal));
+        Assert.StartsWith("restrict,command=", line, StringComparison.Ordinal);
     }
 
     [Fact]

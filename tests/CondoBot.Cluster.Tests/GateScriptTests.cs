@@ -80,6 +80,8 @@ public sealed class GateScriptTests : IDisposable
     [InlineData("cancel 42 43")]
     [InlineData("cancel -1")]
     [InlineData("scancel 42")]
+    [InlineData("sinfo")]
+    [InlineData("squeue")]
     [InlineData("internal-sftp")]
     [InlineData("/usr/lib/openssh/sftp-server")]
     [InlineData("scp -t .")]
@@ -132,11 +134,11 @@ public sealed class GateScriptTests : IDisposable
     }
 
     [Fact]
-    public void Poll_FindAndSinfo_RunTheCommandsTheParsersRead()
+    public void PollSessionsAndPartitions_RunTheCommandsTheParsersRead()
     {
         _home.Run($"poll 42 {Session}");
-        _home.Run("find");
-        _home.Run("sinfo");
+        _home.Run("sessions");
+        _home.Run("partitions");
 
         Assert.Equal(["--noheader", "--states=all", "--jobs", "42", "--format=%i|%T|%N|%L|%S|%r"], _home.Calls("squeue")[0]);
         Assert.Equal(["--noheader", "--states=all", "--user", Environment.UserName, "--name=condobot", "--format=%i|%k"], _home.Calls("squeue")[1]);

@@ -46,7 +46,7 @@ public class SlurmCommandsTests
         Assert.Equal("board 0123456789abcdef0123456789abcdef fedcba9876543210fedcba9876543210", SlurmCommands.Board([Session, other]));
         Assert.Equal("board", SlurmCommands.Board([]));
         Assert.Equal("cancel 42", SlurmCommands.Cancel(new SlurmJobId(42)));
-        Assert.Equal("find", SlurmCommands.FindBySession());
-        Assert.Equal("sinfo", SlurmCommands.IdlePartitions());
+        Assert.Equal("sessions", SlurmCommands.FindBySession());
+        Assert.Equal("partitions", SlurmCommands.IdlePartitions());
     }
 }

@@ -38,14 +38,18 @@ public sealed class GateInstallation : IKeyInstallation
         return "echo '" + GateProgram.Packed(Installer(cluster)) + "' | base64 -d | gunzip | sh -s '" + entry + "'";
     }
 
-    /// <summary>The installer the packed part decodes to; it takes the entry as its one argument.</summary>
+    /// <summary>
+    /// The installer the packed part decodes to; it takes the entry as its one argument. Under a lock (the gate's
+    /// revoke takes the same one) it writes the gate, replaces or adds the entry, and removes this cluster's gate
+    /// files that no line runs any more.
+    /// </summary>
     internal static string Installer(ClusterProfile cluster)
     {
         var gate = GateProgram.Render(cluster);
         if (gate.Contains("\nCONDOBOT_GATE_END\n", StringComparison.Ordinal)) throw new InvalidOperationException("The gate contains the installer's end marker.");
         var s = new StringBuilder();
-        s.Append(CultureInfo.InvariantCulture, $"""
-            # CondoBot: installs the gate for cluster {cluster.Name} and authorizes one key to run only it.
+        s.Append(CultureInfo.InvariantCulture, $$"""
+            # CondoBot: installs the gate for cluster {{cluster.Name}} and authorizes one key to run only it.
             umask 077
             cd "$HOME" || exit 1
             entry=$1
@@ -53,16 +57,8 @@ public sealed class GateInstallation : IKeyInstallation
               'restrict,command="/bin/sh '*' ssh-ed25519 '*) ;;
               *) echo 'CondoBot: that is not a CondoBot key line; nothing was changed.' >&2; exit 1 ;;
             esac
-            gate="{GateProgram.PathOn(cluster)}"
+            gate="{{GateProgram.PathOn(cluster)}}"
             mkdir -p .condobot .ssh || exit 1
-            tmp=$(mktemp .condobot/gate.XXXXXX) || exit 1
-            cat > "$tmp" <<'CONDOBOT_GATE_END'
-
-            """);
-        s.Append(gate);
-        s.Append("""
-            CONDOBOT_GATE_END
-            chmod 700 "$tmp" && mv -f "$tmp" "$gate" || { rm -f "$tmp"; exit 1; }
             keys=.ssh/authorized_keys
             lock=.ssh/authorized_keys.condobot-lock
             i=0
@@ -72,6 +68,14 @@ public sealed class GateInstallation : IKeyInstallation
               sleep 0.2
             done
             trap 'rmdir "$lock" 2>/dev/null' EXIT
+            tmp=$(mktemp .condobot/gate.XXXXXX) || exit 1
+            cat > "$tmp" <<'CONDOBOT_GATE_END'
+
+            """);
+        s.Append(gate);
+        s.Append(CultureInfo.InvariantCulture, $$"""
+            CONDOBOT_GATE_END
+            chmod 700 "$tmp" && mv -f "$tmp" "$gate" || { rm -f "$tmp"; exit 1; }
             touch "$keys" || exit 1
             blob=$(printf '%s\n' "$entry" | sed -n 's/.* ssh-ed25519 \([A-Za-z0-9+/=]*\) .*/\1/p')
             if [ -n "$blob" ] && grep -q -F " ssh-ed25519 $blob " "$keys"; then
@@ -82,6 +86,11 @@ public sealed class GateInstallation : IKeyInstallation
               printf '%s\n' "$entry" >> "$keys" || exit 1
             fi
             chmod 600 "$keys"
+            # This cluster's gate files that no key runs any more (an update replaced them) go.
+            for old in .condobot/{{GateProgram.FilePrefix(cluster)}}*.gate; do
+              [ -e "$old" ] || continue
+              grep -q -F "/$old " "$keys" || rm -f "$old"
+            done
             echo "CondoBot: key authorized for $(id -un); it can run only $gate."
 
             """);

@@ -38,9 +38,16 @@ public static partial class GateProgram
     /// <summary>The build id the rendered gate reports; a user-owned gate answering anything else is outdated.</summary>
     public static string Build(ClusterProfile cluster) => VersionLine().Match(Render(cluster)) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("The gate has no build line.");
 
-    /// <summary>Where the gate is on the login node, as the forced command names it (sshd runs it in the user's home).</summary>
+    /// <summary>
+    /// Where the gate is on the login node, as the forced command names it. A user-owned gate's file is named by its
+    /// cluster and build, so two bots (or two settings) sharing a home never overwrite each other's gate; a key whose
+    /// gate is outdated gets the new file and its line the new path from the same update line.
+    /// </summary>
     public static string PathOn(ClusterProfile cluster) =>
-        cluster.Gate.Length > 0 ? cluster.Gate : $"$HOME/.condobot/{SafeName().Replace(cluster.Name, "_")}.gate";
+        cluster.Gate.Length > 0 ? cluster.Gate : $"$HOME/.condobot/{FilePrefix(cluster)}{Build(cluster)}.gate";
+
+    /// <summary>What every user-owned gate file of this cluster starts with, under <c>~/.condobot/</c>.</summary>
+    internal static string FilePrefix(ClusterProfile cluster) => SafeName().Replace(cluster.Name, "_") + "-";
 
     public static bool IsSiteWide(ClusterProfile cluster) => cluster.Gate.Length > 0;
 

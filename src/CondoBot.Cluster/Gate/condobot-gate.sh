@@ -10,15 +10,16 @@
 #
 #   version                           condobot-gate PROTOCOL BUILD
 #   identity                          the login name (id -un)
-#   find                              the user's CondoBot jobs: id|comment
+#   sessions                          the user's CondoBot jobs: id|comment
 #   board [SESSION...]                the user's CondoBot jobs, a marker, then the sessions' connection files
 #   poll JOB SESSION                  one job, a marker, then the session's connection file
-#   sinfo                             partitions and node states
+#   partitions                        partitions and node states (sinfo)
 #   submit session=S port=P nodes=N time=T [account=A] [partition=P] [gpus=G] [after=JOB]
 #   cancel JOB                        only a CondoBot job of this user
 #   revoke                            removes this key's own line from ~/.ssh/authorized_keys
 #
-# POSIX sh only: it runs under /bin/sh whatever the user's login shell is.
+# POSIX sh only: it runs under /bin/sh whatever the user's login shell is. No verb is the name of a common program, so
+# a key authorized without the gate fails on each of them ("not found") instead of running something else.
 
 # --- site settings (begin) ---
 GATE_BUILD=template
@@ -223,8 +224,8 @@ verb=${1-}
 case $verb in
   version) [ $# -eq 0 ] || refuse "version takes no arguments"; echo "condobot-gate $GATE_PROTOCOL $GATE_BUILD" ;;
   identity) [ $# -eq 0 ] || refuse "identity takes no arguments"; exec id -un ;;
-  find)
-    [ $# -eq 0 ] || refuse "find takes no arguments"
+  sessions)
+    [ $# -eq 0 ] || refuse "sessions takes no arguments"
     exec squeue --noheader --states=all --user "$(me)" --name="$JOB_NAME" --format='%i|%k' ;;
   board)
     for s; do session_id "$s" || refuse "board takes session ids"; done
@@ -232,7 +233,7 @@ case $verb in
   poll)
     [ $# -eq 2 ] && number "$1" 12 && session_id "$2" || refuse "poll takes a job id and a session id"
     poll "$1" "$2" ;;
-  sinfo) [ $# -eq 0 ] || refuse "sinfo takes no arguments"; exec sinfo --noheader --format='%P|%a|%t|%D|%l' ;;
+  partitions) [ $# -eq 0 ] || refuse "partitions takes no arguments"; exec sinfo --noheader --format='%P|%a|%t|%D|%l' ;;
   submit) submit "$@" ;;
   cancel)
     [ $# -eq 1 ] && number "$1" 12 || refuse "cancel takes one job id"

@@ -17,12 +17,18 @@ namespace CondoBot.Cluster.Slurm;
 public sealed partial class SlurmCluster(
     SshRunner ssh, ClusterCatalog clusters, JobBoards boards, KeyVault vault, IKeyInstallation installation, CondoBotMetrics? metrics = null) : ICluster
 {
-    /// <summary>One Slurm program's round-trip, timed for <see cref="CondoBotMetrics.Slurm"/>.</summary>
+    private readonly GateProblems _gate = new(clusters, vault, installation);
+
+    /// <summary>
+    /// One Slurm program's round-trip through the gate, timed for <see cref="CondoBotMetrics.Slurm"/>. An answer that
+    /// shows the gate is missing or does not know the request is a problem naming the line that updates it.
+    /// </summary>
     private async Task<Result<RemoteOutput>> RunAsync(string program, Actor actor, string command, string? stdin, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var run = await ssh.RunAsync(actor, command, stdin, cancellationToken);
         metrics?.Slurm(program, System.Diagnostics.Stopwatch.GetElapsedTime(started), run.Succeeded && run.Value.ExitStatus == 0);
+        if (run.Succeeded && GateProblems.NotTheGate(command.Split(' ')[0], run.Value) is { } found) return await _gate.DescribeAsync(actor, found, cancellationToken);
         return run;
     }
 
@@ -37,29 +43,12 @@ public sealed partial class SlurmCluster(
         return run.Value.Stdout.Trim();
     }
 
-    /// <summary>
-    /// Asks the gate its version. A gate that is missing, outdated or not there at all (a key authorized before the
-    /// gate) is a problem naming the one line that brings it up to date.
-    /// </summary>
+    /// <summary>Asks the gate its version: a missing or outdated gate is a problem naming the line that updates it.</summary>
     private async Task<Result<bool>> CheckGateAsync(Actor actor, CancellationToken cancellationToken, bool freshLogin = false)
     {
         var run = await ssh.RunAsync(actor, SlurmCommands.Version, null, cancellationToken, freshLogin);
         if (!run.Succeeded) return run.Problem;
-        var profile = clusters.Get(actor.Cluster);
-        if (run.Value.ExitStatus == 0 && GateProgram.IsCurrent(run.Value.Stdout, profile)) return true;
-        var found = run.Value.ExitStatus == 0 && run.Value.Stdout.StartsWith("condobot-gate ", StringComparison.Ordinal)
-            ? $"the gate there is another version ({run.Value.Stdout.Trim()})"
-            : "the key does not run the CondoBot gate there";
-        if (GateProgram.IsSiteWide(profile))
-        {
-            return new Problem(ProblemKind.GateOutdated,
-                $"I logged in to {profile.LoginHost} as {actor.Login}, but {found}: the site's gate {profile.Gate} must speak protocol {GateProgram.Protocol}. Please tell the cluster's administrators; `key {actor.Login}` gives you a fresh line to authorize once it is fixed.");
-        }
-
-        var link = await vault.FindAsync(actor.ChatUser, cancellationToken);
-        var line = link is null ? $" the line `key {actor.Login}` gives you. " : "\n```\n" + installation.Command(link, profile) + "\n```\n";
-        return new Problem(ProblemKind.GateOutdated,
-            $"I logged in to {profile.LoginHost} as {actor.Login}, but {found}. Bring it up to date: log in there as {actor.Login} and run{line}It installs the gate this bot needs and keeps your key; then try again.");
+        return GateProblems.Outdated(run.Value, clusters.Get(actor.Cluster)) is { } found ? await _gate.DescribeAsync(actor, found, cancellationToken) : true;
     }
 
     public async Task<Result<SlurmJobId>> SubmitAsync(Actor actor, JobRequest request, CancellationToken cancellationToken)
@@ -76,10 +65,13 @@ public sealed partial class SlurmCluster(
 
     public async Task<Result<bool>> RemoveKeyAsync(Actor actor, CancellationToken cancellationToken)
     {
+        // Not through RunAsync: a key about to be forgotten needs no line to update its gate.
         var run = await ssh.RunAsync(actor, SlurmCommands.Revoke, null, cancellationToken);
         if (!run.Succeeded) return run.Problem;
         if (run.Value.ExitStatus == 0 && RevokedCount().Match(run.Value.Stdout) is { Success: true } m) return m.Groups[1].Value != "0";
-        return new Problem(ProblemKind.NotAuthorized, "the key does not run the CondoBot gate there, so it could not remove itself");
+        return GateProblems.NotTheGate(SlurmCommands.Revoke, run.Value) is { } found
+            ? new Problem(ProblemKind.GateOutdated, found)
+            : Unavailable("the gate", run.Value);
     }
 
     public async Task<Result<SlurmJobId?>> FindJobAsync(Actor actor, SessionId session, CancellationToken cancellationToken)

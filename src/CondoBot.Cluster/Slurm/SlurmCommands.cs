@@ -47,7 +47,7 @@ public static class SlurmCommands
     }
 
     /// <summary>The login's CondoBot jobs as <c>%i|%k</c> (id and comment), to find a session's job.</summary>
-    public static string FindBySession() => "find";
+    public static string FindBySession() => "sessions";
 
     /// <summary>One job (<c>%i|%T|%N|%L|%S|%r</c>), the marker with squeue's exit status and UTC offset, then the connection file.</summary>
     public static string Poll(SlurmJobId job, SessionId session) => Words(["poll", job.ToString(), session.ToString()]);
@@ -60,7 +60,7 @@ public static class SlurmCommands
     public static string Board(IEnumerable<SessionId> sessions) => Words(["board", .. sessions.Select(s => s.ToString())]);
 
     /// <summary>Partition, availability, node state and count, and time limit, one line per (partition, state).</summary>
-    public static string IdlePartitions() => "sinfo";
+    public static string IdlePartitions() => "partitions";
 
     /// <summary>Cancels the job if it is one of the login's CondoBot jobs; scancel's own messages otherwise.</summary>
     public static string Cancel(SlurmJobId job) => Words(["cancel", job.ToString()]);
