@@ -47,9 +47,9 @@ public sealed class GateEndToEndTests : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        foreach (var c in _cleanup) c.Dispose();
         LocalCluster.Deauthorize(Login, KeyVault.Comment(_user));
         Directory.Delete(_dir, recursive: true);
+        foreach (var c in _cleanup) c.Dispose();
         return Task.CompletedTask;
     }
 

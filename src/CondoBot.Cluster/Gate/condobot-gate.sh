@@ -112,7 +112,8 @@ cancel() {
 
 # The batch script for one session. JupyterLab gets a fresh token only in its environment (never on a command line),
 # moves to another port of the site's range if the chosen one is taken, and the private connection file is written
-# once it answers: that is how the bot learns the session is ready.
+# once it answers (asked at the node's own name first, where the printed tunnel reaches it, then on loopback): that is
+# how the bot learns the session is ready.
 job_script() {
   range=$((CONDOBOT_PORT_MAX - CONDOBOT_PORT_MIN))
   cat <<EOF
@@ -137,7 +138,7 @@ for attempt in \$(seq 1 $LAUNCH_ATTEMPTS); do
   $CONDOBOT_LAUNCH --ip=0.0.0.0 --port="\$port" --port-retries=0 --no-browser &
   pid=\$!
   while kill -0 "\$pid" 2>/dev/null; do
-    if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:\$port/api"; then
+    if curl -s -o /dev/null --max-time 2 "http://\$node:\$port/api" || curl -s -o /dev/null --max-time 2 "http://127.0.0.1:\$port/api"; then
       printf 'node=%s\\nport=%s\\ntoken=%s\\nready=%s\\n' "\$node" "\$port" "\$JUPYTER_TOKEN" "\$(date +%s)" > "\$conn.tmp"
       mv "\$conn.tmp" "\$conn"
       wait "\$pid"
