@@ -179,7 +179,8 @@ public sealed class GateEndToEndTests : IAsyncLifetime
         var user = new ChatUserId("test", "pregate-" + Guid.NewGuid().ToString("N")[..8]);
         var link = await _vault.IssueAsync(user, new ClusterUser(Login), CancellationToken.None);
         _cleanup.Add(new Disposable(() => LocalCluster.Deauthorize(Login, KeyVault.Comment(user))));
-        LocalCluster.Authorize(Login, "restrict " + link.PublicKey);
+        // As the line printed before the gate had it.
+        AuthorizedKey.RunAs(Login, "echo 'restrict " + link.PublicKey + "' >> ~/.ssh/authorized_keys");
         using var rig = new SlurmOverSsh(_cluster.Profile(), _vault);
         var actor = new Actor(user, new ClusterUser(Login), "local");
 

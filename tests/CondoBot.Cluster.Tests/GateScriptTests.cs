@@ -120,6 +120,18 @@ public sealed class GateScriptTests : IDisposable
     }
 
     [Fact]
+    public void TheRefusalLog_StopsGrowingAtAMegabyte()
+    {
+        var log = Path.Combine(_home.Dir, ".condobot", "gate.log");
+        File.WriteAllText(log, new string('x', 1024 * 1024));
+
+        var run = _home.Run("id");
+
+        Assert.Equal(126, run.Exit);
+        Assert.Equal(1024 * 1024, new FileInfo(log).Length);
+    }
+
+    [Fact]
     public void Board_AsksSqueueForTheUsersCondoBotJobs_InTheFormatTheParserReads_ThenEachConnectionFile()
     {
         File.WriteAllText(Path.Combine(_home.Dir, ".condobot", Session + ".conn"), "node=node001\nport=23456\n");

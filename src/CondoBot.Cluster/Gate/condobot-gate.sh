@@ -46,6 +46,8 @@ log_refusal() {
   if [ -S /dev/log ] && command -v logger >/dev/null 2>&1 && logger -t condobot-gate -p auth.warning -- "$entry" 2>/dev/null; then
     return 0
   fi
+  # Kept under a megabyte: a flood of refusals must not fill the user's home.
+  [ ! -f .condobot/gate.log ] || [ "$(wc -c < .condobot/gate.log)" -lt 1048576 ] || return 0
   (umask 077 && mkdir -p .condobot && printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$entry" >> .condobot/gate.log) 2>/dev/null
 }
 

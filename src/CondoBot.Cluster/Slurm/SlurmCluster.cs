@@ -23,10 +23,10 @@ public sealed partial class SlurmCluster(
     /// One Slurm program's round-trip through the gate, timed for <see cref="CondoBotMetrics.Slurm"/>. An answer that
     /// shows the gate is missing or does not know the request is a problem naming the line that updates it.
     /// </summary>
-    private async Task<Result<RemoteOutput>> RunAsync(string program, Actor actor, string command, string? stdin, CancellationToken cancellationToken)
+    private async Task<Result<RemoteOutput>> RunAsync(string program, Actor actor, string command, string? stdin, CancellationToken cancellationToken, bool once = false)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var run = await ssh.RunAsync(actor, command, stdin, cancellationToken);
+        var run = await ssh.RunAsync(actor, command, stdin, cancellationToken, once: once);
         metrics?.Slurm(program, System.Diagnostics.Stopwatch.GetElapsedTime(started), run.Succeeded && run.Value.ExitStatus == 0);
         if (run.Succeeded && GateProblems.NotTheGate(command.Split(' ')[0], run.Value) is { } found) return await _gate.DescribeAsync(actor, found, cancellationToken);
         return run;
@@ -55,7 +55,8 @@ public sealed partial class SlurmCluster(
     {
         var gate = await CheckGateAsync(actor, cancellationToken);
         if (!gate.Succeeded) return gate.Problem;
-        var run = await RunAsync("sbatch", actor, SlurmCommands.Submit(request), null, cancellationToken);
+        // Once only: sbatch may have run before a broken connection could say so; the next submission step looks for the job first.
+        var run = await RunAsync("sbatch", actor, SlurmCommands.Submit(request), null, cancellationToken, once: true);
         boards.For(actor).Invalidate();
         if (!run.Succeeded) return run.Problem;
         var output = run.Value;
