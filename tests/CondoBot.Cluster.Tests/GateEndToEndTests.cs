@@ -36,7 +36,7 @@ public sealed class GateEndToEndTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _link = await _vault.IssueAsync(_user, new ClusterUser(Login), CancellationToken.None);
-        AuthorizedKey.RunAs(Login, new GateInstallation().Command(_link, _cluster.Profile()));
+        AuthorizedKey.RunAs(Login, new GateInstallation(new ClusterCatalog([_cluster.Profile()])).Command(_link, _cluster.Profile()));
         var seed = (await _vault.UnsealAsync(_user, CancellationToken.None))!.Seed;
         var encoded = Convert.ToBase64String(OpenSshPrivateKeyUtilities.EncodePrivateKey(new Ed25519PrivateKeyParameters(seed, 0)), Base64FormattingOptions.InsertLineBreaks);
         File.WriteAllText(KeyFile, "-----BEGIN OPENSSH PRIVATE KEY-----\n" + encoded.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n-----END OPENSSH PRIVATE KEY-----\n");
@@ -153,7 +153,7 @@ public sealed class GateEndToEndTests : IAsyncLifetime
         installed.LaunchCommand = "jupyter lab --ServerApp.log_level=INFO";
         var actor = new Actor(_user, new ClusterUser(Login), "outdated");
         var newer = _cluster.Profile(name: "outdated");
-        AuthorizedKey.RunAs(Login, new GateInstallation().Command(_link, installed));
+        AuthorizedKey.RunAs(Login, new GateInstallation(new ClusterCatalog([installed])).Command(_link, installed));
         using var rig = new SlurmOverSsh(newer, _vault);
 
         var check = await rig.Slurm.CheckLoginAsync(actor, CancellationToken.None);
@@ -164,13 +164,14 @@ public sealed class GateEndToEndTests : IAsyncLifetime
         Assert.Equal(ProblemKind.GateOutdated, submit.Problem?.Kind);
         var line = AuthorizedKey.PrintedLine().Match(check.Problem.Message);
         Assert.True(line.Success, check.Problem.Message);
-        Assert.Equal(new GateInstallation().Command(_link, newer), line.Value);
+        Assert.Equal(new GateInstallation(new ClusterCatalog([newer])).Command(_link, newer), line.Value);
 
         AuthorizedKey.RunAs(Login, line.Value);
         var after = await rig.Slurm.CheckLoginAsync(actor, CancellationToken.None);
         Assert.True(after.Succeeded, after.Problem?.Message);
         Assert.Single(File.ReadAllLines($"{Home}/.ssh/authorized_keys"), l => l.EndsWith(" " + KeyVault.Comment(_user), StringComparison.Ordinal));
-        foreach (var gate in Directory.GetFiles($"{Home}/.condobot", "outdated-*.gate")) File.Delete(gate);
+        LocalCluster.Deauthorize(Login, KeyVault.Comment(_user));
+        foreach (var gate in new[] { installed, newer }.Select(p => $"{Home}/.condobot/gate-{GateProgram.Build([p])}.gate")) File.Delete(gate);
     }
 
     [Fact]

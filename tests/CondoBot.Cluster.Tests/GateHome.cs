@@ -19,7 +19,7 @@ internal sealed class GateHome : IDisposable
         Directory.CreateDirectory(Bin);
         Directory.CreateDirectory(Path.Combine(Dir, ".ssh"));
         Directory.CreateDirectory(Path.Combine(Dir, ".condobot"));
-        File.WriteAllText(Gate, GateProgram.Render(cluster));
+        File.WriteAllText(Gate, GateProgram.Render([cluster]));
         // Each stand-in appends its argv (one argument per line, then a blank line) to ARGV.NAME.
         foreach (var tool in new[] { "sbatch", "squeue", "scancel", "sinfo" })
         {

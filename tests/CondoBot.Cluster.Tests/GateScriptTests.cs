@@ -20,6 +20,8 @@ public sealed class GateScriptTests : IDisposable
         LaunchCommand = "jupyter lab",
     };
 
+    private static readonly ClusterProfile SiteWide = new() { Name = "test", Gate = "/opt/condobot/gate" };
+
     private readonly GateHome _home = new(Cluster);
 
     public void Dispose() => _home.Dispose();
@@ -27,7 +29,7 @@ public sealed class GateScriptTests : IDisposable
     [Fact]
     public void Submit_RunsSbatchWithEveryValueAsItsOwnArgument_AndAScriptItWroteItself()
     {
-        var run = _home.Run($"submit session={Session} port=23456 nodes=2 time=1-02:03:04 account=cnms partition=short gpus=2 after=41");
+        var run = _home.Run($"submit cluster=test session={Session} port=23456 nodes=2 time=1-02:03:04 account=cnms partition=short gpus=2 after=41");
 
         Assert.Equal(0, run.Exit);
         Assert.Equal("4242", run.Stdout.Trim());
@@ -46,9 +48,32 @@ public sealed class GateScriptTests : IDisposable
     }
 
     [Fact]
+    public void AGateForTwoClusters_WritesEachOnesSettings_AndRefusesAClusterItDoesNotServe()
+    {
+        var other = new ClusterProfile { Name = "legacy", LoginHost = "login2", LaunchCommand = "jupyter server", NodePortMin = 30000, NodePortMax = 31000 };
+        File.WriteAllText(_home.Gate, GateProgram.Render([Cluster, other]));
+
+        Assert.Equal(0, _home.Run($"submit cluster=legacy session={Session} port=30500 nodes=1 time=00:30:00").Exit);
+        var legacy = File.ReadAllText(Path.Combine(_home.Dir, "sbatch.script"));
+        Assert.Equal(126, _home.Run($"submit cluster=legacy session={Session} port=23456 nodes=1 time=00:30:00").Exit);
+        Assert.Equal(0, _home.Run($"submit cluster=test session={Session} port=23456 nodes=1 time=00:30:00").Exit);
+        var test = File.ReadAllText(Path.Combine(_home.Dir, "sbatch.script"));
+        var unknown = _home.Run($"submit cluster=other session={Session} port=23456 nodes=1 time=00:30:00");
+
+        Assert.Contains("  jupyter server --ip=0.0.0.0", legacy, StringComparison.Ordinal);
+        Assert.DoesNotContain("module load", legacy, StringComparison.Ordinal);
+        Assert.Contains("% 1000 ))", legacy, StringComparison.Ordinal);
+        Assert.Contains("module load anaconda3/5.1.0-pe3", test, StringComparison.Ordinal);
+        Assert.Contains("  jupyter lab --ip=0.0.0.0", test, StringComparison.Ordinal);
+        Assert.Equal(126, unknown.Exit);
+        Assert.Contains("no settings for cluster other", unknown.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, _home.Calls("sbatch").Count);
+    }
+
+    [Fact]
     public void TheJobScript_PassesTheTokenOnlyThroughTheEnvironment()
     {
-        _home.Run($"submit session={Session} port=23456 nodes=1 time=00:30:00");
+        _home.Run($"submit cluster=test session={Session} port=23456 nodes=1 time=00:30:00");
         var script = File.ReadAllText(Path.Combine(_home.Dir, "sbatch.script"));
 
         Assert.Contains("export JUPYTER_TOKEN", script, StringComparison.Ordinal);
@@ -61,14 +86,14 @@ public sealed class GateScriptTests : IDisposable
     }
 
     [Theory]
-    [InlineData("submit session=0123 port=23456 nodes=1 time=00:30:00")]
-    [InlineData($"submit session={Session} port=80 nodes=1 time=00:30:00")]
-    [InlineData($"submit session={Session} port=23456 nodes=0 time=00:30:00")]
-    [InlineData($"submit session={Session} port=23456 nodes=1 time=00:30:00 account=-x")]
-    [InlineData($"submit session={Session} port=23456 nodes=1 time=00:30:00 script=x")]
-    [InlineData($"submit session={Session} port=23456 nodes=1 time=:")]
-    [InlineData($"submit session={Session} port=23456 nodes=1 time=00:30:00 partition=a;id")]
-    [InlineData($"submit session={Session} port=23456 nodes=1 time=00:30:00 account=$(id)")]
+    [InlineData("submit cluster=test session=0123 port=23456 nodes=1 time=00:30:00")]
+    [InlineData($"submit cluster=test session={Session} port=80 nodes=1 time=00:30:00")]
+    [InlineData($"submit cluster=test session={Session} port=23456 nodes=0 time=00:30:00")]
+    [InlineData($"submit cluster=test session={Session} port=23456 nodes=1 time=00:30:00 account=-x")]
+    [InlineData($"submit cluster=test session={Session} port=23456 nodes=1 time=00:30:00 script=x")]
+    [InlineData($"submit cluster=test session={Session} port=23456 nodes=1 time=:")]
+    [InlineData($"submit cluster=test session={Session} port=23456 nodes=1 time=00:30:00 partition=a;id")]
+    [InlineData($"submit cluster=test session={Session} port=23456 nodes=1 time=00:30:00 account=$(id)")]
     [InlineData("sbatch --wrap=id")]
     [InlineData("id")]
     [InlineData("id -un")]
@@ -202,12 +227,12 @@ public sealed class GateScriptTests : IDisposable
     {
         var run = _home.Run("version");
 
-        Assert.Equal($"condobot-gate {GateProgram.Protocol} {GateProgram.Build(Cluster)}", run.Stdout.Trim());
-        Assert.True(GateProgram.IsCurrent(run.Stdout, Cluster));
+        Assert.Equal($"condobot-gate {GateProgram.Protocol} {GateProgram.Build([Cluster])}", run.Stdout.Trim());
+        Assert.True(GateProgram.IsCurrent(run.Stdout, Cluster, [Cluster]));
         var otherSettings = new ClusterProfile { Name = "test", LoginHost = "login", LaunchCommand = "jupyter lab --debug" };
-        Assert.False(GateProgram.IsCurrent(run.Stdout, otherSettings));
-        Assert.True(GateProgram.IsCurrent(run.Stdout, new ClusterProfile { Name = "test", Gate = "/opt/condobot/gate" }));
-        Assert.False(GateProgram.IsCurrent("condobot-gate 0 abc", new ClusterProfile { Name = "test", Gate = "/opt/condobot/gate" }));
+        Assert.False(GateProgram.IsCurrent(run.Stdout, otherSettings, [otherSettings]));
+        Assert.True(GateProgram.IsCurrent(run.Stdout, SiteWide, [SiteWide]));
+        Assert.False(GateProgram.IsCurrent("condobot-gate 0 abc", SiteWide, [SiteWide]));
     }
 
     [Theory]
@@ -219,7 +244,7 @@ public sealed class GateScriptTests : IDisposable
     {
         var link = new UserLink(new ChatUserId("test", "x"), new ClusterUser("someone"), "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE8tb2s0d1ZfYm9vbW9yZV9rZXlfYmxvYl9oZXJl condobot-test-x", DateTimeOffset.UnixEpoch);
         File.Delete(_home.Gate);
-        var installation = new GateInstallation();
+        var installation = new GateInstallation(new ClusterCatalog([Cluster]));
 
         var install = _home.Run(null, shell: shell, command: installation.Command(link, Cluster));
         var installedTwice = _home.Run(null, shell: shell, command: installation.Command(link, Cluster));
@@ -227,9 +252,9 @@ public sealed class GateScriptTests : IDisposable
         Assert.True(install.Exit == 0, install.Stderr);
         Assert.Equal(0, installedTwice.Exit);
         Assert.Equal([installation.Entry(link, Cluster)], File.ReadAllLines(Path.Combine(_home.Dir, ".ssh", "authorized_keys")));
-        var forced = GateProgram.ForcedCommand(Cluster, link.PublicKey);
+        var forced = GateProgram.ForcedCommand(Cluster, [Cluster], link.PublicKey);
         var version = _home.Run("version", shell: shell, command: forced);
-        Assert.Equal($"condobot-gate {GateProgram.Protocol} {GateProgram.Build(Cluster)}", version.Stdout.Trim());
+        Assert.Equal($"condobot-gate {GateProgram.Protocol} {GateProgram.Build([Cluster])}", version.Stdout.Trim());
         Assert.Equal(126, _home.Run("id", shell: shell, command: forced).Exit);
     }
 
@@ -239,10 +264,12 @@ public sealed class GateScriptTests : IDisposable
         var link = new UserLink(new ChatUserId("test", "x"), new ClusterUser("someone"), "ssh-ed25519 AAAAC3Nza condobot-test-x", new DateTimeOffset(2026, 12, 1, 9, 30, 0, TimeSpan.Zero));
         var profile = new ClusterProfile { Name = "condo", BotAddress = "10.0.0.5", KeyLifetime = TimeSpan.FromDays(90), Gate = "/opt/condobot/gate" };
 
-        var entry = new GateInstallation().Entry(link, profile);
+        var installation = new GateInstallation(new ClusterCatalog([profile]));
+
+        var entry = installation.Entry(link, profile);
 
         Assert.Equal($"restrict,command=\"/bin/sh /opt/condobot/gate {GateProgram.KeyTag(link.PublicKey)}\",from=\"10.0.0.5\",expiry-time=\"202703010930Z\" ssh-ed25519 AAAAC3Nza condobot-test-x", entry);
         Assert.Equal("mkdir -p ~/.ssh && chmod 700 ~/.ssh && echo '" + entry + "' >> ~/.ssh/authorized_keys && chmod 600 ~/.ssh/authorized_keys",
-            new GateInstallation().Command(link, profile));
+            installation.Command(link, profile));
     }
 }

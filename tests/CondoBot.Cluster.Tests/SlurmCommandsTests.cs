@@ -15,8 +15,8 @@ public class SlurmCommandsTests
         var request = new JobRequest(Session, "cnms", "short", 2, Walltime.Parse("1-02:03:04")!.Value, 23456);
 
         Assert.Equal(
-            "submit session=0123456789abcdef0123456789abcdef port=23456 nodes=2 time=1-02:03:04 account=cnms partition=short",
-            SlurmCommands.Submit(request));
+            "submit cluster=condo session=0123456789abcdef0123456789abcdef port=23456 nodes=2 time=1-02:03:04 account=cnms partition=short",
+            SlurmCommands.Submit("condo", request));
     }
 
     [Fact]
@@ -25,8 +25,8 @@ public class SlurmCommandsTests
         var request = new JobRequest(Session, "", "", 1, Walltime.Default, 23456) { Gpus = 2, After = new SlurmJobId(41) };
 
         Assert.Equal(
-            "submit session=0123456789abcdef0123456789abcdef port=23456 nodes=1 time=00:30:00 gpus=2 after=41",
-            SlurmCommands.Submit(request));
+            "submit cluster=condo session=0123456789abcdef0123456789abcdef port=23456 nodes=1 time=00:30:00 gpus=2 after=41",
+            SlurmCommands.Submit("condo", request));
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public class SlurmCommandsTests
     {
         var request = new JobRequest(Session, "cnms; id", "", 1, Walltime.Default, 23456);
 
-        Assert.Throws<ArgumentException>(() => SlurmCommands.Submit(request));
+        Assert.Throws<ArgumentException>(() => SlurmCommands.Submit("condo", request));
     }
 
     [Fact]

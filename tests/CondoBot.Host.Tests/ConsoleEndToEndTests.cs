@@ -34,7 +34,7 @@ public sealed partial class ConsoleEndToEndTests : IDisposable
 
         var key = await AuthorizedKey.LinkAsync(bot, Login);
         _cleanup.Add(key);
-        Assert.Contains("' | base64 -d | gunzip | sh -s 'restrict,command=\"/bin/sh $HOME/.condobot/local-", bot.Stdout, StringComparison.Ordinal);
+        Assert.Contains("' | base64 -d | gunzip | sh -s 'restrict,command=\"/bin/sh $HOME/.condobot/gate-", bot.Stdout, StringComparison.Ordinal);
 
         bot.Type("key check");
         await bot.WaitForAsync("Your key works: I logged in to 127.0.0.1 as condouser2", TimeSpan.FromSeconds(30));

@@ -92,7 +92,7 @@ public sealed class SecurityEndToEndTests : IDisposable
         Assert.DoesNotContain("PRIVATE KEY", bot.Stderr, StringComparison.Ordinal);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_data));
         var entry = File.ReadAllLines($"/home/{Login}/.ssh/authorized_keys").Single(l => l.EndsWith(" " + comment, StringComparison.Ordinal));
-        Assert.Matches("^restrict,command=\"/bin/sh \\$HOME/\\.condobot/local-[0-9a-f]{16}\\.gate [0-9a-f]{32}\" ssh-ed25519 ", entry);
+        Assert.Matches("^restrict,command=\"/bin/sh \\$HOME/\\.condobot/gate-[0-9a-f]{16}\\.gate [0-9a-f]{32}\" ssh-ed25519 ", entry);
     }
 
     private static int Logins() => File.ReadLines("/var/log/condobot-sshd.log").Count(l => l.Contains($"Accepted publickey for {Login} ", StringComparison.Ordinal));

@@ -12,12 +12,12 @@ namespace CondoBot.Cluster.Gate;
 /// gate it only appends ENTRY. Either line means the same in sh, bash, csh, tcsh and fish: single quotes, pipes and
 /// <c>&amp;&amp;</c> only, and nothing inside the quotes that any of them would expand.
 /// </summary>
-public sealed class GateInstallation : IKeyInstallation
+public sealed class GateInstallation(ClusterCatalog clusters) : IKeyInstallation
 {
     public string Entry(UserLink link, ClusterProfile cluster)
     {
         var options = new StringBuilder("restrict");
-        options.Append(CultureInfo.InvariantCulture, $",command=\"{GateProgram.ForcedCommand(cluster, link.PublicKey)}\"");
+        options.Append(CultureInfo.InvariantCulture, $",command=\"{GateProgram.ForcedCommand(cluster, clusters.All, link.PublicKey)}\"");
         if (cluster.BotAddress.Length > 0) options.Append(CultureInfo.InvariantCulture, $",from=\"{cluster.BotAddress}\"");
         if (((IKeyInstallation)this).ExpiresAt(link, cluster) is { } expires)
         {
@@ -35,7 +35,7 @@ public sealed class GateInstallation : IKeyInstallation
             return "mkdir -p ~/.ssh && chmod 700 ~/.ssh && echo '" + entry + "' >> ~/.ssh/authorized_keys && chmod 600 ~/.ssh/authorized_keys";
         }
 
-        return "echo '" + GateProgram.Packed(Installer(cluster)) + "' | base64 -d | gunzip | sh -s '" + entry + "'";
+        return "echo '" + GateProgram.Packed(Installer(clusters.All)) + "' | base64 -d | gunzip | sh -s '" + entry + "'";
     }
 
     /// <summary>
@@ -43,13 +43,14 @@ public sealed class GateInstallation : IKeyInstallation
     /// revoke takes the same one) it writes the gate, replaces or adds the entry, and removes this cluster's gate
     /// files that no line runs any more.
     /// </summary>
-    internal static string Installer(ClusterProfile cluster)
+    internal static string Installer(IReadOnlyList<ClusterProfile> all)
     {
-        var gate = GateProgram.Render(cluster);
+        var gate = GateProgram.Render(all);
+        var served = string.Join(", ", GateProgram.UserGateClusters(all).Select(c => c.Name));
         if (gate.Contains("\nCONDOBOT_GATE_END\n", StringComparison.Ordinal)) throw new InvalidOperationException("The gate contains the installer's end marker.");
         var s = new StringBuilder();
         s.Append(CultureInfo.InvariantCulture, $$"""
-            # CondoBot: installs the gate for cluster {{cluster.Name}} and authorizes one key to run only it.
+            # CondoBot: installs the gate for clusters {{served}} and authorizes one key to run only it.
             umask 077
             cd "$HOME" || exit 1
             entry=$1
@@ -57,7 +58,7 @@ public sealed class GateInstallation : IKeyInstallation
               'restrict,command="/bin/sh '*' ssh-ed25519 '*) ;;
               *) echo 'CondoBot: that is not a CondoBot key line; nothing was changed.' >&2; exit 1 ;;
             esac
-            gate="{{GateProgram.PathOn(cluster)}}"
+            gate="{{GateProgram.PathOn(GateProgram.UserGateClusters(all)[0], all)}}"
             mkdir -p .condobot .ssh || exit 1
             keys=.ssh/authorized_keys
             lock=.ssh/authorized_keys.condobot-lock
@@ -86,8 +87,8 @@ public sealed class GateInstallation : IKeyInstallation
               printf '%s\n' "$entry" >> "$keys" || exit 1
             fi
             chmod 600 "$keys"
-            # This cluster's gate files that no key runs any more (an update replaced them) go.
-            for old in .condobot/{{GateProgram.FilePrefix(cluster)}}*.gate; do
+            # Gate files that no key runs any more (an update replaced them) go.
+            for old in .condobot/{{GateProgram.FilePrefix}}*.gate; do
               [ -e "$old" ] || continue
               grep -q -F "/$old " "$keys" || rm -f "$old"
             done

@@ -28,9 +28,9 @@ internal sealed class GateProblems(ClusterCatalog clusters, KeyVault vault, IKey
     }
 
     /// <summary>The version check's verdict: null when the gate is the one this bot needs.</summary>
-    public static string? Outdated(RemoteOutput version, ClusterProfile profile)
+    public static string? Outdated(RemoteOutput version, ClusterProfile profile, ClusterCatalog clusters)
     {
-        if (version.ExitStatus == 0 && GateProgram.IsCurrent(version.Stdout, profile)) return null;
+        if (version.ExitStatus == 0 && GateProgram.IsCurrent(version.Stdout, profile, clusters.All)) return null;
         if (version.ExitStatus == 0 && version.Stdout.StartsWith("condobot-gate ", StringComparison.Ordinal))
         {
             return $"the gate there is another version ({version.Stdout.Trim()})";

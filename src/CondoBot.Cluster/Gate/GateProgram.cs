@@ -9,9 +9,11 @@ namespace CondoBot.Cluster.Gate;
 
 /// <summary>
 /// The gate: the POSIX sh program (<c>condobot-gate.sh</c>, shipped in this assembly) that a delegated key may run and
-/// nothing else. A user-owned gate is rendered with the cluster's settings (preamble, launch command, port range)
-/// and a build id over the whole text, so a gate installed from an older bot or other settings is told apart; a
-/// site-wide gate (<see cref="ClusterProfile.Gate"/>) holds the site's own settings and must speak the same protocol.
+/// nothing else. A user-owned gate serves every configured cluster without a site-wide gate (their homes may be one):
+/// it is rendered with each one's settings (preamble, launch command, port range), chosen by the cluster name the
+/// bot's submission carries, and a build id over the whole text, so a gate installed from an older bot or other
+/// settings is told apart. A site-wide gate (<see cref="ClusterProfile.Gate"/>) holds the site's own settings and must
+/// speak the same protocol.
 /// </summary>
 public static partial class GateProgram
 {
@@ -26,28 +28,32 @@ public static partial class GateProgram
     /// <summary>The program as shipped, with its default settings (what a site copies and edits).</summary>
     public static string Template => TemplateText.Value;
 
-    /// <summary>The user-owned gate for this cluster: the template with the cluster's settings and the build id.</summary>
-    public static string Render(ClusterProfile cluster)
+    /// <summary>The clusters a user-owned gate serves: those without a site-wide gate.</summary>
+    public static IReadOnlyList<ClusterProfile> UserGateClusters(IEnumerable<ClusterProfile> clusters) => clusters.Where(c => !IsSiteWide(c)).ToList();
+
+    /// <summary>The user-owned gate for these clusters: the template with their settings and the build id.</summary>
+    public static string Render(IEnumerable<ClusterProfile> clusters)
     {
-        var settings = SettingsBlock(cluster, "BUILD");
+        var served = UserGateClusters(clusters);
         var (head, tail) = Split(Template);
-        var build = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(head + settings + tail)))[..16];
-        return head + SettingsBlock(cluster, build) + tail;
+        var build = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(head + SettingsBlock(served, "BUILD") + tail)))[..16];
+        return head + SettingsBlock(served, build) + tail;
     }
 
     /// <summary>The build id the rendered gate reports; a user-owned gate answering anything else is outdated.</summary>
-    public static string Build(ClusterProfile cluster) => VersionLine().Match(Render(cluster)) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("The gate has no build line.");
+    public static string Build(IEnumerable<ClusterProfile> clusters) =>
+        VersionLine().Match(Render(clusters)) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("The gate has no build line.");
 
     /// <summary>
     /// Where the gate is on the login node, as the forced command names it. A user-owned gate's file is named by its
-    /// cluster and build, so two bots (or two settings) sharing a home never overwrite each other's gate; a key whose
-    /// gate is outdated gets the new file and its line the new path from the same update line.
+    /// build, so two bots (or two settings) sharing a home never overwrite each other's gate; a key whose gate is
+    /// outdated gets the new file and its line the new path from the same update line.
     /// </summary>
-    public static string PathOn(ClusterProfile cluster) =>
-        cluster.Gate.Length > 0 ? cluster.Gate : $"$HOME/.condobot/{FilePrefix(cluster)}{Build(cluster)}.gate";
+    public static string PathOn(ClusterProfile cluster, IEnumerable<ClusterProfile> all) =>
+        IsSiteWide(cluster) ? cluster.Gate : $"$HOME/.condobot/{FilePrefix}{Build(all)}.gate";
 
-    /// <summary>What every user-owned gate file of this cluster starts with, under <c>~/.condobot/</c>.</summary>
-    internal static string FilePrefix(ClusterProfile cluster) => SafeName().Replace(cluster.Name, "_") + "-";
+    /// <summary>What every user-owned gate file starts with, under <c>~/.condobot/</c>.</summary>
+    internal const string FilePrefix = "gate-";
 
     public static bool IsSiteWide(ClusterProfile cluster) => cluster.Gate.Length > 0;
 
@@ -55,7 +61,8 @@ public static partial class GateProgram
     /// The forced command. Runs under <c>/bin/sh</c> whatever the login shell is: sshd hands it to the user's shell
     /// with <c>-c</c>, and these words (no quotes, no operators, only <c>$HOME</c>) mean the same in sh, csh, tcsh and fish.
     /// </summary>
-    public static string ForcedCommand(ClusterProfile cluster, string publicKeyLine) => $"/bin/sh {PathOn(cluster)} {KeyTag(publicKeyLine)}";
+    public static string ForcedCommand(ClusterProfile cluster, IEnumerable<ClusterProfile> all, string publicKeyLine) =>
+        $"/bin/sh {PathOn(cluster, all)} {KeyTag(publicKeyLine)}";
 
     /// <summary>32 hex digits naming one key's line in authorized_keys, so the gate's revoke removes exactly that line.</summary>
     public static string KeyTag(string publicKeyLine) =>
@@ -65,11 +72,11 @@ public static partial class GateProgram
     /// Whether <c>version</c>'s answer is what this bot needs: the very build it would install for a user-owned gate,
     /// the same protocol for a site-wide one.
     /// </summary>
-    public static bool IsCurrent(string versionOutput, ClusterProfile cluster)
+    public static bool IsCurrent(string versionOutput, ClusterProfile cluster, IEnumerable<ClusterProfile> all)
     {
         var words = versionOutput.Trim().Split(' ');
         if (words.Length != 3 || words[0] != "condobot-gate" || words[1] != Protocol.ToString(CultureInfo.InvariantCulture)) return false;
-        return IsSiteWide(cluster) || words[2] == Build(cluster);
+        return IsSiteWide(cluster) || words[2] == Build(all);
     }
 
     /// <summary>The gate, gzip-compressed and base64-encoded, for the line a user pastes.</summary>
@@ -84,14 +91,26 @@ public static partial class GateProgram
         return Convert.ToBase64String(buffer.ToArray());
     }
 
-    private static string SettingsBlock(ClusterProfile cluster, string build)
+    /// <summary>
+    /// The settings block: the build, the template's defaults, and a <c>cluster_settings NAME</c> that sets each served
+    /// cluster's values and refuses any other name.
+    /// </summary>
+    private static string SettingsBlock(IReadOnlyList<ClusterProfile> clusters, string build)
     {
         var s = new StringBuilder(SettingsBegin);
         s.Append(CultureInfo.InvariantCulture, $"GATE_BUILD={build}\n");
-        s.Append(CultureInfo.InvariantCulture, $"CONDOBOT_PREAMBLE={Quote(cluster.JobPreamble.ReplaceLineEndings("\n").TrimEnd())}\n");
-        s.Append(CultureInfo.InvariantCulture, $"CONDOBOT_LAUNCH={Quote(cluster.LaunchCommand.Trim())}\n");
-        s.Append(CultureInfo.InvariantCulture, $"CONDOBOT_PORT_MIN={cluster.NodePortMin}\n");
-        s.Append(CultureInfo.InvariantCulture, $"CONDOBOT_PORT_MAX={cluster.NodePortMax}\n");
+        s.Append("CONDOBOT_PREAMBLE=''\nCONDOBOT_LAUNCH='jupyter lab'\nCONDOBOT_PORT_MIN=20000\nCONDOBOT_PORT_MAX=60000\n");
+        s.Append("cluster_settings() {\n  case $1 in\n");
+        foreach (var cluster in clusters)
+        {
+            if (!SafeName().IsMatch(cluster.Name)) throw new ArgumentException($"Cluster name {cluster.Name} is not letters, digits, '_' and '-'.", nameof(clusters));
+            s.Append(CultureInfo.InvariantCulture, $"    {cluster.Name})\n");
+            s.Append(CultureInfo.InvariantCulture, $"      CONDOBOT_PREAMBLE={Quote(cluster.JobPreamble.ReplaceLineEndings("\n").TrimEnd())}\n");
+            s.Append(CultureInfo.InvariantCulture, $"      CONDOBOT_LAUNCH={Quote(cluster.LaunchCommand.Trim())}\n");
+            s.Append(CultureInfo.InvariantCulture, $"      CONDOBOT_PORT_MIN={cluster.NodePortMin} CONDOBOT_PORT_MAX={cluster.NodePortMax} ;;\n");
+        }
+
+        s.Append("    *) return 1 ;;\n  esac\n}\n");
         return s.Append(SettingsEnd).ToString();
     }
 
@@ -116,6 +135,6 @@ public static partial class GateProgram
     [GeneratedRegex("^GATE_BUILD=([0-9a-f]{16})$", RegexOptions.Multiline)]
     private static partial Regex VersionLine();
 
-    [GeneratedRegex("[^A-Za-z0-9_-]")]
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
     private static partial Regex SafeName();
 }

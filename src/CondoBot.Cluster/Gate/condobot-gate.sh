@@ -14,7 +14,7 @@
 #   board [SESSION...]                the user's CondoBot jobs, a marker, then the sessions' connection files
 #   poll JOB SESSION                  one job, a marker, then the session's connection file
 #   partitions                        partitions and node states (sinfo)
-#   submit session=S port=P nodes=N time=T [account=A] [partition=P] [gpus=G] [after=JOB]
+#   submit cluster=C session=S port=P nodes=N time=T [account=A] [partition=P] [gpus=G] [after=JOB]
 #   cancel JOB                        only a CondoBot job of this user
 #   revoke                            removes this key's own line from ~/.ssh/authorized_keys
 #
@@ -22,11 +22,14 @@
 # a key authorized without the gate fails on each of them ("not found") instead of running something else.
 
 # --- site settings (begin) ---
-GATE_BUILD=template
+GATE_BUILD=site
 CONDOBOT_PREAMBLE=''
 CONDOBOT_LAUNCH='jupyter lab'
 CONDOBOT_PORT_MIN=20000
 CONDOBOT_PORT_MAX=60000
+# cluster_settings NAME sets the values for the cluster the bot names in a submission, or fails for a cluster this
+# gate does not serve. A site-wide gate serves one cluster, whatever the bot calls it: the values above.
+cluster_settings() { return 0; }
 # --- site settings (end) ---
 
 GATE_PROTOCOL=1
@@ -158,9 +161,10 @@ EOF
 }
 
 submit() {
-  session= port= nodes= time= account= partition= gpus=0 after=
+  cluster= session= port= nodes= time= account= partition= gpus=0 after=
   for a; do
     case $a in
+      cluster=*) cluster=${a#*=} ;;
       session=*) session=${a#*=} ;;
       port=*) port=${a#*=} ;;
       nodes=*) nodes=${a#*=} ;;
@@ -169,9 +173,11 @@ submit() {
       partition=*) partition=${a#*=} ;;
       gpus=*) gpus=${a#*=} ;;
       after=*) after=${a#*=} ;;
-      *) refuse "submit takes session=, port=, nodes=, time=, account=, partition=, gpus= and after=" ;;
+      *) refuse "submit takes cluster=, session=, port=, nodes=, time=, account=, partition=, gpus= and after=" ;;
     esac
   done
+  matches "$cluster" 'A-Za-z0-9_-' 32 || refuse "submit: cluster= must be a cluster name"
+  cluster_settings "$cluster" || refuse "submit: this gate has no settings for cluster $cluster"
   session_id "$session" || refuse "submit: session= must be 32 hex digits"
   number "$port" 5 && [ "$port" -ge "$CONDOBOT_PORT_MIN" ] && [ "$port" -le "$CONDOBOT_PORT_MAX" ] \
     || refuse "submit: port= must be a number from $CONDOBOT_PORT_MIN to $CONDOBOT_PORT_MAX"

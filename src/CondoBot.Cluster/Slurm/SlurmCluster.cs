@@ -48,7 +48,7 @@ public sealed partial class SlurmCluster(
     {
         var run = await ssh.RunAsync(actor, SlurmCommands.Version, null, cancellationToken, freshLogin);
         if (!run.Succeeded) return run.Problem;
-        return GateProblems.Outdated(run.Value, clusters.Get(actor.Cluster)) is { } found ? await _gate.DescribeAsync(actor, found, cancellationToken) : true;
+        return GateProblems.Outdated(run.Value, clusters.Get(actor.Cluster), clusters) is { } found ? await _gate.DescribeAsync(actor, found, cancellationToken) : true;
     }
 
     public async Task<Result<SlurmJobId>> SubmitAsync(Actor actor, JobRequest request, CancellationToken cancellationToken)
@@ -56,7 +56,7 @@ public sealed partial class SlurmCluster(
         var gate = await CheckGateAsync(actor, cancellationToken);
         if (!gate.Succeeded) return gate.Problem;
         // Once only: sbatch may have run before a broken connection could say so; the next submission step looks for the job first.
-        var run = await RunAsync("sbatch", actor, SlurmCommands.Submit(request), null, cancellationToken, once: true);
+        var run = await RunAsync("sbatch", actor, SlurmCommands.Submit(actor.Cluster, request), null, cancellationToken, once: true);
         boards.For(actor).Invalidate();
         if (!run.Succeeded) return run.Problem;
         var output = run.Value;

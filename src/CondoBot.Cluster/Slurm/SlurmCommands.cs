@@ -25,15 +25,16 @@ public static class SlurmCommands
     public const string Revoke = "revoke";
 
     /// <summary>
-    /// The submit verb. The gate writes the job script from these values and its own settings, and runs
+    /// The submit verb. The gate writes the job script from these values and its settings for the cluster, and runs
     /// <c>sbatch --parsable --job-name=condobot --comment=condobot:SESSION [--account A] [--partition P]
     /// [--gpus-per-node=G] [--dependency=afterany:JOB] --nodes N --time T --output=.condobot/slurm-%j.out</c>.
     /// </summary>
-    public static string Submit(JobRequest request)
+    public static string Submit(string cluster, JobRequest request)
     {
         var words = new List<string>
         {
             "submit",
+            $"cluster={cluster}",
             $"session={request.Session}",
             $"port={request.NodePort.ToString(CultureInfo.InvariantCulture)}",
             $"nodes={request.Nodes.ToString(CultureInfo.InvariantCulture)}",
