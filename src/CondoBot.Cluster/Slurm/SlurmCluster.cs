@@ -23,10 +23,10 @@ public sealed partial class SlurmCluster(
     /// One Slurm program's round-trip through the gate, timed for <see cref="CondoBotMetrics.Slurm"/>. An answer that
     /// shows the gate is missing or does not know the request is a problem naming the line that updates it.
     /// </summary>
-    private async Task<Result<RemoteOutput>> RunAsync(string program, Actor actor, string command, string? stdin, CancellationToken cancellationToken, bool once = false)
+    private async Task<Result<RemoteOutput>> RunAsync(string program, Actor actor, string command, CancellationToken cancellationToken, bool once = false)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var run = await ssh.RunAsync(actor, command, stdin, cancellationToken, once: once);
+        var run = await ssh.RunAsync(actor, command, null, cancellationToken, once: once);
         metrics?.Slurm(program, System.Diagnostics.Stopwatch.GetElapsedTime(started), run.Succeeded && run.Value.ExitStatus == 0);
         if (run.Succeeded && GateProblems.NotTheGate(command.Split(' ')[0], run.Value) is { } found) return await _gate.DescribeAsync(actor, found, cancellationToken);
         return run;
@@ -56,7 +56,7 @@ public sealed partial class SlurmCluster(
         var gate = await CheckGateAsync(actor, cancellationToken);
         if (!gate.Succeeded) return gate.Problem;
         // Once only: sbatch may have run before a broken connection could say so; the next submission step looks for the job first.
-        var run = await RunAsync("sbatch", actor, SlurmCommands.Submit(actor.Cluster, request), null, cancellationToken, once: true);
+        var run = await RunAsync("sbatch", actor, SlurmCommands.Submit(actor.Cluster, request), cancellationToken, once: true);
         boards.For(actor).Invalidate();
         if (!run.Succeeded) return run.Problem;
         var output = run.Value;
@@ -77,7 +77,7 @@ public sealed partial class SlurmCluster(
 
     public async Task<Result<SlurmJobId?>> FindJobAsync(Actor actor, SessionId session, CancellationToken cancellationToken)
     {
-        var run = await RunAsync("squeue", actor, SlurmCommands.FindBySession(), null, cancellationToken);
+        var run = await RunAsync("squeue", actor, SlurmCommands.FindBySession(), cancellationToken);
         if (!run.Succeeded) return run.Problem;
         if (run.Value.ExitStatus != 0) return Unavailable("squeue", run.Value);
         return SlurmOutput.FindBySession(run.Value.Stdout, session);
@@ -95,7 +95,7 @@ public sealed partial class SlurmCluster(
     /// <summary>All of the login's CondoBot jobs and the given sessions' connection files, in one round-trip.</summary>
     private async Task<Result<BoardOutput>> LookAsync(Actor actor, IReadOnlyCollection<SessionId> sessions)
     {
-        var run = await RunAsync("squeue", actor, SlurmCommands.Board(sessions), null, CancellationToken.None);
+        var run = await RunAsync("squeue", actor, SlurmCommands.Board(sessions), CancellationToken.None);
         if (!run.Succeeded) return run.Problem;
         if (SlurmOutput.ParseBoard(run.Value.Stdout) is not { SqueueExit: 0 } board) return Unavailable("squeue", run.Value);
         return board;
@@ -103,7 +103,7 @@ public sealed partial class SlurmCluster(
 
     private async Task<Result<JobSnapshot>> GetOneJobAsync(Actor actor, SlurmJobId job, SessionId session, CancellationToken cancellationToken)
     {
-        var run = await RunAsync("squeue", actor, SlurmCommands.Poll(job, session), null, cancellationToken);
+        var run = await RunAsync("squeue", actor, SlurmCommands.Poll(job, session), cancellationToken);
         if (!run.Succeeded) return run.Problem;
         var output = run.Value;
         // squeue fails for a purged job ("Invalid job id"), which is an answer; any other failure (slurmctld down) is not.
@@ -118,7 +118,7 @@ public sealed partial class SlurmCluster(
 
     public async Task<Result<IReadOnlyList<IdlePartition>>> IdlePartitionsAsync(Actor actor, CancellationToken cancellationToken)
     {
-        var run = await RunAsync("sinfo", actor, SlurmCommands.IdlePartitions(), null, cancellationToken);
+        var run = await RunAsync("sinfo", actor, SlurmCommands.IdlePartitions(), cancellationToken);
         if (!run.Succeeded) return run.Problem;
         if (run.Value.ExitStatus != 0) return Unavailable("sinfo", run.Value);
         return Result<IReadOnlyList<IdlePartition>>.Ok(SlurmOutput.ParseIdlePartitions(run.Value.Stdout));
@@ -126,7 +126,7 @@ public sealed partial class SlurmCluster(
 
     public async Task<Result<bool>> CancelAsync(Actor actor, SlurmJobId job, CancellationToken cancellationToken)
     {
-        var run = await RunAsync("scancel", actor, SlurmCommands.Cancel(job), null, cancellationToken);
+        var run = await RunAsync("scancel", actor, SlurmCommands.Cancel(job), cancellationToken);
         boards.For(actor).Invalidate();
         if (!run.Succeeded) return run.Problem;
         var output = run.Value;
