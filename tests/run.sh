@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Runs every test: brings the local cluster up (installing it on a fresh machine; needs root), builds the solution
+# Runs every test: brings the local site up (installing it on a fresh machine; needs root), builds the solution
 # once, runs each test project, and ends with one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash deploy/local-cluster/cluster.sh up >/dev/null
 bash deploy/postgres/local-postgres.sh >/dev/null
+bash tests/browser/setup.sh
 # Login shells the gate's tests run the authorize line and the forced command under (besides sh and bash).
 command -v tcsh >/dev/null && command -v fish >/dev/null \
   || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tcsh fish >/dev/null

@@ -1,15 +1,28 @@
 #!/usr/bin/env bash
-# CondoBot local test cluster: a real sshd + munge + Slurm 22.05 + Jupyter on one Debian 12 machine.
+# CondoBot local site on one Debian 12 machine: two real Slurm clusters, an external login host and SSH to
+# compute nodes, each an sshd of its own on a loopback address.
 #
-# Usage: cluster.sh [up|down|status|facts|authorize USER]
+#   legacy   the host's own Debian 12 packages: sshd 127.0.0.1:2222, munge, Slurm 22.05 (node001), jupyter-server
+#   local    (the default) a Debian 13 root: sshd 127.0.0.3:2223, munge, Slurm 24.11 (tnode01), JupyterLab 4;
+#            tnode01 accepts SSH (127.0.0.4:22) from users with a running job on it
+#   external login host 127.0.0.2:22, forwarding only to the login nodes
+# The Debian 13 parts are in site.sh.
+#
+# Usage: cluster.sh [up|down [local|legacy]|status|facts|authorize USER]
 #
 #   up (default)    Install what is missing, write configs that changed, start daemons that are not
-#                   running, wait for the node, then print the facts (KEY='VALUE' lines) on stdout and
-#                   write them to /run/condobot-cluster/facts.env. Idempotent; a no-op run is fast.
-#                   Everything else goes to stderr, so `eval "$(cluster.sh up)"` works.
-#   down            Stop our sshd, slurmd, slurmctld and munged by the PIDs in their pidfiles.
-#   status          Show which daemons run, and `sinfo`. Exit 0 if all run, 3 otherwise.
-#   facts           Print the facts without starting anything; exit 1 if the cluster is not up.
+#                   running, wait for the nodes, then print the site's facts (KEY='VALUE' lines, per
+#                   cluster: CONDO_LOCAL_..., CONDO_LEGACY_..., CONDO_EXTERNAL_...) on stdout and write
+#                   them to /run/condobot-site/facts.env; the legacy cluster's facts are also written to
+#                   /run/condobot-cluster/facts.env under their older names (CONDO_LOGIN_HOST, ...).
+#                   Idempotent; a no-op run is fast. Everything else goes to stderr, so
+#                   `eval "$(cluster.sh up)"` works. The Debian 13 root is built once (a few minutes) in
+#                   /var/lib/condobot-site and rebuilt only when its package list changes.
+#   down [local|legacy]  Stop every daemon of the site (or of one cluster) by the PIDs in their
+#                   pidfiles; for `local`, also what still runs inside the root (job steps), then unmount
+#                   the root's /proc and /home.
+#   status          Show which daemons run, and `sinfo` of both clusters. Exit 0 if all run, 3 otherwise.
+#   facts           Print the facts without starting anything; exit 1 if the site is not up.
 #   authorize USER  Append one authorized_keys line (read from stdin) to a test user's
 #                   ~/.ssh/authorized_keys, so a person can follow the bot's "authorize this key" step.
 #
@@ -25,7 +38,7 @@ export LC_ALL=C
 # Settings
 # ---------------------------------------------------------------------------------------------
 readonly PACKAGES=(openssh-server munge slurmctld slurmd slurm-client slurm-wlm-basic-plugins
-                   jupyter-server jupyter-core curl)
+                   jupyter-server jupyter-core curl debootstrap)
 
 readonly TEST_USERS=(condouser condouser2 condouser3)
 # First account of each list is the user's default account.
@@ -619,22 +632,38 @@ cmd_up() {
   ensure_sshd
   facts_content
   write_if_changed "$FACTS_FILE" 644 root:root "$FACTS" || true
-  printf '%s' "$FACTS" >&3
+  ensure_local_cluster
+  site_facts_content
+  [[ -d $SITE_STATE_DIR ]] || install -d -m 755 "$SITE_STATE_DIR"
+  write_if_changed "$SITE_FACTS_FILE" 644 root:root "$SITE_FACTS" || true
+  printf '%s' "$SITE_FACTS" >&3
   ms=$(((${EPOCHREALTIME/[.,]/} - t0) / 1000))
-  log "cluster up ($ms ms)"
+  log "site up ($ms ms)"
 }
 
 cmd_down() {
   require_root
+  local which=${1:-all}
+  case $which in all | local | legacy) ;; *) die "usage: $0 down [local|legacy] (default: both)" ;; esac
   take_lock
-  # Reverse start order. Running jobs' slurmstepd processes are not killed; slurmd picks them up
-  # again after the next `up` (unless they ended meanwhile).
-  stop_daemon sshd "$SSHD_PIDFILE" sshd
-  stop_daemon slurmd "$SLURMD_PIDFILE" slurmd
-  stop_daemon slurmctld "$SLURMCTLD_PIDFILE" slurmctld
-  stop_daemon munged "$MUNGE_PIDFILE" munged
-  rm -f "$FACTS_FILE"
-  log "cluster down"
+  if [[ $which != legacy ]]; then
+    if [[ -d $ROOT ]]; then
+      stop_root_daemons
+      stop_root_processes
+      unmount_below "$ROOT"
+    fi
+    rm -f "$SITE_FACTS_FILE"
+  fi
+  if [[ $which != local ]]; then
+    # Reverse start order. Running jobs' slurmstepd processes are not killed; slurmd picks them up
+    # again after the next `up` (unless they ended meanwhile).
+    stop_daemon sshd "$SSHD_PIDFILE" sshd
+    stop_daemon slurmd "$SLURMD_PIDFILE" slurmd
+    stop_daemon slurmctld "$SLURMCTLD_PIDFILE" slurmctld
+    stop_daemon munged "$MUNGE_PIDFILE" munged
+    rm -f "$FACTS_FILE" "$SITE_FACTS_FILE"
+  fi
+  log "down: $which"
 }
 
 cmd_status() {
@@ -646,18 +675,22 @@ cmd_status() {
       printf '%-10s stopped\n' "$name"
       rc=3
     fi
-  done < <(daemon_table)
+  done < <(daemon_table; root_daemon_table)
   if command -v sinfo >/dev/null && daemon_pid "$SLURMCTLD_PIDFILE" slurmctld; then
-    echo
+    printf '\nlegacy: %s\n' "$(sinfo -V)"
     sinfo || rc=3
+  fi
+  if daemon_pid "$ROOT$R_SLURMCTLD_PIDFILE" slurmctld; then
+    printf '\nlocal: %s\n' "$(in_root sinfo -V)"
+    in_root sinfo || rc=3
   fi
   return "$rc"
 }
 
 cmd_facts() {
-  all_running || die "the cluster is not up (run: $0 up)"
-  facts_content
-  printf '%s' "$FACTS"
+  all_running && root_all_running || die "the site is not up (run: $0 up)"
+  site_facts_content
+  printf '%s' "$SITE_FACTS"
 }
 
 cmd_authorize() {
@@ -692,6 +725,9 @@ cmd_authorize() {
   log "authorized key for $user: $(printf '%s\n' "$line" | ssh-keygen -lf - 2>/dev/null)"
 }
 
+# shellcheck source=deploy/local-cluster/site.sh
+source "$(dirname "${BASH_SOURCE[0]}")/site.sh"
+
 main() {
   local cmd=${1:-up}
   (($# > 0)) && shift
@@ -702,7 +738,7 @@ main() {
     facts) cmd_facts "$@" ;;
     authorize) cmd_authorize "$@" ;;
     -h | --help | help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' ;;
-    *) die "unknown command '$cmd' (up|down|status|facts|authorize USER)" ;;
+    *) die "unknown command '$cmd' (up|down [local|legacy]|status|facts|authorize USER)" ;;
   esac
 }
 

@@ -1,4 +1,5 @@
 using CondoBot.Core.Audit;
+using CondoBot.Host.Configuration;
 
 namespace CondoBot.Host;
 
@@ -7,7 +8,7 @@ public static class AuditServices
 {
     public static IServiceCollection AddCondoBotAudit(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AuditOptions>().Bind(configuration.GetSection("Audit")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuditOptions>().Bind(configuration.GetSection("Audit")).ValidateNamed("Audit");
         services.AddHostedService<AuditPruning>();
         return services;
     }

@@ -20,17 +20,20 @@ public static class CondoBotServices
     {
         services.AddSingleton(TimeProvider.System);
 
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection("Storage")).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SessionOptions>().Bind(configuration.GetSection("Sessions")).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ClusterSettings>().Bind(configuration.GetSection("Clusters")).ValidateOnStart();
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateNamed(StorageOptions.Section);
+        services.AddOptions<SessionOptions>().Bind(configuration.GetSection("Sessions")).ValidateNamed("Sessions");
+        // The list form (Sessions__RemindBefore__0, __1, ...), as the environment writes a list, replaces the comma form.
+        services.PostConfigure<SessionOptions>(o =>
+        {
+            var items = configuration.GetSection("Sessions:RemindBefore").GetChildren().ToList();
+            if (items.Count > 0) o.RemindBefore = string.Join(",", items.Select(i => i.Value ?? ""));
+        });
+        services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateNamed(JobOptions.Section);
+        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section)).ValidateNamed(AdminOptions.Section);
+        services.AddOptions<ClusterSettings>().Configure(s => ClusterSettings.Read(configuration.GetSection(ClusterSettings.Section), s)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClusterSettings>, ClusterSettingsValidator>();
-        services.AddOptions<LoginNodeOptions>().Bind(configuration.GetSection(LoginNodeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(sp => new ClusterCatalog(sp.GetRequiredService<IOptions<ClusterSettings>>().Value
-            .Select(pair =>
-            {
-                pair.Value.Name = pair.Key;
-                return pair.Value;
-            })));
+        services.AddOptions<LoginNodeOptions>().Bind(configuration.GetSection(LoginNodeOptions.Section)).ValidateNamed(LoginNodeOptions.Section);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ClusterSettings>>().Value.Catalog());
 
         var data = DataDirectory(configuration);
         services.AddCondoBotStorage(configuration, data);

@@ -5,6 +5,8 @@ namespace CondoBot.Host;
 /// <summary><c>Storage__...</c>: where the bot keeps its state.</summary>
 public sealed class StorageOptions
 {
+    public const string Section = "Storage";
+
     public const string Sqlite = "Sqlite";
     public const string Postgres = "Postgres";
 
@@ -27,7 +29,7 @@ public sealed class StorageOptions
     public string SqliteDurability { get; set; } = nameof(Storage.SqliteDurability.Full);
 
     /// <summary>From <c>ConnectionStrings__CondoBot</c>, not from this section; required for Postgres.</summary>
-    public string? ConnectionString { get; set; }
+    public string? ConnectionString { get; internal set; }
 
     /// <summary>The durability a setting names (any case; unset means <c>Full</c>), or null when it names none.</summary>
     public static Storage.SqliteDurability? DurabilityOf(string? setting)

@@ -1,3 +1,4 @@
+using CondoBot.Host.KeyRing;
 using CondoBot.Storage;
 using CondoBot.Storage.Postgres;
 using Hangfire;
@@ -20,6 +21,7 @@ public static class StorageServices
         services.PostConfigure<StorageOptions>(o => o.ConnectionString = configuration.GetConnectionString("CondoBot"));
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         var protection = services.AddDataProtection().SetApplicationName("CondoBot");
+        protection.AddKeyRingProtection(configuration, IsPostgres(configuration) ? "the database (condobot.data_protection_keys)" : Path.Combine(dataDirectory, "keyring"));
         if (IsPostgres(configuration))
         {
             services.AddPostgresStorage(

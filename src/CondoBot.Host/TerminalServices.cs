@@ -1,5 +1,6 @@
 using CondoBot.Core.Notices;
 using CondoBot.Terminal;
+using CondoBot.Host.Configuration;
 
 namespace CondoBot.Host;
 
@@ -8,7 +9,7 @@ public static class TerminalServices
     /// <summary>The console front door, on the given reader and writer.</summary>
     public static IServiceCollection AddConsoleFrontDoor(this IServiceCollection services, IConfiguration configuration, TerminalIo io)
     {
-        services.AddOptions<TerminalOptions>().Bind(configuration.GetSection("Terminal")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TerminalOptions>().Bind(configuration.GetSection("Terminal")).ValidateNamed("Terminal");
         services.AddSingleton(io);
         services.AddSingleton<INotifier, ConsoleNotifier>();
         services.AddHostedService<ConsoleFrontDoor>();

@@ -30,9 +30,10 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
             failures.Add("Slack__AppToken must be an app-level token starting with xapp- (scope connections:write), or unset.");
         }
 
-        if (!Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var api) || api.Scheme is not ("https" or "http"))
+        // The bot token travels with every call: only over TLS, except to this machine, where tests serve a fake Slack.
+        if (!Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var api) || !(api.Scheme == Uri.UriSchemeHttps || api.Scheme == Uri.UriSchemeHttp && api.IsLoopback))
         {
-            failures.Add("Slack__ApiBaseUrl must be an absolute http(s) address such as https://slack.com/api/.");
+            failures.Add("Slack__ApiBaseUrl must be an absolute https address such as https://slack.com/api/ (plain http only on the loopback address, for tests).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -31,13 +31,15 @@ public static partial class TeamsEndpoints
         HttpContext http,
         ActivityAuthenticator authenticator,
         MessageHandler handler,
+        Microsoft.Extensions.Options.IOptions<TeamsOptions> options,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(TeamsEndpoints));
 
         // The token is checked before the body is even read: a forged request costs nothing and changes nothing.
-        var check = await authenticator.CheckTokenAsync(http.Request.Headers.Authorization.ToString(), cancellationToken);
+        var fromLoopback = http.Connection.RemoteIpAddress is { } remote && System.Net.IPAddress.IsLoopback(remote);
+        var check = await authenticator.CheckTokenAsync(http.Request.Headers.Authorization.ToString(), fromLoopback, cancellationToken);
         if (check.Unavailable) return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         if (check.Caller is not { } caller)
         {
@@ -63,7 +65,7 @@ public static partial class TeamsEndpoints
         }
 
         if (activity is null) return Results.BadRequest();
-        if (ActivityAuthenticator.CheckBinding(caller, activity) is { } refusal)
+        if ((ActivityAuthenticator.CheckBinding(caller, activity) ?? ActivityAuthenticator.CheckChannel(activity, options.Value)) is { } refusal)
         {
             LogRefused(logger, refusal);
             return Results.Unauthorized();

@@ -29,16 +29,20 @@ public sealed class TeamsOptions
     /// <summary>Where the bot gets client-credentials tokens; empty means the tenant's v2.0 token endpoint.</summary>
     public string TokenEndpoint { get; set; } = "";
 
-    /// <summary>Which issuers' tokens are accepted on <c>/api/messages</c>.</summary>
-    public TokenIssuers Issuers { get; set; } = TokenIssuers.BotFramework | TokenIssuers.Entra;
+    /// <summary>Which issuers' tokens are accepted on <c>/api/messages</c>: by default the Bot Connector's, the only ones Teams sends.</summary>
+    public TokenIssuers Issuers { get; set; } = TokenIssuers.BotFramework;
 
     /// <summary>
-    /// Development only: accept requests that carry no <c>Authorization</c> header at all (a local emulator). Anyone
-    /// who can reach the endpoint can then act as any Teams user, so the service warns at start while it is on.
+    /// Development only: accept requests that carry no <c>Authorization</c> header at all (a local emulator), from the
+    /// loopback address only. Anyone who can reach the endpoint there can act as any Teams user, so the service refuses
+    /// it outside the Development environment and warns at start while it is on.
     /// </summary>
     public bool AllowAnonymousRequests { get; set; }
 
     public string BotId => "28:" + AppId;
+
+    /// <summary>The tenant of a legacy multi-tenant bot, whose activities come from any tenant.</summary>
+    public const string MultiTenant = "botframework.com";
 
     public string EffectiveOpenIdMetadataUrl => OrDefault(OpenIdMetadataUrl, BotFrameworkMetadataUrl);
 

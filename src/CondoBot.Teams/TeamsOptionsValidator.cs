@@ -1,14 +1,20 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace CondoBot.Teams;
 
 /// <summary>Names every bad Teams setting the way operators set it (<c>Teams__Setting</c>).</summary>
-public sealed partial class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
+public sealed partial class TeamsOptionsValidator(IHostEnvironment? environment = null) : IValidateOptions<TeamsOptions>
 {
     public ValidateOptionsResult Validate(string? name, TeamsOptions options)
     {
         var failures = new List<string>();
+        if (options.AllowAnonymousRequests && environment?.IsDevelopment() != true)
+        {
+            failures.Add($"Teams__AllowAnonymousRequests is accepted only in the Development environment (DOTNET_ENVIRONMENT=Development), not in {environment?.EnvironmentName ?? "this one"}: it lets anyone on this machine act as any Teams user.");
+        }
+
         if (!Guid.TryParse(options.AppId, out _))
         {
             failures.Add("Teams__AppId is required when Teams is on: the bot's Microsoft App ID, a GUID such as 00000000-0000-0000-0000-000000000000.");

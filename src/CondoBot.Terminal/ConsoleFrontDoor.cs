@@ -27,6 +27,7 @@ public sealed class ConsoleFrontDoor(
     {
         // Let the host finish starting (Hangfire, the dispatcher) before taking commands.
         await Task.Yield();
+        if (options.Value.LogFile.Length > 0) io.Write($"(The service's own log is in {Path.GetFullPath(options.Value.LogFile)}.)");
         while (!stoppingToken.IsCancellationRequested)
         {
             var line = await io.Input.ReadLineAsync(stoppingToken);
@@ -37,7 +38,25 @@ public sealed class ConsoleFrontDoor(
         }
 
         await DrainAsync(stoppingToken);
+        await TellStillRunningAsync(stoppingToken);
         lifetime.StopApplication();
+    }
+
+    /// <summary>
+    /// Ending the console does not end the sessions: their jobs keep running on the allocation. Say which, and how to
+    /// stop them, so nothing runs on unnoticed.
+    /// </summary>
+    private async Task TellStillRunningAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var active = (await sessions.ListAsync(User, now, cancellationToken)).Where(s => s.State is not SessionState.Ended).ToList();
+        if (active.Count == 0) return;
+        var lines = active.Select(s => "• " + NoticeText.StatusLine(s.View(now)));
+        var example = active.FirstOrDefault(s => s.JobId is not null)?.JobId?.ToString() ?? "JOBID";
+        io.Write(
+            $"Still running on the cluster, using your allocation until they end:\n{string.Join('\n', lines)}\n" +
+            $"They carry on without this console. Stop one by running CondoBot again and typing `stop {example}`, " +
+            $"or on the login node with `scancel {example}`.");
     }
 
     private async Task DrainAsync(CancellationToken stoppingToken)

@@ -13,4 +13,9 @@ public sealed class TerminalOptions
     /// <summary>After stdin closes, how long to wait for sessions still on their way to ready or ended.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Where the service's own log goes while the console front door owns the screen; empty: standard error.
+    /// </summary>
+    public string LogFile { get; set; } = "";
 }

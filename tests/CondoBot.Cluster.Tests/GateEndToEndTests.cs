@@ -15,13 +15,14 @@ namespace CondoBot.Cluster.Tests;
 
 /// <summary>
 /// The delegated key as a thief would hold it: the bot's own key, authorized with exactly the line the bot prints (run
-/// as the login, in its login shell), used by hand with OpenSSH's ssh, scp and sftp against the real local cluster.
+/// as the login, in its login shell), used by hand with OpenSSH's ssh, scp and sftp against a real cluster of the
+/// local site (each of them: Slurm 24.11 and 22.05).
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class GateEndToEndTests : IAsyncLifetime
+public abstract class GateEndToEndTests(string clusterName) : IAsyncLifetime
 {
     private const string Login = "condouser";
-    private readonly LocalCluster _cluster = LocalCluster.Get();
+    private readonly LocalCluster _cluster = LocalCluster.Get(clusterName);
     private readonly KeyVault _vault = new(new MemoryKeyStore(), new EphemeralDataProtectionProvider(), TimeProvider.System);
     private readonly ChatUserId _user = new("test", "gate-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly string _dir = Directory.CreateTempSubdirectory("condobot-stolen-").FullName;
@@ -36,12 +37,12 @@ public sealed class GateEndToEndTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _link = await _vault.IssueAsync(_user, new ClusterUser(Login), CancellationToken.None);
-        AuthorizedKey.RunAs(Login, new GateInstallation(new ClusterCatalog([_cluster.Profile()])).Command(_link, _cluster.Profile()));
+        AuthorizedKey.RunAs(Login, new GateInstallation(new ClusterCatalog([Profile()])).Command(_link, Profile()));
         var seed = (await _vault.UnsealAsync(_user, CancellationToken.None))!.Seed;
         var encoded = Convert.ToBase64String(OpenSshPrivateKeyUtilities.EncodePrivateKey(new Ed25519PrivateKeyParameters(seed, 0)), Base64FormattingOptions.InsertLineBreaks);
         File.WriteAllText(KeyFile, "-----BEGIN OPENSSH PRIVATE KEY-----\n" + encoded.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n-----END OPENSSH PRIVATE KEY-----\n");
         File.SetUnixFileMode(KeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var hostKey = File.ReadAllText("/etc/ssh/ssh_host_ed25519_key.pub").Trim().Split(' ');
+        var hostKey = File.ReadAllText(_cluster.HostKeyFile).Trim().Split(' ');
         File.WriteAllText(Path.Combine(_dir, "known_hosts"), $"[{_cluster.LoginHost}]:{_cluster.LoginPort} {hostKey[0]} {hostKey[1]}\n");
     }
 
@@ -52,6 +53,9 @@ public sealed class GateEndToEndTests : IAsyncLifetime
         foreach (var c in _cleanup) c.Dispose();
         return Task.CompletedTask;
     }
+
+    /// <summary>The cluster as the bot knows it, under its own name.</summary>
+    private ClusterProfile Profile() => _cluster.Profile(name: _cluster.Name);
 
     private string[] Options =>
         ["-i", KeyFile, "-o", "IdentitiesOnly=yes", "-o", "UserKnownHostsFile=" + Path.Combine(_dir, "known_hosts"), "-o", "StrictHostKeyChecking=yes",
@@ -182,8 +186,8 @@ public sealed class GateEndToEndTests : IAsyncLifetime
         _cleanup.Add(new Disposable(() => LocalCluster.Deauthorize(Login, KeyVault.Comment(user))));
         // As the line printed before the gate had it.
         AuthorizedKey.RunAs(Login, "echo 'restrict " + link.PublicKey + "' >> ~/.ssh/authorized_keys");
-        using var rig = new SlurmOverSsh(_cluster.Profile(), _vault);
-        var actor = new Actor(user, new ClusterUser(Login), "local");
+        using var rig = new SlurmOverSsh(Profile(), _vault);
+        var actor = new Actor(user, new ClusterUser(Login), _cluster.Name);
 
         var check = await rig.Slurm.CheckLoginAsync(actor, CancellationToken.None);
         var board = await rig.Slurm.GetJobAsync(actor, new SlurmJobId(1), SessionId.New(), CancellationToken.None);
@@ -200,8 +204,8 @@ public sealed class GateEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Revoke_ThroughTheGate_RemovesTheKeysOwnLine_AndTheKeyNoLongerLogsIn()
     {
-        using var rig = new SlurmOverSsh(_cluster.Profile(), _vault);
-        var actor = new Actor(_user, new ClusterUser(Login), "local");
+        using var rig = new SlurmOverSsh(Profile(), _vault);
+        var actor = new Actor(_user, new ClusterUser(Login), _cluster.Name);
 
         var removed = await rig.Slurm.RemoveKeyAsync(actor, CancellationToken.None);
 
@@ -217,7 +221,7 @@ public sealed class GateEndToEndTests : IAsyncLifetime
         Assert.Equal("", found.Trim());
         Assert.DoesNotContain(_mark, File.ReadAllText($"{Home}/.ssh/authorized_keys"), StringComparison.Ordinal);
         Assert.DoesNotContain(_mark, authorizedKeysBefore, StringComparison.Ordinal);
-        Assert.Equal("", LocalCluster.Slurm("squeue", "--noheader", "--states=all", $"--name={_mark}").Trim());
+        Assert.Equal("", _cluster.Slurm("squeue", "--noheader", "--states=all", $"--name={_mark}").Trim());
     }
 
     private string Port => _cluster.LoginPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -259,3 +263,11 @@ public sealed class GateEndToEndTests : IAsyncLifetime
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
 }
+
+/// <summary>The gate on the site's default cluster (Debian 13, Slurm 24.11).</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class GateOnLocalClusterTests() : GateEndToEndTests("local");
+
+/// <summary>The gate on the legacy cluster (the machine's own Debian 12, Slurm 22.05).</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class GateOnLegacyClusterTests() : GateEndToEndTests("legacy");

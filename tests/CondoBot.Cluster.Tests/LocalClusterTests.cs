@@ -127,7 +127,7 @@ public sealed class LocalClusterTests : IAsyncLifetime
 
             Assert.NotEqual(taken, jupyter.Port);
             using var http = new HttpClient(new HttpClientHandler { UseCookies = false });
-            var status = await http.GetAsync(new Uri($"http://127.0.0.1:{jupyter.Port}/api/status?token={jupyter.Token}"));
+            var status = await http.GetAsync(new Uri($"http://{_cluster.NodeAddress}:{jupyter.Port}/api/status?token={jupyter.Token}"));
             Assert.True(status.IsSuccessStatusCode);
         }
         finally
@@ -171,12 +171,12 @@ public sealed class LocalClusterTests : IAsyncLifetime
 
         Assert.Equal(JobPhase.Running, snapshot.Phase);
         Assert.NotNull(snapshot.Jupyter);
-        Assert.Equal("node001", snapshot.Jupyter.Node);
+        Assert.Equal(_cluster.Node, snapshot.Jupyter.Node);
         // No cookies: Jupyter answers a tokened request with a login cookie, which would let the anonymous check pass.
         using var http = new HttpClient(new HttpClientHandler { UseCookies = false });
-        var status = await http.GetAsync(new Uri($"http://127.0.0.1:{snapshot.Jupyter.Port}/api/status?token={snapshot.Jupyter.Token}"));
+        var status = await http.GetAsync(new Uri($"http://{_cluster.NodeAddress}:{snapshot.Jupyter.Port}/api/status?token={snapshot.Jupyter.Token}"));
         Assert.True(status.IsSuccessStatusCode);
-        var anonymous = await http.GetAsync(new Uri($"http://127.0.0.1:{snapshot.Jupyter.Port}/api/status"));
+        var anonymous = await http.GetAsync(new Uri($"http://{_cluster.NodeAddress}:{snapshot.Jupyter.Port}/api/status"));
         Assert.False(anonymous.IsSuccessStatusCode);
 
         var cancelled = await slurm.CancelAsync(Actor, submitted.Value, CancellationToken.None);

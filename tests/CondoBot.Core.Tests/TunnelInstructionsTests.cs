@@ -23,6 +23,18 @@ public class TunnelInstructionsTests
     }
 
     [Fact]
+    public void TheUrl_OpensTheClustersWebUi_WhenItIsNotJupyterLab()
+    {
+        var classic = Cluster(external: "cades-extlogin1.ornl.gov");
+        classic.UrlPath = "/tree";
+
+        var t = TunnelInstructions.Build(classic, new ClusterUser("uid"), 5959, Jupyter);
+
+        Assert.Equal("http://localhost:5959/tree?token=feedfacefeedface", t.Url);
+        Assert.Equal("Open http://localhost:5959/tree?token=feedfacefeedface", t.StepByStep[^1]);
+    }
+
+    [Fact]
     public void Inside_NamesTheLoginPort_WhenItIsNot22()
     {
         var t = TunnelInstructions.Build(Cluster(port: 2222), new ClusterUser("uid"), 8888, Jupyter);

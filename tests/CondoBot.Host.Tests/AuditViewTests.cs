@@ -21,6 +21,7 @@ public sealed class AuditViewTests : IDisposable
         var settings = new Dictionary<string, string>
         {
             ["Clusters:local:HostKeySha256"] = "SHA256:" + new string('A', 43),
+            ["Clusters:local:LoginHost"] = "127.0.0.1",
             ["Clusters:local:LoginPort"] = "1",
             ["Storage:DataDirectory"] = _data,
             ["Admin:User"] = "operator",

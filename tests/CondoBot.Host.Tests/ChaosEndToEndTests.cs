@@ -61,23 +61,23 @@ public sealed class ChaosEndToEndTests : IDisposable
             await final.WaitForAsync("job|new session", TimeSpan.FromSeconds(10), mark);
             await Task.Delay(500);
             status = final.Stdout[mark..];
-            if (Regex.Matches(status, @"job \d+ on local: ready on node001").Count == 6) break;
+            if (Regex.Matches(status, $@"job \d+ on local: ready on {_cluster.Node}").Count == 6) break;
             await Task.Delay(2000);
         }
 
-        var jobs = Regex.Matches(status, @"job (\d+) on local: ready on node001").Select(m => m.Groups[1].Value).ToList();
+        var jobs = Regex.Matches(status, $@"job (\d+) on local: ready on {_cluster.Node}").Select(m => m.Groups[1].Value).ToList();
         Assert.True(jobs.Count == 6, "every session reaches ready after the restarts:\n" + status + "\nlog of the last start:\n" + Tail(final.Stderr, 12000));
-        var comments = LocalCluster.Slurm("squeue", "--noheader", "--states=all", "--user", Login, "--format=%k")
+        var comments = _cluster.Slurm("squeue", "--noheader", "--states=all", "--user", Login, "--format=%k")
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(c => c.StartsWith("condobot:", StringComparison.Ordinal)).ToList();
         foreach (var job in jobs)
         {
-            var mine = LocalCluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%k").Trim();
+            var mine = _cluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%k").Trim();
             Assert.Single(comments, c => c == mine);
         }
 
         await Task.Delay(TimeSpan.FromSeconds(3));
         var everything = string.Concat(_bots.Select(b => b.Stdout));
-        foreach (var job in jobs) Assert.Single(Regex.Matches(everything, $@"JupyterLab is ready on node001 \(job {job}\b"));
+        foreach (var job in jobs) Assert.Single(Regex.Matches(everything, $@"JupyterLab is ready on {_cluster.Node} \(job {job}\b"));
 
         foreach (var job in jobs) final.Type($"stop {job}");
         foreach (var job in jobs) await final.WaitForAsync($@"Job {job} has ended after .*stopped by you", TimeSpan.FromSeconds(60));

@@ -37,16 +37,16 @@ public sealed partial class ConsoleEndToEndTests : IDisposable
         Assert.Contains("' | base64 -d | gunzip | sh -s 'restrict,command=\"/bin/sh $HOME/.condobot/gate-", bot.Stdout, StringComparison.Ordinal);
 
         bot.Type("key check");
-        await bot.WaitForAsync("Your key works: I logged in to 127.0.0.1 as condouser2", TimeSpan.FromSeconds(30));
+        await bot.WaitForAsync($"Your key works: I logged in to {_cluster.LoginHost} as condouser2", TimeSpan.FromSeconds(30));
 
         var localPort = PrintedTunnel.FreePort();
         bot.Type($"/condo start -A ccsd -p {localPort} -t 0:30:00");
         await bot.WaitForAsync(@"Submitting JupyterLab on local as condouser2 \(account ccsd, 1 node, 30 min\)", TimeSpan.FromSeconds(10));
-        var ready = await bot.WaitForAsync(@"JupyterLab is ready on node001 \(job (?<job>\d+).*?```(?<inside>ssh [^`]+)```.*?Then open (?<url>http://localhost:\d+/lab\?token=(?<token>[0-9a-f]+))", TimeSpan.FromSeconds(90));
+        var ready = await bot.WaitForAsync($@"JupyterLab is ready on {_cluster.Node} \(job (?<job>\d+).*?```(?<inside>ssh [^`]+)```.*?Then open (?<url>http://localhost:\d+/lab\?token=(?<token>[0-9a-f]+))", TimeSpan.FromSeconds(90));
         var job = ready.Groups["job"].Value;
         var inside = ready.Groups["inside"].Value;
-        Assert.Matches($@"^ssh -N -p {_cluster.LoginPort} -L {localPort}:node001:\d+ condouser2@127\.0\.0\.1$", inside);
-        Assert.Contains($"RUNNING", LocalCluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%T"), StringComparison.Ordinal);
+        Assert.Matches($@"^ssh -N -p {_cluster.LoginPort} -L {localPort}:{_cluster.Node}:\d+ condouser2@{Regex.Escape(_cluster.LoginHost)}$", inside);
+        Assert.Contains($"RUNNING", _cluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%T"), StringComparison.Ordinal);
 
         using (var tunnel = PrintedTunnel.Run(inside, person))
         {
@@ -55,8 +55,10 @@ public sealed partial class ConsoleEndToEndTests : IDisposable
             var token = ready.Groups["token"].Value;
             var status = await http.GetAsync(new Uri($"http://localhost:{localPort}/api/status?token={token}"));
             Assert.Equal(System.Net.HttpStatusCode.OK, status.StatusCode);
+            // The default cluster runs JupyterLab 4: the printed URL is its UI.
             var lab = await http.GetAsync(new Uri(ready.Groups["url"].Value));
-            Assert.True(lab.StatusCode is System.Net.HttpStatusCode.OK or System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Found, lab.StatusCode.ToString());
+            Assert.Equal(System.Net.HttpStatusCode.OK, lab.StatusCode);
+            Assert.Contains("<title>JupyterLab</title>", await lab.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             var anonymous = await http.GetAsync(new Uri($"http://localhost:{localPort}/api/status"));
             Assert.Equal(System.Net.HttpStatusCode.Forbidden, anonymous.StatusCode);
         }
@@ -65,12 +67,12 @@ public sealed partial class ConsoleEndToEndTests : IDisposable
         bot.Type("stop");
         await bot.WaitForAsync($"Stopping job {job}", TimeSpan.FromSeconds(10));
         await bot.WaitForAsync($@"Job {job} has ended after .*: stopped by you\.", TimeSpan.FromSeconds(60));
-        Assert.Equal("", LocalCluster.Slurm("squeue", "--noheader", "--jobs", job, "--states=running,pending").Trim());
+        Assert.Equal("", _cluster.Slurm("squeue", "--noheader", "--jobs", job, "--states=running,pending").Trim());
         Assert.False(await PrintedTunnel.AnswersAsync(nodePort), "Jupyter must have exited with its job");
 
         // Revoking is complete without the person doing anything on the login node: the gate removed the key's line.
         bot.Type("key revoke");
-        await bot.WaitForAsync("I have forgotten your key.*The key was removed from ~/.ssh/authorized_keys on 127.0.0.1: nothing is left for you to do there.", TimeSpan.FromSeconds(10));
+        await bot.WaitForAsync($"I have forgotten your key.*The key was removed from ~/.ssh/authorized_keys on {Regex.Escape(_cluster.LoginHost)}: nothing is left for you to do there.", TimeSpan.FromSeconds(10));
         Assert.DoesNotContain(File.ReadAllLines($"/home/{Login}/.ssh/authorized_keys"), l => l.EndsWith(" " + key.Comment, StringComparison.Ordinal));
 
         bot.CloseInput();

@@ -55,4 +55,21 @@ public sealed class DashboardTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, (await bot.Http.SendAsync(Get("/hangfire"))).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await bot.Http.SendAsync(Get("/hangfire", "operator", ""))).StatusCode);
     }
+
+    [Fact]
+    public async Task AfterFiveWrongPasswords_EvenTheRightOneGets429_ForAMinute()
+    {
+        using var bot = await StartAsync("s3cret-for-tests");
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await bot.Http.SendAsync(Get("/admin/audit", "operator", "guess-" + i))).StatusCode);
+        }
+
+        var throttled = await bot.Http.SendAsync(Get("/hangfire", "operator", "s3cret-for-tests"));
+        Assert.Equal((HttpStatusCode)429, throttled.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(60), throttled.Headers.RetryAfter?.Delta);
+        // The console logger writes in the background: wait for the line rather than reading too early.
+        await bot.Process.WaitForAsync("too many failed sign-ins", TimeSpan.FromSeconds(10));
+    }
 }

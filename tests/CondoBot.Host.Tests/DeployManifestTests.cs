@@ -69,4 +69,23 @@ public sealed class DeployManifestTests
         Assert.Contains(unit, l => l.StartsWith("ExecStart=/usr/bin/dotnet ", StringComparison.Ordinal));
         Assert.Contains(unit, l => l.StartsWith("EnvironmentFile=", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void EveryProductionDeployFile_ConfiguresAKeyRingCertificate_AndTheComposeFilePublishesOnlyTheBotOnLoopback()
+    {
+        var compose = Documents(Path.Combine(Deploy, "docker-compose.yml")).Single();
+        Assert.Equal("/run/secrets/keyring.pfx", Text(compose, "services", "condobot", "environment", "DataProtection__CertificatePath"));
+        var ports = (YamlSequenceNode)At(compose, "services", "condobot", "ports");
+        Assert.Equal(["127.0.0.1:8080:8080"], ports.Children.Select(p => ((YamlScalarNode)p).Value));
+        Assert.False(((YamlMappingNode)At(compose, "services", "postgres")).Children.ContainsKey(new YamlScalarNode("ports")));
+
+        var deployment = Kubernetes().Single(d => Text(d, "kind") == "Deployment");
+        var container = (YamlMappingNode)((YamlSequenceNode)At(deployment, "spec", "template", "spec", "containers")).Children.Single();
+        var env = ((YamlSequenceNode)At(container, "env")).Children.Cast<YamlMappingNode>().ToDictionary(e => Text(e, "name"));
+        Assert.StartsWith("/etc/condobot/keyring/", Text(env["DataProtection__CertificatePath"], "value"), StringComparison.Ordinal);
+        Assert.Equal("keyring-password", Text(env["DataProtection__CertificatePassword"], "valueFrom", "secretKeyRef", "key"));
+
+        var unit = File.ReadAllLines(Path.Combine(Deploy, "systemd", "condobot.service"));
+        Assert.Contains("Environment=DataProtection__CertificatePath=/etc/condobot/keyring.pfx", unit);
+    }
 }

@@ -11,14 +11,16 @@ namespace CondoBot.Host.Tests;
 public sealed class FaultEndToEndTests : IDisposable
 {
     private const string Login = "condouser";
-    private readonly LocalCluster _cluster = LocalCluster.Get();
+    // The login node's sshd is stopped and started here, and slurmctld restarted: the machine's own cluster, whose
+    // daemons are the machine's own.
+    private readonly LocalCluster _cluster = LocalCluster.Get("legacy");
     private readonly string _data = Directory.CreateTempSubdirectory("condobot-fault-").FullName;
     private readonly List<IDisposable> _cleanup = [];
     private string? _filler;
 
     public void Dispose()
     {
-        if (_filler is not null) LocalCluster.Slurm("scancel", _filler);
+        if (_filler is not null) _cluster.Slurm("scancel", _filler);
         LocalCluster.Run("bash", LocalCluster.RepoFile("deploy/local-cluster/cluster.sh"), "up");
         foreach (var item in _cleanup.AsEnumerable().Reverse()) item.Dispose();
         Directory.Delete(_data, recursive: true);
@@ -39,13 +41,13 @@ public sealed class FaultEndToEndTests : IDisposable
     /// <summary>Takes every free CPU of the node with a root job, so the next session has to wait in the queue.</summary>
     private void FillTheNode()
     {
-        var running = LocalCluster.Slurm("squeue", "--noheader", "--states=running", "--format=%C").Split('\n', StringSplitOptions.RemoveEmptyEntries).Sum(int.Parse);
-        _filler = LocalCluster.Slurm("sbatch", "--parsable", "--job-name=filler", "-c", Math.Max(1, 8 - running).ToString(System.Globalization.CultureInfo.InvariantCulture), "-t", "10", "--wrap", "sleep 600").Trim();
+        var running = _cluster.Slurm("squeue", "--noheader", "--states=running", "--format=%C").Split('\n', StringSplitOptions.RemoveEmptyEntries).Sum(int.Parse);
+        _filler = _cluster.Slurm("sbatch", "--parsable", "--job-name=filler", "-c", Math.Max(1, 8 - running).ToString(System.Globalization.CultureInfo.InvariantCulture), "-t", "10", "--wrap", "sleep 600").Trim();
     }
 
     private void FreeTheNode()
     {
-        LocalCluster.Slurm("scancel", _filler!);
+        _cluster.Slurm("scancel", _filler!);
         _filler = null;
     }
 
@@ -60,7 +62,7 @@ public sealed class FaultEndToEndTests : IDisposable
         _cleanup.Add(sshd);
         var bot = await StartLinkedBotAsync(sshd.Port);
         bot.Type("start -A cnms -t 0:15:00");
-        var running = (await bot.WaitForAsync(@"JupyterLab is ready on node001 \(job (?<job>\d+)", TimeSpan.FromSeconds(90))).Groups["job"].Value;
+        var running = (await bot.WaitForAsync($@"JupyterLab is ready on {_cluster.Node} \(job (?<job>\d+)", TimeSpan.FromSeconds(90))).Groups["job"].Value;
         FillTheNode();
         var mark = bot.Stdout.Length;
         bot.Type("start -A cnms -t 0:15:00");
@@ -75,15 +77,15 @@ public sealed class FaultEndToEndTests : IDisposable
         await bot.WaitForAsync($"I can reach local again; job {running} is running", TimeSpan.FromSeconds(60));
 
         FreeTheNode();
-        await bot.WaitForAsync($@"JupyterLab is ready on node001 \(job {queued}", TimeSpan.FromSeconds(90));
+        await bot.WaitForAsync($@"JupyterLab is ready on {_cluster.Node} \(job {queued}", TimeSpan.FromSeconds(90));
         bot.Type($"stop {running}");
         bot.Type($"stop {queued}");
         await bot.WaitForAsync($"Job {running} has ended after .*stopped by you", TimeSpan.FromSeconds(60));
         await bot.WaitForAsync($"Job {queued} has ended after .*stopped by you", TimeSpan.FromSeconds(60));
 
         Assert.Equal(2, Count(bot.Stdout, "I cannot reach the login node of local since"));
-        Assert.Equal(1, Count(bot.Stdout, $@"JupyterLab is ready on node001 \(job {running}\b"));
-        Assert.Equal(1, Count(bot.Stdout, $@"JupyterLab is ready on node001 \(job {queued}\b"));
+        Assert.Equal(1, Count(bot.Stdout, $@"JupyterLab is ready on {_cluster.Node} \(job {running}\b"));
+        Assert.Equal(1, Count(bot.Stdout, $@"JupyterLab is ready on {_cluster.Node} \(job {queued}\b"));
         Assert.Equal(2, Count(bot.Stdout, "Submitting JupyterLab"));
     }
 
@@ -95,15 +97,15 @@ public sealed class FaultEndToEndTests : IDisposable
         bot.Type("start -A cnms -t 0:15:00");
         var queued = (await bot.WaitForAsync(@"Job (?<job>\d+) is queued on local", TimeSpan.FromSeconds(60))).Groups["job"].Value;
 
-        Stop("/run/slurmctld.pid");
+        Stop(_cluster.PidFile("/run/slurmctld.pid"));
         await Task.Delay(TimeSpan.FromSeconds(10));
         LocalCluster.Run("bash", LocalCluster.RepoFile("deploy/local-cluster/cluster.sh"), "up");
         FreeTheNode();
 
-        await bot.WaitForAsync($@"JupyterLab is ready on node001 \(job {queued}", TimeSpan.FromSeconds(120));
+        await bot.WaitForAsync($@"JupyterLab is ready on {_cluster.Node} \(job {queued}", TimeSpan.FromSeconds(120));
         bot.Type("stop");
         await bot.WaitForAsync($"Job {queued} has ended after .*stopped by you", TimeSpan.FromSeconds(60));
-        Assert.Equal(1, Count(bot.Stdout, "JupyterLab is ready on node001"));
+        Assert.Equal(1, Count(bot.Stdout, $"JupyterLab is ready on {_cluster.Node}"));
         Assert.DoesNotContain("has ended", bot.Stdout[..bot.Stdout.IndexOf("JupyterLab is ready", StringComparison.Ordinal)], StringComparison.Ordinal);
     }
 }

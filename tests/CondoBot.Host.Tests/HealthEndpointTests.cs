@@ -12,7 +12,26 @@ public sealed class HealthEndpointTests : IDisposable
 
     public void Dispose() => Directory.Delete(_data, recursive: true);
 
-    private Dictionary<string, string> Settings() => _cluster.BotSettings(_data, "health");
+    private Dictionary<string, string> Settings()
+    {
+        var settings = _cluster.BotSettings(_data, "health");
+        settings["LoginNode__CheckInterval"] = "00:00:01";
+        return settings;
+    }
+
+    /// <summary>/readyz once the background check of the cluster has answered (it runs at start, then at an interval).</summary>
+    private static async Task<(HttpStatusCode Status, string Body, JsonElement Checks)> CheckedReadinessAsync(WebBot bot, string cluster = "local")
+    {
+        for (var i = 0; ; i++)
+        {
+            var response = await bot.Http.GetAsync(new Uri("/readyz", UriKind.Relative));
+            var body = await response.Content.ReadAsStringAsync();
+            var checks = JsonDocument.Parse(body).RootElement.GetProperty("checks").Clone();
+            var state = JsonDocument.Parse(body).RootElement.GetProperty("loginNodes").GetProperty(cluster).GetProperty("state").GetString();
+            if (state != "not checked yet" || i > 300) return (response.StatusCode, body, checks);
+            await Task.Delay(100);
+        }
+    }
 
     [Fact]
     public async Task Healthz_AndReadyz_AnswerOk_WhenStorageAnswers_AndTheLoginNodePresentsThePinnedHostKey()
@@ -20,40 +39,64 @@ public sealed class HealthEndpointTests : IDisposable
         using var bot = await WebBot.StartAsync(Settings());
 
         Assert.Equal("ok", await bot.Http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
-        var ready = await bot.Http.GetAsync(new Uri("/readyz", UriKind.Relative));
-        var body = await ready.Content.ReadAsStringAsync();
-        Assert.True(ready.StatusCode == HttpStatusCode.OK, body);
-        using var json = JsonDocument.Parse(body);
-        Assert.Equal("ok", json.RootElement.GetProperty("checks").GetProperty("storage").GetString());
-        Assert.Equal("ok", json.RootElement.GetProperty("checks").GetProperty("cluster:local").GetString());
+        var (status, body, checks) = await CheckedReadinessAsync(bot);
+        Assert.True(status == HttpStatusCode.OK, body);
+        Assert.Equal("ok", checks.GetProperty("storage").GetString());
+        Assert.Equal("ok", checks.GetProperty("process").GetString());
+        Assert.Equal("ok", checks.GetProperty("cluster:local").GetString());
+        var metrics = await bot.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Matches("condobot_login_node_reachable\\{[^}]*cluster=\"local\"[^}]*\\} 1", metrics);
+        Assert.Matches("condobot_login_node_host_key_matches\\{[^}]*cluster=\"local\"[^}]*\\} 1", metrics);
     }
 
     [Fact]
-    public async Task Readyz_Answers503_NamingTheCluster_WhenTheLoginNodePresentsAnotherHostKey()
+    public async Task Readyz_StaysReady_ButNamesTheMismatch_WhenTheLoginNodePresentsAnotherHostKey()
     {
         var settings = Settings();
         settings["Clusters__local__HostKeySha256"] = "SHA256:" + new string('A', 43);
         using var bot = await WebBot.StartAsync(settings);
 
-        var ready = await bot.Http.GetAsync(new Uri("/readyz", UriKind.Relative));
+        var (status, body, _) = await CheckedReadinessAsync(bot);
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-        var body = await ready.Content.ReadAsStringAsync();
+        Assert.True(status == HttpStatusCode.OK, body);
         Assert.Contains("host key mismatch", body, StringComparison.Ordinal);
         Assert.Contains(_cluster.HostKeySha256.TrimEnd('='), body, StringComparison.Ordinal);
-        Assert.Equal("ok", await bot.Http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
+        var metrics = await bot.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Matches("condobot_login_node_host_key_matches\\{[^}]*cluster=\"local\"[^}]*\\} 0", metrics);
+        Assert.Matches("condobot_login_node_reachable\\{[^}]*cluster=\"local\"[^}]*\\} 1", metrics);
     }
 
     [Fact]
-    public async Task Readyz_Answers503_WhenTheLoginNodeDoesNotAnswer()
+    public async Task Readyz_StaysReady_ButSaysSo_WhenTheLoginNodeDoesNotAnswer()
     {
         var settings = Settings();
         settings["Clusters__local__LoginPort"] = WebBot.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var bot = await WebBot.StartAsync(settings);
 
-        var ready = await bot.Http.GetAsync(new Uri("/readyz", UriKind.Relative));
+        var (status, body, checks) = await CheckedReadinessAsync(bot);
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-        Assert.Contains("unreachable", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(status == HttpStatusCode.OK, body);
+        Assert.StartsWith("unreachable", checks.GetProperty("cluster:local").GetString(), StringComparison.Ordinal);
+        var metrics = await bot.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Matches("condobot_login_node_reachable\\{[^}]*cluster=\"local\"[^}]*\\} 0", metrics);
+    }
+
+    [Fact]
+    public async Task TheLoginNodeCheck_GoesNoFurtherThanTheKeyExchange_SoTheLoginNodeLogsNoLoginAttempt()
+    {
+        using var sshd = new PrivateSshd(WebBot.FreePort());
+        var settings = Settings();
+        settings["Clusters__local__LoginPort"] = sshd.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var bot = await WebBot.StartAsync(settings);
+
+        var (_, body, checks) = await CheckedReadinessAsync(bot);
+        Assert.True(checks.GetProperty("cluster:local").GetString() == "ok", body);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        bot.Process.Kill();
+
+        var log = File.ReadAllText(sshd.LogFile);
+        Assert.Contains("Connection from 127.0.0.1", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("user", log, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Failed", log, StringComparison.Ordinal);
     }
 }

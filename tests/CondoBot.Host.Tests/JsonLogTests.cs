@@ -17,6 +17,7 @@ public sealed class JsonLogTests : IDisposable
     private Dictionary<string, string> Settings() => new()
     {
         ["Clusters__local__HostKeySha256"] = "SHA256:" + new string('A', 43),
+        ["Clusters__local__LoginHost"] = "127.0.0.1",
         ["Clusters__local__LoginPort"] = WebBot.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Clusters__local__CommandTimeout"] = "00:00:02",
         ["Storage__DataDirectory"] = _data,

@@ -47,7 +47,7 @@ public sealed partial class LifecycleEndToEndTests : IDisposable
 
     private static int Count(string text, string pattern) => Regex.Matches(text, pattern).Count;
 
-    private static string JobsWithComment(string sessionComment) => LocalCluster.Slurm("squeue", "--noheader", "--states=all", "--format=%i|%k")
+    private string JobsWithComment(string sessionComment) => _cluster.Slurm("squeue", "--noheader", "--states=all", "--format=%i|%k")
         .Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.EndsWith(sessionComment, StringComparison.Ordinal)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
@@ -59,15 +59,15 @@ public sealed partial class LifecycleEndToEndTests : IDisposable
         _cleanup.Add(person);
 
         bot.Type($"start -A ccsd -t 0:02:00 --keep-alive -p {PrintedTunnel.FreePort()}");
-        var first = await bot.WaitForAsync(@"JupyterLab is ready on node001 \(job (?<job>\d+)", TimeSpan.FromSeconds(90));
+        var first = await bot.WaitForAsync($@"JupyterLab is ready on {_cluster.Node} \(job (?<job>\d+)", TimeSpan.FromSeconds(90));
         var job = first.Groups["job"].Value;
         await bot.WaitForAsync($@"Follow-on job (?<next>\d+) is queued on local; it starts when job {job} ends", TimeSpan.FromSeconds(30));
 
-        var reminder = await bot.WaitForAsync($@"Job {job} on node001 reaches its walltime in (?<left>[^(]+) \(at", TimeSpan.FromSeconds(120));
+        var reminder = await bot.WaitForAsync($@"Job {job} on {_cluster.Node} reaches its walltime in (?<left>[^(]+) \(at", TimeSpan.FromSeconds(120));
         Assert.DoesNotMatch($@"Job {job} has ended", bot.Stdout[..reminder.Index]);
         await bot.WaitForAsync($@"Job {job} has ended after [^:]+: walltime reached\.", TimeSpan.FromSeconds(150));
 
-        var next = await bot.WaitForAsync(@"JupyterLab is ready on node001 \(job (?<job>\d+).*?```(?<inside>ssh [^`]+)```.*?Then open (?<url>http://localhost:(?<port>\d+)/lab\?token=(?<token>[0-9a-f]+))", TimeSpan.FromSeconds(90), reminder.Index);
+        var next = await bot.WaitForAsync($@"JupyterLab is ready on {_cluster.Node} \(job (?<job>\d+).*?```(?<inside>ssh [^`]+)```.*?Then open (?<url>http://localhost:(?<port>\d+)/lab\?token=(?<token>[0-9a-f]+))", TimeSpan.FromSeconds(90), reminder.Index);
         Assert.NotEqual(job, next.Groups["job"].Value);
         using (var tunnel = PrintedTunnel.Run(next.Groups["inside"].Value, person))
         {
@@ -79,9 +79,9 @@ public sealed partial class LifecycleEndToEndTests : IDisposable
 
         bot.Type("stop");
         await bot.WaitForAsync($@"Job {next.Groups["job"].Value} has ended after .*: stopped by you\.", TimeSpan.FromSeconds(60));
-        Assert.Equal(1, Count(bot.Stdout, $@"JupyterLab is ready on node001 \(job {job}\b"));
-        Assert.Equal(1, Count(bot.Stdout, $@"Job {job} on node001 reaches its walltime in 1 min 15 s"));
-        Assert.Equal(1, Count(bot.Stdout, $@"Job {job} on node001 reaches its walltime in 45 s"));
+        Assert.Equal(1, Count(bot.Stdout, $@"JupyterLab is ready on {_cluster.Node} \(job {job}\b"));
+        Assert.Equal(1, Count(bot.Stdout, $@"Job {job} on {_cluster.Node} reaches its walltime in 1 min 15 s"));
+        Assert.Equal(1, Count(bot.Stdout, $@"Job {job} on {_cluster.Node} reaches its walltime in 45 s"));
     }
 
     [Theory]
@@ -100,15 +100,15 @@ public sealed partial class LifecycleEndToEndTests : IDisposable
         Assert.Contains($"Crashing at fault point {point}", doomed.Stderr, StringComparison.Ordinal);
 
         var revived = StartBot();
-        var ready = await revived.WaitForAsync(@"JupyterLab is ready on node001 \(job (?<job>\d+)", TimeSpan.FromSeconds(120));
+        var ready = await revived.WaitForAsync($@"JupyterLab is ready on {_cluster.Node} \(job (?<job>\d+)", TimeSpan.FromSeconds(120));
         var job = ready.Groups["job"].Value;
         revived.Type("status");
-        await revived.WaitForAsync($@"job {job} on local: ready on node001", TimeSpan.FromSeconds(10));
+        await revived.WaitForAsync($@"job {job} on local: ready on {_cluster.Node}", TimeSpan.FromSeconds(10));
         await Task.Delay(TimeSpan.FromSeconds(5));
 
-        var comment = LocalCluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%k").Trim();
+        var comment = _cluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%k").Trim();
         Assert.Equal("1", JobsWithComment(comment));
-        Assert.Equal(1, Count(AllOutput, @"JupyterLab is ready on node001"));
+        Assert.Equal(1, Count(AllOutput, $@"JupyterLab is ready on {_cluster.Node}"));
 
         revived.Type("stop");
         await revived.WaitForAsync($@"Job {job} has ended after .*: stopped by you\.", TimeSpan.FromSeconds(60));
@@ -120,17 +120,17 @@ public sealed partial class LifecycleEndToEndTests : IDisposable
         var bot = StartBot(crashAt: "before-reminder-saved");
         await LinkAsync(bot);
         bot.Type("start -A ccsd -t 0:01:30");
-        var ready = await bot.WaitForAsync(@"JupyterLab is ready on node001 \(job (?<job>\d+)", TimeSpan.FromSeconds(90));
+        var ready = await bot.WaitForAsync($@"JupyterLab is ready on {_cluster.Node} \(job (?<job>\d+)", TimeSpan.FromSeconds(90));
         var job = ready.Groups["job"].Value;
         Assert.True(bot.WaitForExit(TimeSpan.FromSeconds(90)), "the service should have crashed when the first reminder fell due");
 
         var revived = StartBot();
-        await revived.WaitForAsync($@"Job {job} on node001 reaches its walltime in 1 min 15 s", TimeSpan.FromSeconds(60));
+        await revived.WaitForAsync($@"Job {job} on {_cluster.Node} reaches its walltime in 1 min 15 s", TimeSpan.FromSeconds(60));
         await revived.WaitForAsync($@"Job {job} has ended after [^:]+: walltime reached\.", TimeSpan.FromSeconds(150));
 
-        Assert.Equal(1, Count(AllOutput, $@"Job {job} on node001 reaches its walltime in 1 min 15 s"));
-        Assert.Equal(1, Count(AllOutput, $@"Job {job} on node001 reaches its walltime in 45 s"));
-        Assert.Equal(1, Count(AllOutput, @"JupyterLab is ready on node001"));
+        Assert.Equal(1, Count(AllOutput, $@"Job {job} on {_cluster.Node} reaches its walltime in 1 min 15 s"));
+        Assert.Equal(1, Count(AllOutput, $@"Job {job} on {_cluster.Node} reaches its walltime in 45 s"));
+        Assert.Equal(1, Count(AllOutput, $@"JupyterLab is ready on {_cluster.Node}"));
     }
 
     [Fact]
@@ -139,15 +139,15 @@ public sealed partial class LifecycleEndToEndTests : IDisposable
         var bot = StartBot();
         await LinkAsync(bot);
         bot.Type("start -A ccsd -t 0:10:00");
-        var ready = await bot.WaitForAsync(@"JupyterLab is ready on node001 \(job (?<job>\d+)", TimeSpan.FromSeconds(90));
+        var ready = await bot.WaitForAsync($@"JupyterLab is ready on {_cluster.Node} \(job (?<job>\d+)", TimeSpan.FromSeconds(90));
         var job = ready.Groups["job"].Value;
         bot.Kill();
 
         var revived = StartBot();
         revived.Type("status");
-        await revived.WaitForAsync($@"job {job} on local: ready on node001", TimeSpan.FromSeconds(30));
+        await revived.WaitForAsync($@"job {job} on local: ready on {_cluster.Node}", TimeSpan.FromSeconds(30));
         revived.Type("stop");
         await revived.WaitForAsync($@"Job {job} has ended after .*: stopped by you\.", TimeSpan.FromSeconds(60));
-        Assert.Equal(1, Count(AllOutput, @"JupyterLab is ready on node001"));
+        Assert.Equal(1, Count(AllOutput, $@"JupyterLab is ready on {_cluster.Node}"));
     }
 }

@@ -18,6 +18,9 @@ public sealed class ReplicaEndToEndTests : IDisposable
     private readonly List<IDisposable> _cleanup = [];
     private readonly List<BotProcess> _replicas = [];
 
+    /// <summary>The key ring certificate every replica shares (PostgreSQL requires one).</summary>
+    private readonly string _keyRing = Directory.CreateTempSubdirectory("condobot-replica-keyring-").FullName;
+
     /// <summary>Every job seen in squeue since the test began (id to comment): finished jobs leave squeue after a while.</summary>
     private readonly Dictionary<string, string> _seen = [];
     private long _baseline;
@@ -26,6 +29,7 @@ public sealed class ReplicaEndToEndTests : IDisposable
     {
         foreach (var item in _cleanup.AsEnumerable().Reverse()) item.Dispose();
         _database.Dispose();
+        Directory.Delete(_keyRing, recursive: true);
     }
 
     private string AllOutput => string.Concat(_replicas.Select(r => r.Stdout));
@@ -37,6 +41,10 @@ public sealed class ReplicaEndToEndTests : IDisposable
         var settings = _cluster.BotSettings(data, user);
         settings["Storage__Provider"] = "Postgres";
         settings["ConnectionStrings__CondoBot"] = _database.ConnectionString;
+        var certificate = Path.Combine(_keyRing, "keyring.pfx");
+        if (!File.Exists(certificate)) TestCertificate.WritePfx(_keyRing, "replica-keyring-password");
+        settings["DataProtection__CertificatePath"] = certificate;
+        settings["DataProtection__CertificatePassword"] = "replica-keyring-password";
         settings["Storage__OutboxLease"] = "00:00:10";
         settings["Sessions__RunningPollInterval"] = "00:00:03";
         settings["Sessions__RemindBefore"] = "00:00:30,00:00:15";
@@ -52,7 +60,7 @@ public sealed class ReplicaEndToEndTests : IDisposable
         _cleanup.Add(await AuthorizedKey.LinkAsync(replica, login));
     }
 
-    private static List<string[]> Jobs() => [.. LocalCluster.Slurm("squeue", "--noheader", "--states=all", "--format=%i|%u|%k")
+    private List<string[]> Jobs() => [.. _cluster.Slurm("squeue", "--noheader", "--states=all", "--format=%i|%u|%k")
         .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim().Split('|'))];
 
     private int Count(string pattern) => Regex.Matches(AllOutput, pattern).Count;
@@ -91,7 +99,7 @@ public sealed class ReplicaEndToEndTests : IDisposable
             second.Type("start -t 0:01:00");
         }
 
-        await WaitUntilAsync(() => Count(@"JupyterLab is ready on node001 \(job \d+") >= 4, TimeSpan.FromSeconds(120), "four sessions are ready");
+        await WaitUntilAsync(() => Count($@"JupyterLab is ready on {_cluster.Node} \(job \d+") >= 4, TimeSpan.FromSeconds(120), "four sessions are ready");
         first.Kill();
         await WaitUntilAsync(() => Count(@"Job \d+ has ended after [^:]+: walltime reached\.") >= 2 * SessionsPerReplica, TimeSpan.FromMinutes(10), "all twenty sessions have ended");
 
@@ -107,9 +115,9 @@ public sealed class ReplicaEndToEndTests : IDisposable
 
         foreach (var job in ours)
         {
-            Assert.Equal((job, 1), (job, Count($@"JupyterLab is ready on node001 \(job {job}\b")));
-            Assert.Equal((job, 1), (job, Count($@"Job {job} on node001 reaches its walltime in 30 s")));
-            Assert.Equal((job, 1), (job, Count($@"Job {job} on node001 reaches its walltime in 15 s")));
+            Assert.Equal((job, 1), (job, Count($@"JupyterLab is ready on {_cluster.Node} \(job {job}\b")));
+            Assert.Equal((job, 1), (job, Count($@"Job {job} on {_cluster.Node} reaches its walltime in 30 s")));
+            Assert.Equal((job, 1), (job, Count($@"Job {job} on {_cluster.Node} reaches its walltime in 15 s")));
             Assert.Equal((job, 1), (job, Count($@"Job {job} has ended after [^:]+: walltime reached\.")));
         }
 

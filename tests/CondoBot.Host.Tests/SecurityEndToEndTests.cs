@@ -97,5 +97,5 @@ public sealed class SecurityEndToEndTests : IDisposable
 
     private static int Logins() => File.ReadLines("/var/log/condobot-sshd.log").Count(l => l.Contains($"Accepted publickey for {Login} ", StringComparison.Ordinal));
 
-    private static string Jobs() => LocalCluster.Slurm("squeue", "--noheader", "--states=all", "--user", Login, "--format=%i");
+    private string Jobs() => _cluster.Slurm("squeue", "--noheader", "--states=all", "--user", Login, "--format=%i");
 }

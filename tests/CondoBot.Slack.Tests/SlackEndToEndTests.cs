@@ -89,16 +89,16 @@ public sealed partial class SlackEndToEndTests : IAsyncLifetime
         var submitted = Assert.Single(first.Buttons, b => b.ActionId == Buttons.Stop).Value;
         // The job is this test's own: if anything below fails, it must not stay queued on the shared cluster.
         _cleanup.Add(new Cleanup(() => CancelIfQueued(submitted)));
-        // The local cluster is shared by every test run on the machine; a busy node001 can hold the job a while.
+        // The local cluster is shared by every test run on the machine; a busy {_cluster.Node} can hold the job a while.
         var ready = await _slack.WaitForCallAsync("chat.update", c => c.BlockText.Contains("*JupyterLab is ready*", StringComparison.Ordinal), TimeSpan.FromMinutes(4));
         Assert.Equal((first.Field("channel"), first.AnswerTs), (ready.Field("channel"), ready.Field("ts")));
         Assert.Single(_slack.CallsTo("chat.postMessage"), c => c.Field("channel") == "D" + _user);
         var inside = Regex.Match(ready.BlockText, "```(?<cmd>ssh [^`]+)```").Groups["cmd"].Value;
         var url = Regex.Match(ready.BlockText, @"Then open (?<url>http://localhost:\d+/lab\?token=(?<token>[0-9a-f]+))");
-        Assert.Matches($@"^ssh -N -p {_cluster.LoginPort} -L {localPort}:node001:\d+ condouser@127\.0\.0\.1$", inside);
+        Assert.Matches($@"^ssh -N -p {_cluster.LoginPort} -L {localPort}:{_cluster.Node}:\d+ condouser@{Regex.Escape(_cluster.LoginHost)}$", inside);
         var job = Assert.Single(ready.Buttons, b => b.ActionId == Buttons.Stop).Value;
         Assert.Equal(submitted, job);
-        Assert.Contains("RUNNING", LocalCluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%T"), StringComparison.Ordinal);
+        Assert.Contains("RUNNING", _cluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%T"), StringComparison.Ordinal);
 
         using (var tunnel = PrintedTunnel.Run(inside, person))
         {
@@ -123,7 +123,7 @@ public sealed partial class SlackEndToEndTests : IAsyncLifetime
         Assert.Contains("stopped by you", ended.BlockText, StringComparison.Ordinal);
         Assert.Equal(first.AnswerTs, ended.Field("ts"));
         Assert.Empty(ended.Buttons);
-        Assert.Equal("", LocalCluster.Slurm("squeue", "--noheader", "--jobs", job, "--states=running,pending").Trim());
+        Assert.Equal("", _cluster.Slurm("squeue", "--noheader", "--jobs", job, "--states=running,pending").Trim());
 
         Assert.Empty(_slack.Violations);
         var output = _bot.Stdout + _bot.Stderr;
@@ -144,13 +144,13 @@ public sealed partial class SlackEndToEndTests : IAsyncLifetime
         return reply["text"]!.GetValue<string>();
     }
 
-    private static void CancelIfQueued(string job)
+    private void CancelIfQueued(string job)
     {
         try
         {
-            if (LocalCluster.Slurm("squeue", "--noheader", "--jobs", job, "--states=running,pending").Trim().Length > 0)
+            if (_cluster.Slurm("squeue", "--noheader", "--jobs", job, "--states=running,pending").Trim().Length > 0)
             {
-                LocalCluster.Slurm("scancel", job);
+                _cluster.Slurm("scancel", job);
             }
         }
         catch (InvalidOperationException)

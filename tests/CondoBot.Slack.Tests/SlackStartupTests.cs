@@ -26,6 +26,7 @@ public sealed class SlackStartupTests : IDisposable
         { "Slack__BotToken", FakeSlack.AppToken },
         { "Slack__AppToken", FakeSlack.BotToken },
         { "Slack__ApiBaseUrl", "slack.com/api" },
+        { "Slack__ApiBaseUrl", "http://slack.example.org/api/" },
     };
 
     [Theory]
@@ -35,6 +36,7 @@ public sealed class SlackStartupTests : IDisposable
         var settings = new Dictionary<string, string>
         {
             ["Clusters__local__HostKeySha256"] = "SHA256:" + new string('A', 43),
+            ["Clusters__local__LoginHost"] = "127.0.0.1",
             ["Storage__DataDirectory"] = _data,
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
             ["Slack__SigningSecret"] = SignedRequests.Secret,
@@ -56,6 +58,7 @@ public sealed class SlackStartupTests : IDisposable
     {
         using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
             .UseSetting("Clusters:local:HostKeySha256", "SHA256:" + new string('A', 43))
+            .UseSetting("Clusters:local:LoginHost", "127.0.0.1")
             .UseSetting("Storage:DataDirectory", _data));
         using var client = factory.CreateClient();
 

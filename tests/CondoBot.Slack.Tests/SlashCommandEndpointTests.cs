@@ -91,6 +91,8 @@ public sealed class SlashCommandEndpointTests(SlackHostFixture fixture) : IClass
         { "a signature that is not hex", body => Replace(Post("/slack/commands", body), "X-Slack-Signature", "v0=" + new string('z', 64)) },
         { "a v1 signature", body => Replace(Post("/slack/commands", body), "X-Slack-Signature", "v1=" + new string('0', 64)) },
         { "a body changed after signing", body => Tampered(body) },
+        { "a correctly signed 12-digit timestamp (past the year 9999)", body => SignedAt(body, "999999999999") },
+        { "a correctly signed timestamp of 0", body => SignedAt(body, "0") },
         { "the signature of another timestamp", body => Replace(Post("/slack/commands", body), "X-Slack-Request-Timestamp", DateTimeOffset.UtcNow.AddSeconds(-5).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)) },
     };
 
@@ -212,6 +214,15 @@ public sealed class SlashCommandEndpointTests(SlackHostFixture fixture) : IClass
     private static HttpRequestMessage Without(HttpRequestMessage request, string header)
     {
         request.Headers.Remove(header);
+        return request;
+    }
+
+    private static HttpRequestMessage SignedAt(string body, string timestamp)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var request = Unsigned("/slack/commands", bytes);
+        request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
+        request.Headers.Add("X-Slack-Signature", Signature(Secret, timestamp, bytes));
         return request;
     }
 

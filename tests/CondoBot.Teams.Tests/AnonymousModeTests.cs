@@ -37,6 +37,21 @@ public sealed class AnonymousModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnUnauthenticatedRequest_FromAnotherMachine_IsRefused_AndChangesNothing()
+    {
+        await using var remote = new TeamsApp(_bot, new Dictionary<string, string> { ["Teams:AllowAnonymousRequests"] = "true" })
+        {
+            RemoteAddress = System.Net.IPAddress.Parse("192.0.2.10"),
+        };
+        var activity = TestActivities.Personal(_bot.ServiceUrl, TestPerson.New(), "status");
+
+        var response = await remote.PostActivityAsync(activity, bearer: null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Empty(_bot.ConnectorCalls);
+    }
+
+    [Fact]
     public async Task ABadToken_IsStillRefused()
     {
         var person = TestPerson.New();

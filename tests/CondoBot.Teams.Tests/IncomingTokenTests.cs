@@ -109,16 +109,35 @@ public sealed class IncomingTokenTests(TeamsFixture fixture) : IClassFixture<Tea
     }
 
     [Fact]
-    public async Task ATokenFromTheBotsEntraTenant_IsAccepted_AgainstTheTenantsOwnKeys()
+    public async Task ATokenFromTheBotsEntraTenant_IsAccepted_AgainstTheTenantsOwnKeys_WhenTeamsIssuersNamesEntra()
     {
+        await using var app = new TeamsApp(Bot, new Dictionary<string, string> { ["Teams:Issuers"] = "BotFramework, Entra" });
         var person = TestPerson.New();
         var activity = TestActivities.Personal(Bot.ServiceUrl, person, "status");
         var token = Bot.EntraKeys[0].Sign(TeamsApp.ValidSpec(activity) with { Issuer = Bot.EntraIssuer });
 
-        var response = await App.PostActivityAsync(activity, token);
+        var response = await app.PostActivityAsync(activity, token);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Single(fixture.CallsFor(person));
+    }
+
+    [Theory]
+    [InlineData("webchat", FakeBotService.TenantId)]
+    [InlineData("directline", FakeBotService.TenantId)]
+    [InlineData("msteams", "12345678-0000-0000-0000-000000000000")]
+    public async Task ASignedActivityFromAnotherChannelOrTenant_Gets401_AndChangesNothing(string channel, string tenant)
+    {
+        var person = TestPerson.New();
+        var activity = TestActivities.Personal(Bot.ServiceUrl, person, "status");
+        activity["channelId"] = channel;
+        activity["conversation"]!["tenantId"] = tenant;
+        activity["channelData"] = new System.Text.Json.Nodes.JsonObject { ["tenant"] = new System.Text.Json.Nodes.JsonObject { ["id"] = tenant } };
+
+        var response = await App.PostActivityAsync(activity, App.SignedFor(activity));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Empty(fixture.CallsFor(person));
     }
 
     private string SignedWithKeyEndorsedOnlyFor(string channel, TokenSpec spec)

@@ -13,7 +13,7 @@ public sealed class IssuerConfigurationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _bot = await FakeBotService.StartAsync();
-        _app = new TeamsApp(_bot, new Dictionary<string, string> { ["Teams:Issuers"] = "BotFramework" });
+        _app = new TeamsApp(_bot, new Dictionary<string, string>());
     }
 
     public async Task DisposeAsync()
@@ -23,7 +23,7 @@ public sealed class IssuerConfigurationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WithOnlyTheBotFrameworkIssuer_AValidEntraToken_IsRefused()
+    public async Task WithOnlyTheBotFrameworkIssuer_TheDefault_AValidEntraToken_IsRefused()
     {
         var activity = TestActivities.Personal(_bot.ServiceUrl, TestPerson.New(), "status");
 

@@ -79,11 +79,11 @@ public sealed partial class TeamsEndToEndTests : IAsyncLifetime
         var code = Monospace(ready.Body!);
         var inside = code[0];
         var url = code[^1];
-        Assert.Matches($@"^ssh -N -p {_cluster.LoginPort} -L {localPort}:node001:\d+ condouser3@127\.0\.0\.1$", inside);
+        Assert.Matches($@"^ssh -N -p {_cluster.LoginPort} -L {localPort}:{_cluster.Node}:\d+ condouser3@{Regex.Escape(_cluster.LoginHost)}$", inside);
         var token = Regex.Match(url, "token=([0-9a-f]+)").Groups[1].Value;
         Assert.NotEmpty(token);
         var job = Regex.Match(ready.Body!["summary"]!.GetValue<string>(), @"^job (\d+)").Groups[1].Value;
-        Assert.Contains("RUNNING", LocalCluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%T"), StringComparison.Ordinal);
+        Assert.Contains("RUNNING", _cluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%T"), StringComparison.Ordinal);
 
         using (var tunnel = PrintedTunnel.Run(inside, me))
         {
@@ -101,7 +101,7 @@ public sealed partial class TeamsEndToEndTests : IAsyncLifetime
         Assert.Equal($"Stopping job {job}. I'll tell you when it has ended.", stopping);
         await _bot.WaitForCallAsync(c => c.Method == "PUT" && c.Path == $"{personal}/{cardId}" && c.Body!["summary"]!.GetValue<string>().Contains("ended: stopped by you", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
         await _bot.WaitForCallAsync(c => c.Method == "POST" && c.Path == personal && c.Body?["text"]?.GetValue<string>().StartsWith($"Job {job} has ended", StringComparison.Ordinal) == true, TimeSpan.FromSeconds(30));
-        Assert.Equal("", LocalCluster.Slurm("squeue", "--noheader", "--jobs", job, "--states=running,pending").Trim());
+        Assert.Equal("", _cluster.Slurm("squeue", "--noheader", "--jobs", job, "--states=running,pending").Trim());
 
         // The token went only to the private chat, never to the channel or the service's log.
         var inChannel = _bot.ConnectorCalls.Where(c => c.Path.Contains(Uri.EscapeDataString(Channel), StringComparison.Ordinal)).ToList();

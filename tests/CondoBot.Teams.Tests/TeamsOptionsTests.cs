@@ -29,7 +29,7 @@ public sealed class TeamsOptionsTests
         Assert.Equal("https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration", options.EffectiveEntraOpenIdMetadataUrl);
         Assert.Equal(["https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0", "https://sts.windows.net/contoso.onmicrosoft.com/"], options.EntraIssuers);
         Assert.Equal("28:11111111-2222-3333-4444-555555555555", options.BotId);
-        Assert.Equal(TokenIssuers.BotFramework | TokenIssuers.Entra, options.Issuers);
+        Assert.Equal(TokenIssuers.BotFramework, options.Issuers);
         Assert.False(options.AllowAnonymousRequests);
     }
 

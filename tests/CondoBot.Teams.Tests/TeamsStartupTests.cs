@@ -17,6 +17,7 @@ public sealed class TeamsStartupTests : IDisposable
         var settings = new Dictionary<string, string>
         {
             ["Clusters__local__HostKeySha256"] = "SHA256:" + new string('A', 43),
+            ["Clusters__local__LoginHost"] = "127.0.0.1",
             ["Storage__DataDirectory"] = _data,
         };
         foreach (var (key, value) in extra) settings[key] = value;
@@ -53,12 +54,26 @@ public sealed class TeamsStartupTests : IDisposable
     }
 
     [Fact]
-    public async Task AnonymousRequests_AreAllowedOnlyWhenSaidSo_AndTheServiceWarnsAtStart()
+    public void AnonymousRequests_OutsideTheDevelopmentEnvironment_StopTheService_NamingTheSetting()
+    {
+        using var bot = BotProcess.Start(Settings(
+            ("Teams__AppId", "11111111-2222-3333-4444-555555555555"), ("Teams__AppPassword", "pw-Xq7-not-for-logs"),
+            ("Teams__TenantId", "99999999-8888-7777-6666-555555555555"), ("Teams__AllowAnonymousRequests", "true")),
+            "--urls", "http://127.0.0.1:0");
+
+        Assert.True(bot.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.NotEqual(0, bot.ExitCode);
+        Assert.Contains("Teams__AllowAnonymousRequests is accepted only in the Development environment", bot.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnonymousRequests_AreAllowedOnlyWhenSaidSo_InDevelopment_AndTheServiceWarnsAtStart()
     {
         var port = FreePort();
         using var bot = BotProcess.Start(Settings(
             ("Teams__AppId", "11111111-2222-3333-4444-555555555555"), ("Teams__AppPassword", "pw-Xq7-not-for-logs"),
-            ("Teams__TenantId", "99999999-8888-7777-6666-555555555555"), ("Teams__AllowAnonymousRequests", "true")),
+            ("Teams__TenantId", "99999999-8888-7777-6666-555555555555"), ("Teams__AllowAnonymousRequests", "true"),
+            ("DOTNET_ENVIRONMENT", "Development")),
             "--urls", $"http://127.0.0.1:{port}");
 
         await bot.WaitForAsync("Teams__AllowAnonymousRequests is on: requests to /api/messages without an Authorization header are accepted", TimeSpan.FromSeconds(60));

@@ -58,7 +58,7 @@ public sealed class BotProcess : IDisposable
         start.ArgumentList.Add(HostDll());
         foreach (var a in args) start.ArgumentList.Add(a);
         foreach (var (key, value) in settings) start.Environment[key] = value;
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        if (!settings.ContainsKey("DOTNET_ENVIRONMENT")) start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         return new BotProcess(Process.Start(start)!);
     }
 
@@ -132,13 +132,17 @@ public sealed class BotProcess : IDisposable
     {
         var jobs = Regex.Matches(Stdout, @"\b[Jj]ob (\d+)\b").Select(m => m.Groups[1].Value).Distinct().ToArray();
         if (jobs.Length == 0) return;
-        try
+        // Job ids of the site's clusters do not overlap, so each cluster is told to cancel them all.
+        foreach (var name in new[] { "local", "legacy" })
         {
-            LocalCluster.Run("scancel", jobs);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            // No Slurm here (a test that never reached a cluster): nothing to cancel.
+            try
+            {
+                LocalCluster.Get(name).Slurm(["scancel", .. jobs]);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or System.ComponentModel.Win32Exception)
+            {
+                // No site here (a test that never reached a cluster): nothing to cancel.
+            }
         }
     }
 

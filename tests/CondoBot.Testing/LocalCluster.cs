@@ -4,29 +4,78 @@ using CondoBot.Core.Clusters;
 namespace CondoBot.Testing;
 
 /// <summary>
-/// The real local cluster (sshd + Slurm + Jupyter on loopback) that <c>deploy/local-cluster/cluster.sh up</c> starts,
-/// described by the facts file it writes. Tests that need it fail with a clear message when it is not up.
+/// One cluster of the real local site that <c>deploy/local-cluster/cluster.sh up</c> starts, described by the facts
+/// file it writes (<c>CONDO_LOCAL_...</c>, <c>CONDO_LEGACY_...</c>, <c>CONDO_EXTERNAL_...</c>): <c>local</c>, the
+/// default (Debian 13, Slurm 24.11, JupyterLab 4, in a root of its own), and <c>legacy</c> (the machine's own Debian 12,
+/// Slurm 22.05, jupyter-server). Both share the external login host and the users' homes. Tests that need the site
+/// fail with a clear message when it is not up.
 /// </summary>
 public sealed class LocalCluster
 {
-    public const string FactsFile = "/run/condobot-cluster/facts.env";
+    public const string FactsFile = "/run/condobot-site/facts.env";
 
-    private LocalCluster(IReadOnlyDictionary<string, string> facts) => Facts = facts;
+    public const string Default = "local";
 
+    private LocalCluster(string name, IReadOnlyDictionary<string, string> facts)
+    {
+        Name = name;
+        Facts = facts;
+    }
+
+    /// <summary>The cluster's name, as the bot's settings (<c>Clusters__NAME__...</c>) and <c>--cluster</c> know it.</summary>
+    public string Name { get; }
+
+    /// <summary>Every fact of the site, for every cluster.</summary>
     public IReadOnlyDictionary<string, string> Facts { get; }
 
-    public string LoginHost => Facts["CONDO_LOGIN_HOST"];
+    private string Fact(string key) => Facts[$"CONDO_{Name.ToUpperInvariant()}_{key}"];
 
-    public int LoginPort => int.Parse(Facts["CONDO_LOGIN_PORT"], System.Globalization.CultureInfo.InvariantCulture);
+    public string LoginHost => Fact("LOGIN_HOST");
 
-    public string HostKeySha256 => Facts["CONDO_HOST_KEY_SHA256"];
+    public int LoginPort => int.Parse(Fact("LOGIN_PORT"), System.Globalization.CultureInfo.InvariantCulture);
 
-    public string SshdLog => Facts["CONDO_SSHD_LOG"];
+    public string HostKeySha256 => Fact("HOST_KEY_SHA256");
 
-    private static readonly Lazy<LocalCluster> Shared = new(Load);
+    /// <summary>The login node's public host key file, for a person's known hosts.</summary>
+    public string HostKeyFile => Fact("HOST_KEY");
 
-    /// <summary>The running local cluster; throws with the command to run when it is not up.</summary>
-    public static LocalCluster Get() => Shared.Value;
+    /// <summary>The (only) compute node, as Slurm and the printed tunnel name it.</summary>
+    public string Node => Fact("NODES").Split(' ')[0];
+
+    /// <summary>The node's address, where its JupyterLab answers.</summary>
+    public string NodeAddress => Fact("NODE_ADDR");
+
+    public string SshdLog => Fact("SSHD_LOG");
+
+    public string LaunchCommand => Fact("LAUNCH_COMMAND");
+
+    /// <summary>The root directory the cluster's daemons and Slurm commands run in (<c>/</c> for the machine's own).</summary>
+    public string Root => Fact("ROOT");
+
+    /// <summary>The Slurm release the cluster runs, such as <c>24.11</c>.</summary>
+    public string SlurmVersion => Fact("SLURM");
+
+    /// <summary>A pidfile of one of the cluster's daemons (such as <c>/run/slurmctld.pid</c>) as the host sees it.</summary>
+    public string PidFile(string path) => Root == "/" ? path : Root + path;
+
+    public string ExternalLoginHost => Facts["CONDO_EXTERNAL_HOST"];
+
+    public string ExternalHostKeyFile => Facts["CONDO_EXTERNAL_HOST_KEY"];
+
+    private static readonly Lazy<IReadOnlyDictionary<string, string>> SiteFacts = new(Load);
+
+    /// <summary>A cluster of the running site (the default one unless named); throws with the command to run when it is not up.</summary>
+    public static LocalCluster Get(string name = Default)
+    {
+        var facts = SiteFacts.Value;
+        var names = facts["CONDO_CLUSTERS"].Split(' ');
+        return names.Contains(name, StringComparer.Ordinal)
+            ? new LocalCluster(name, facts)
+            : throw new ArgumentException($"The local site has no cluster '{name}' (it has: {string.Join(", ", names)}).", nameof(name));
+    }
+
+    /// <summary>Every cluster of the site.</summary>
+    public static IEnumerable<LocalCluster> All() => SiteFacts.Value["CONDO_CLUSTERS"].Split(' ').Select(n => Get(n));
 
     public ClusterProfile Profile(string name = "local", string hostKey = "") => new()
     {
@@ -34,20 +83,49 @@ public sealed class LocalCluster
         LoginHost = LoginHost,
         LoginPort = LoginPort,
         HostKeySha256 = hostKey.Length > 0 ? hostKey : HostKeySha256,
-        LaunchCommand = "jupyter lab",
+        LaunchCommand = LaunchCommand,
         CommandTimeout = TimeSpan.FromSeconds(20),
     };
 
-    /// <summary>The settings that point a service process at this cluster, with its own data folder and console user.</summary>
+    /// <summary>
+    /// The settings that point a service process at this cluster, under the name <c>local</c> (the service's default
+    /// cluster), with every cluster setting given and the external login host; with its own data folder and console user.
+    /// </summary>
     public Dictionary<string, string> BotSettings(string dataDirectory, string consoleUser) => new()
     {
+        ["Clusters__Default"] = "local",
         ["Clusters__local__HostKeySha256"] = HostKeySha256,
         ["Clusters__local__LoginHost"] = LoginHost,
         ["Clusters__local__LoginPort"] = LoginPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Clusters__local__ExternalLoginHost"] = ExternalLoginHost,
+        ["Clusters__local__LaunchCommand"] = LaunchCommand,
         ["Storage__DataDirectory"] = dataDirectory,
         ["Sessions__PollInterval"] = "00:00:01",
         ["Terminal__User"] = consoleUser,
     };
+
+    /// <summary>
+    /// The settings of the whole site, as <c>deploy/run-local.sh</c> gives them: both clusters under their own names
+    /// (<c>local</c> first, the default) and the external login host.
+    /// </summary>
+    public static Dictionary<string, string> SiteSettings(string dataDirectory, string consoleUser)
+    {
+        var settings = Get().BotSettings(dataDirectory, consoleUser);
+        foreach (var cluster in All().Where(c => c.Name != Default))
+        {
+            var prefix = $"Clusters__{cluster.Name}__";
+            settings[prefix + "HostKeySha256"] = cluster.HostKeySha256;
+            settings[prefix + "LoginHost"] = cluster.LoginHost;
+            settings[prefix + "LoginPort"] = cluster.LoginPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            settings[prefix + "ExternalLoginHost"] = cluster.ExternalLoginHost;
+            settings[prefix + "LaunchCommand"] = cluster.LaunchCommand;
+        }
+
+        return settings;
+    }
+
+    /// <summary>Runs a Slurm client command of this cluster as root (in its root directory) and returns its stdout.</summary>
+    public string Slurm(params string[] argv) => Root == "/" ? Run(argv[0], argv[1..]) : Run("chroot", [Root, .. argv], stdin: null);
 
     /// <summary>Appends an authorized_keys entry for a test user, as the user would by pasting the bot's line.</summary>
     public static void Authorize(string user, string entry) => Run("bash", RepoFile("deploy/local-cluster/cluster.sh"), "authorize", user, stdin: entry + "\n");
@@ -60,9 +138,6 @@ public sealed class LocalCluster
         var kept = File.ReadAllLines(file).Where(l => !l.EndsWith(" " + comment, StringComparison.Ordinal));
         File.WriteAllLines(file, kept);
     }
-
-    /// <summary>Runs a Slurm client command as root and returns its stdout (for checks such as "the job is gone").</summary>
-    public static string Slurm(params string[] argv) => Run(argv[0], argv[1..]);
 
     public static string Run(string file, params string[] args) => Run(file, args, stdin: null);
 
@@ -97,18 +172,17 @@ public sealed class LocalCluster
         throw new FileNotFoundException("CondoBot.sln not found above " + AppContext.BaseDirectory);
     }
 
-    private static LocalCluster Load()
+    private static IReadOnlyDictionary<string, string> Load()
     {
         if (!File.Exists(FactsFile))
         {
             throw new InvalidOperationException(
-                $"The local cluster is not up ({FactsFile} is missing). Run `bash deploy/local-cluster/cluster.sh up` as root, or the README's test command, which does.");
+                $"The local site is not up ({FactsFile} is missing). Run `bash deploy/local-cluster/cluster.sh up` as root, or the README's test command, which does.");
         }
 
-        var facts = File.ReadAllLines(FactsFile)
+        return File.ReadAllLines(FactsFile)
             .Select(l => l.Split('=', 2))
             .Where(kv => kv.Length == 2)
             .ToDictionary(kv => kv[0].Trim(), kv => kv[1].Trim().Trim('\'', '"'));
-        return new LocalCluster(facts);
     }
 }

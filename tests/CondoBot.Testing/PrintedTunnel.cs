@@ -15,6 +15,30 @@ public static class PrintedTunnel
         return Process.Start(start)!;
     }
 
+    /// <summary>
+    /// Runs a command exactly as printed, with only the person's own ssh configuration added: their ~/.ssh/config
+    /// (<c>-F</c>: identity, known hosts) and their ssh-agent. <paramref name="typed"/>, when given, is typed into the
+    /// session it opens, as a person types at the prompt of the host they logged in to.
+    /// </summary>
+    public static Process RunAsPrinted(string printed, UserKey person, string? typed = null)
+    {
+        var words = printed.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words[0] != "ssh") throw new ArgumentException("not an ssh command: " + printed, nameof(printed));
+        var start = new ProcessStartInfo(words[0]) { RedirectStandardError = true, RedirectStandardInput = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add("-F");
+        start.ArgumentList.Add(person.ConfigFile);
+        foreach (var word in words[1..]) start.ArgumentList.Add(word);
+        start.Environment["SSH_AUTH_SOCK"] = person.AgentSocket;
+        var process = Process.Start(start)!;
+        if (typed is not null)
+        {
+            process.StandardInput.WriteLine(typed);
+            process.StandardInput.Flush();
+        }
+
+        return process;
+    }
+
     public static async Task WaitForPortAsync(int port, Process tunnel)
     {
         for (var i = 0; i < 150; i++)

@@ -18,11 +18,14 @@ public sealed class PrivateSshd : IDisposable
 
     public int Port { get; }
 
+    /// <summary>This sshd's own log (VERBOSE, as the shared one).</summary>
+    public string LogFile => Path.Combine(_dir, "sshd.log");
+
     private string PidFile => Path.Combine(_dir, "sshd.pid");
 
     public void Start()
     {
-        LocalCluster.Run("/usr/sbin/sshd", "-f", "/etc/ssh/condobot_sshd_config", "-o", $"Port={Port}", "-o", $"PidFile={PidFile}", "-E", Path.Combine(_dir, "sshd.log"));
+        LocalCluster.Run("/usr/sbin/sshd", "-f", "/etc/ssh/condobot_sshd_config", "-o", $"Port={Port}", "-o", $"PidFile={PidFile}", "-E", LogFile);
         for (var i = 0; i < 50 && !Answers(); i++) Thread.Sleep(100);
     }
 

@@ -6,17 +6,17 @@ using Renci.SshNet.Common;
 namespace CondoBot.Cluster.Ssh;
 
 /// <summary>
-/// Checks that a login node answers SSH and presents the pinned host key, without logging in: the host key arrives
-/// during key exchange, before authentication, so no user's key is needed. The login that follows is refused (the
-/// probe offers no credentials) and that refusal is the expected, healthy end.
+/// Checks that a login node answers SSH and presents the pinned host key, and goes no further than the key exchange:
+/// the host key arrives (signed by the server over the exchange) before any user name is sent, and the probe then
+/// breaks the connection off. A login node's logs see a client that disconnected before authenticating, never a
+/// login attempt, so defences that ban sources of failed logins have nothing to count.
 /// </summary>
 public static class HostKeyProbe
 {
-    private const string ProbeUser = "condobot-readiness-probe";
-
     public static async Task<HostKeyProbeResult> CheckAsync(ClusterProfile profile, CancellationToken cancellationToken)
     {
-        var info = new ConnectionInfo(profile.LoginHost, profile.LoginPort, ProbeUser, new NoneAuthenticationMethod(ProbeUser))
+        // SSH.NET wants a user and a method; neither is ever sent, as the connection ends during the key exchange.
+        var info = new ConnectionInfo(profile.LoginHost, profile.LoginPort, "unused", new NoneAuthenticationMethod("unused"))
         {
             Timeout = profile.CommandTimeout,
         };
@@ -25,25 +25,23 @@ public static class HostKeyProbe
         client.HostKeyReceived += (_, e) =>
         {
             presented = "SHA256:" + e.FingerPrintSHA256;
-            e.CanTrust = Matches(presented, profile.HostKeySha256);
+            e.CanTrust = false;
         };
 
         try
         {
             await client.ConnectAsync(cancellationToken);
-            return HostKeyProbeResult.Healthy;
+            return new HostKeyProbeResult(HostKeyProbeOutcome.Unreachable, "the key exchange ended without a host key");
         }
-        catch (SshAuthenticationException) when (presented is not null && Matches(presented, profile.HostKeySha256))
+        catch (Exception ex) when (presented is not null && ex is SshException or IOException or SocketException)
         {
-            return HostKeyProbeResult.Healthy;
-        }
-        catch (SshConnectionException) when (presented is not null && !Matches(presented, profile.HostKeySha256))
-        {
-            return new HostKeyProbeResult(false, $"host key mismatch: presented {presented}, pinned {profile.HostKeySha256}");
+            return Matches(presented, profile.HostKeySha256)
+                ? HostKeyProbeResult.Healthy
+                : new HostKeyProbeResult(HostKeyProbeOutcome.HostKeyMismatch, $"host key mismatch: presented {presented}, pinned {profile.HostKeySha256}");
         }
         catch (Exception ex) when (ex is SocketException or SshException or IOException or TimeoutException or OperationCanceledException)
         {
-            return new HostKeyProbeResult(false, $"unreachable: {ex.GetType().Name}: {ex.Message}");
+            return new HostKeyProbeResult(HostKeyProbeOutcome.Unreachable, $"unreachable: {ex.GetType().Name}: {ex.Message}");
         }
     }
 
@@ -51,8 +49,17 @@ public static class HostKeyProbe
         string.Equals(presented.TrimEnd('='), pinned.TrimEnd('='), StringComparison.Ordinal);
 }
 
-/// <summary>What the probe found: healthy, or why not (no secrets in it: fingerprints are public).</summary>
-public sealed record HostKeyProbeResult(bool Ok, string Detail)
+public enum HostKeyProbeOutcome
 {
-    public static HostKeyProbeResult Healthy { get; } = new(true, "reachable, host key matches");
+    Healthy,
+    HostKeyMismatch,
+    Unreachable,
+}
+
+/// <summary>What the probe found: healthy, or why not (no secrets in it: fingerprints are public).</summary>
+public sealed record HostKeyProbeResult(HostKeyProbeOutcome Outcome, string Detail)
+{
+    public static HostKeyProbeResult Healthy { get; } = new(HostKeyProbeOutcome.Healthy, "reachable, host key matches");
+
+    public bool Ok => Outcome == HostKeyProbeOutcome.Healthy;
 }

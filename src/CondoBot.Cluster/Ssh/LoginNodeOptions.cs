@@ -39,4 +39,11 @@ public sealed class LoginNodeOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan SqueueMaxAge { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often each login node's reachability and host key are checked in the background (a key exchange only, no
+    /// login), for <c>/readyz</c>'s body and the <c>condobot_login_node_*</c> metrics.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

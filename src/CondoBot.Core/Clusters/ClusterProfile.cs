@@ -11,7 +11,10 @@ public sealed class ClusterProfile
     public string Name { get; set; } = "";
 
     [Required(AllowEmptyStrings = false)]
+    [RegularExpression(HostPattern, ErrorMessage = "LoginHost must be a host name or an IP address (letters, digits, '.', '-', ':').")]
     public string LoginHost { get; set; } = "";
+
+    private const string HostPattern = "^[A-Za-z0-9][A-Za-z0-9.:_-]{0,252}$";
 
     [Range(1, 65535)]
     public int LoginPort { get; set; } = 22;
@@ -22,6 +25,7 @@ public sealed class ClusterProfile
     public string HostKeySha256 { get; set; } = "";
 
     /// <summary>The host people outside the lab network hop through (empty: no outside instructions).</summary>
+    [RegularExpression(HostPattern, ErrorMessage = "ExternalLoginHost must be a host name or an IP address (letters, digits, '.', '-', ':'), or empty.")]
     public string ExternalLoginHost { get; set; } = "";
 
     [RegularExpression("^([A-Za-z0-9][A-Za-z0-9_.-]{0,63})?$", ErrorMessage = "DefaultAccount must be a Slurm account name.")]
@@ -36,6 +40,13 @@ public sealed class ClusterProfile
     /// <summary>The command that starts JupyterLab; the bot appends the address, port and no-browser flags.</summary>
     [Required(AllowEmptyStrings = false)]
     public string LaunchCommand { get; set; } = "jupyter lab";
+
+    /// <summary>
+    /// The path of the web UI the printed URL opens: <c>/lab</c> for JupyterLab, <c>/tree</c> for a cluster whose
+    /// launch command starts the classic Notebook.
+    /// </summary>
+    [RegularExpression("^/[A-Za-z0-9/_.-]*$", ErrorMessage = "UrlPath must be a URL path starting with /, such as /lab or /tree.")]
+    public string UrlPath { get; set; } = "/lab";
 
     /// <summary>The bot's address as the login node sees it; when set, authorized keys carry <c>from="..."</c>.</summary>
     [RegularExpression("^[A-Za-z0-9.:,/*?_-]*$", ErrorMessage = "BotAddress must be a host or address pattern list, as sshd's from= option takes it.")]

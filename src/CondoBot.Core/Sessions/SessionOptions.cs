@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 
 namespace CondoBot.Core.Sessions;
 
 /// <summary><c>Sessions__...</c> settings.</summary>
-public sealed class SessionOptions
+public sealed class SessionOptions : IValidatableObject
 {
     /// <summary>
     /// The fastest a session is checked: right after submission, and while its job runs but JupyterLab is not answering
@@ -26,20 +27,17 @@ public sealed class SessionOptions
 
     /// <summary>
     /// How long before the walltime ends each reminder is sent, comma-separated (<c>00:15:00,00:05:00</c>). A
-    /// reminder longer than the session's whole walltime is skipped.
+    /// reminder longer than the session's whole walltime is skipped. Empty: no reminders.
     /// </summary>
-    [RegularExpression(@"^\s*(\d+\.)?\d{1,2}:\d{2}:\d{2}\s*(,\s*(\d+\.)?\d{1,2}:\d{2}:\d{2}\s*)*$|^$",
-        ErrorMessage = "RemindBefore is a comma-separated list of durations such as 00:15:00,00:05:00.")]
     public string RemindBefore { get; set; } = "00:15:00,00:05:00";
 
     /// <summary>How long a job may wait in the queue before the user gets a hint (a shorter walltime, an idle partition).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan QueueHintAfter { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>The reminder offsets, longest first.</summary>
-    public IReadOnlyList<TimeSpan> Reminders => RemindBefore
-        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        .Select(t => TimeSpan.Parse(t, System.Globalization.CultureInfo.InvariantCulture))
+    /// <summary>The reminder offsets, longest first (checked at start-up; an unreadable entry is left out).</summary>
+    public IReadOnlyList<TimeSpan> Reminders => ReminderEntries(RemindBefore)
+        .Select(t => TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out var offset) ? offset : TimeSpan.Zero)
         .Where(t => t > TimeSpan.Zero)
         .Distinct()
         .OrderDescending()
@@ -71,4 +69,27 @@ public sealed class SessionOptions
     /// <summary>How long ended sessions stay in <c>status</c>.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan ShowEndedFor { get; set; } = TimeSpan.FromHours(24);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var entry in ReminderEntries(RemindBefore))
+        {
+            if (!TimeSpan.TryParse(entry, CultureInfo.InvariantCulture, out var offset) || offset <= TimeSpan.Zero || offset > TimeSpan.FromDays(30))
+            {
+                yield return new ValidationResult(
+                    $"Sessions__RemindBefore: '{entry}' is not a reminder; write positive durations up to 30 days as [d.]hh:mm:ss, minutes and seconds below 60, comma-separated (00:15:00,00:05:00) or as a list (Sessions__RemindBefore__0, __1, ...); empty for none.",
+                    [nameof(RemindBefore)]);
+            }
+        }
+
+        if (QueuedPollMax < PollInterval)
+        {
+            yield return new ValidationResult(
+                $"Sessions__QueuedPollMax ({QueuedPollMax:c}) must be at least Sessions__PollInterval ({PollInterval:c}): a queued job backs off from the one to the other.",
+                [nameof(QueuedPollMax)]);
+        }
+    }
+
+    private static string[] ReminderEntries(string setting) =>
+        setting.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

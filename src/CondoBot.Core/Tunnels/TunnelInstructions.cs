@@ -21,7 +21,7 @@ public sealed record TunnelInstructions(
         var loginPort = cluster.LoginPort == 22 ? "" : string.Create(CultureInfo.InvariantCulture, $" -p {cluster.LoginPort}");
         var loginTarget = $"{login}@{cluster.LoginHost}";
         var inside = $"ssh -N{loginPort} -L {forward} {loginTarget}";
-        var url = string.Create(CultureInfo.InvariantCulture, $"http://localhost:{localPort}/lab?token={jupyter.Token}");
+        var url = string.Create(CultureInfo.InvariantCulture, $"http://localhost:{localPort}{cluster.UrlPath}?token={jupyter.Token}");
 
         string? outside = null;
         var steps = new List<string>();

@@ -13,12 +13,25 @@ public sealed partial class ClusterSettingsValidator : IValidateOptions<ClusterS
     public ValidateOptionsResult Validate(string? name, ClusterSettings options)
     {
         var failures = new List<string>();
-        if (options.Count == 0)
+        if (options.Profiles.Count == 0)
         {
             failures.Add("No cluster is configured: set Clusters__NAME__LoginHost and Clusters__NAME__HostKeySha256 for at least one cluster.");
         }
 
-        foreach (var (clusterName, profile) in options)
+        var names = string.Join(", ", options.Profiles.Keys.Order(StringComparer.OrdinalIgnoreCase));
+        if (!string.IsNullOrWhiteSpace(options.Default))
+        {
+            if (!options.Profiles.ContainsKey(options.Default.Trim()))
+            {
+                failures.Add($"Clusters__Default is '{options.Default}', which is not a configured cluster; it names one of: {names}.");
+            }
+        }
+        else if (options.Profiles.Count > 1)
+        {
+            failures.Add($"Several clusters are configured ({names}): set Clusters__Default to the one `start` uses without --cluster.");
+        }
+
+        foreach (var (clusterName, profile) in options.Profiles)
         {
             if (!ClusterName().IsMatch(clusterName))
             {
@@ -34,9 +47,9 @@ public sealed partial class ClusterSettingsValidator : IValidateOptions<ClusterS
                 failures.Add($"Clusters__{clusterName}__NodePortMin must be below Clusters__{clusterName}__NodePortMax.");
             }
 
-            if (profile.CommandTimeout <= TimeSpan.Zero)
+            if (profile.CommandTimeout <= TimeSpan.Zero || profile.CommandTimeout > TimeSpan.FromMinutes(10))
             {
-                failures.Add($"Clusters__{clusterName}__CommandTimeout must be positive.");
+                failures.Add($"Clusters__{clusterName}__CommandTimeout must be positive and at most 00:10:00.");
             }
         }
 

@@ -21,8 +21,8 @@ public static class SlackSignature
             return SignatureCheck.Malformed;
         }
 
-        var age = now - DateTimeOffset.FromUnixTimeSeconds(seconds);
-        if (age.Duration() > MaxSkew) return SignatureCheck.OutOfWindow;
+        // Compared as numbers: a timestamp past the calendar's end (year 9999) must be refused, not thrown on.
+        if (Math.Abs(now.ToUnixTimeSeconds() - seconds) > (long)MaxSkew.TotalSeconds) return SignatureCheck.OutOfWindow;
 
         if (!signature.StartsWith("v0=", StringComparison.Ordinal) || signature.Length != 3 + 64) return SignatureCheck.Malformed;
         byte[] given;

@@ -24,13 +24,14 @@ public sealed partial class ActivityAuthenticator(
 
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
-    public async Task<TokenCheck> CheckTokenAsync(string? authorization, CancellationToken cancellationToken)
+    public async Task<TokenCheck> CheckTokenAsync(string? authorization, bool fromLoopback, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(authorization))
         {
-            return options.Value.AllowAnonymousRequests
+            if (!options.Value.AllowAnonymousRequests) return TokenCheck.Refused("no Authorization header");
+            return fromLoopback
                 ? TokenCheck.Accepted(CallerIdentity.AnonymousCaller)
-                : TokenCheck.Refused("no Authorization header");
+                : TokenCheck.Refused("no Authorization header, and anonymous requests are accepted from the loopback address only");
         }
 
         if (!AuthenticationHeaderValue.TryParse(authorization, out var header)
@@ -85,6 +86,26 @@ public sealed partial class ActivityAuthenticator(
     }
 
     /// <summary>The second half: answers why the token does not speak for this activity, or null when it does.</summary>
+    /// <summary>
+    /// Teams is the only channel the bot serves, and its own tenant the only one (unless it is a legacy multi-tenant
+    /// bot): other Bot Service channels such as Web Chat and Direct Line let the client choose <c>from</c> itself, so
+    /// an identity from them is not a Teams user's.
+    /// </summary>
+    public static string? CheckChannel(Activity activity, TeamsOptions options)
+    {
+        if (!string.Equals(activity.ChannelId, TeamsChannel, StringComparison.Ordinal))
+        {
+            return $"the activity's channelId is '{activity.ChannelId}', not {TeamsChannel}";
+        }
+
+        if (string.Equals(options.TenantId, TeamsOptions.MultiTenant, StringComparison.OrdinalIgnoreCase)) return null;
+        return string.Equals(activity.TenantId, options.TenantId, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : $"the activity's tenant '{activity.TenantId}' is not the bot's";
+    }
+
+    public const string TeamsChannel = "msteams";
+
     public static string? CheckBinding(CallerIdentity caller, Activity activity)
     {
         if (caller.Anonymous) return null;

@@ -25,6 +25,7 @@ public sealed class SlackHost : WebApplicationFactory<Program>
         _settings = new Dictionary<string, string>
         {
             ["Clusters:local:HostKeySha256"] = "SHA256:" + new string('A', 43),
+            ["Clusters:local:LoginHost"] = "127.0.0.1",
             ["Clusters:local:LoginPort"] = "1",
             ["Storage:DataDirectory"] = _data,
             ["Slack:SigningSecret"] = SignedRequests.Secret,

@@ -31,6 +31,7 @@ public sealed class TeamsApp : WebApplicationFactory<Program>
         var settings = new Dictionary<string, string>
         {
             ["Clusters:local:HostKeySha256"] = "SHA256:" + new string('A', 43),
+            ["Clusters:local:LoginHost"] = "127.0.0.1",
             // Nothing listens there: a session's background steps fail fast and quietly.
             ["Clusters:local:LoginPort"] = "1",
             ["Storage:DataDirectory"] = _data,
@@ -44,6 +45,24 @@ public sealed class TeamsApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _extra) settings[key] = value;
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         if (_time is not null) builder.ConfigureServices(services => services.AddSingleton(_time));
+        // In-memory requests have no peer; give them the one a real connection would have.
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new PeerAddress(RemoteAddress)));
+    }
+
+    /// <summary>The address requests come from (loopback unless a test says otherwise).</summary>
+    public System.Net.IPAddress RemoteAddress { get; init; } = System.Net.IPAddress.Loopback;
+
+    private sealed class PeerAddress(System.Net.IPAddress address) : IStartupFilter
+    {
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            app.Use(nextMiddleware => context =>
+            {
+                context.Connection.RemoteIpAddress = address;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     /// <summary>Posts an activity to <c>/api/messages</c> with the given Authorization header value (null: none).</summary>
