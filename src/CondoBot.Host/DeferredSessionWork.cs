@@ -14,7 +14,7 @@ namespace CondoBot.Host;
 /// Work that no session state records (a tunnel message, a key check) and steps with a delay are queued at once, as
 /// before, so the request does not finish until they are durable.
 /// </summary>
-public sealed partial class DeferredSessionWork(HangfireSessionWork queue, ILogger<DeferredSessionWork> logger) : IHostedService, ISessionWork, IDisposable
+public sealed partial class DeferredSessionWork(HangfireSessionWork queue, FaultPoints faults, ILogger<DeferredSessionWork> logger) : IHostedService, ISessionWork, IDisposable
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
@@ -26,7 +26,11 @@ public sealed partial class DeferredSessionWork(HangfireSessionWork queue, ILogg
     public void Submit(SessionId session, TimeSpan delay = default)
     {
         if (delay > TimeSpan.Zero) queue.Submit(session, delay);
-        else Defer(w => w.Submit(session));
+        else Defer(w =>
+        {
+            w.Submit(session);
+            faults.Reached(FaultPoints.AfterSubmissionQueued);
+        });
     }
 
     public void Poll(SessionId session, int pollToken, TimeSpan delay)

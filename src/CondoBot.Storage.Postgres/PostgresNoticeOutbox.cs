@@ -1,6 +1,6 @@
-using System.Text.Json;
+using CondoBot.Core.Diagnostics;
 using CondoBot.Core.Notices;
-using CondoBot.Storage.Json;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace CondoBot.Storage.Postgres;
@@ -20,8 +20,12 @@ public sealed class PostgresNoticeOutbox(
     ISecretProtector protector,
     OutboxSignal signal,
     TimeProvider time,
-    PostgresOutboxOptions options) : INoticeOutbox
+    PostgresOutboxOptions options,
+    ILogger<PostgresNoticeOutbox>? logger = null,
+    CondoBotMetrics? metrics = null) : INoticeOutbox
 {
+    private readonly OutboxRows _rows = new(protector, logger, metrics);
+
     /// <summary>Any fixed number: the lock every replica takes to claim notices.</summary>
     private const long ClaimLock = 0x436f6e646f_02;
 
@@ -52,33 +56,49 @@ public sealed class PostgresNoticeOutbox(
                 """
                 WITH due AS (
                     SELECT o.seq FROM condobot.outbox AS o
-                    WHERE o.due_at <= @now
+                    WHERE o.set_aside_at IS NULL AND o.due_at <= @now
                       AND (o.lease_until IS NULL OR o.lease_until <= @clock OR o.lease_owner = @me)
                       AND NOT EXISTS (
                           SELECT 1 FROM condobot.outbox AS earlier
-                          WHERE earlier.recipient = o.recipient AND earlier.seq < o.seq
+                          WHERE earlier.recipient = o.recipient AND earlier.seq < o.seq AND earlier.set_aside_at IS NULL
                             AND (earlier.due_at > @now
                                  OR (earlier.lease_until > @clock AND earlier.lease_owner <> @me)))
                     ORDER BY o.seq
                     LIMIT @max)
                 UPDATE condobot.outbox AS t SET lease_owner = @me, lease_until = @until
                 FROM due WHERE t.seq = due.seq
-                RETURNING t.seq, t.payload, t.attempts
+                RETURNING t.seq, t.recipient, t.payload, t.attempts
                 """,
                 ("now", now.ToUnixTimeMilliseconds()), ("clock", clock.ToUnixTimeMilliseconds()),
                 ("me", Replica), ("max", max), ("until", (clock + options.Lease).ToUnixTimeMilliseconds()));
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
-            var claimed = new List<(long Seq, byte[] Payload, int Attempts)>();
+            var claimed = new List<(long Seq, string Recipient, byte[] Payload, int Attempts)>();
             while (await reader.ReadAsync(cancellationToken))
             {
-                claimed.Add((reader.GetInt64(0), (byte[])reader.GetValue(1), reader.GetInt32(2)));
+                claimed.Add((reader.GetInt64(0), reader.GetString(1), (byte[])reader.GetValue(2), reader.GetInt32(3)));
             }
 
             return claimed;
         }, cancellationToken);
 
-        // RETURNING keeps no order; the dispatcher relies on oldest first.
-        return [.. rows.OrderBy(r => r.Seq).Select(r => new PendingNotice(r.Seq, Open(r.Payload), r.Attempts))];
+        // RETURNING keeps no order; the dispatcher relies on oldest first. Rows are opened one at a time; one that
+        // cannot be opened is set aside (kept, never handed out again, no longer holding up that person's later ones).
+        var due = new List<PendingNotice>(rows.Count);
+        foreach (var row in rows.OrderBy(r => r.Seq))
+        {
+            if (_rows.TryOpen(row.Seq, row.Recipient, row.Payload) is { } notice)
+            {
+                due.Add(new PendingNotice(row.Seq, notice, row.Attempts));
+                continue;
+            }
+
+            await using var aside = database.Command(
+                "UPDATE condobot.outbox SET set_aside_at = @at, lease_owner = NULL, lease_until = NULL WHERE seq = @seq",
+                ("at", time.GetUtcNow().ToUnixTimeMilliseconds()), ("seq", row.Seq));
+            await aside.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return due;
     }
 
     public async Task CompleteAsync(long sequence, CancellationToken cancellationToken)
@@ -111,11 +131,7 @@ public sealed class PostgresNoticeOutbox(
     /// <summary>Wakes this replica's dispatcher; other replicas find the notice on their next round.</summary>
     internal void Signal() => signal.Notify();
 
-    private byte[] Seal(Notice notice) => protector.Protect(JsonSerializer.SerializeToUtf8Bytes<Notice>(notice, StorageJson.Options));
-
-    private Notice Open(byte[] payload) =>
-        JsonSerializer.Deserialize<Notice>(protector.Unprotect(payload), StorageJson.Options)
-        ?? throw new JsonException("A queued notice was stored as null.");
+    private byte[] Seal(Notice notice) => _rows.Seal(notice);
 }
 
 /// <summary>How the shared outbox leases notices to a replica.</summary>

@@ -72,6 +72,17 @@ internal static class PostgresSchema
         CREATE INDEX audit_by_user ON condobot.audit (chat_user, id);
         CREATE INDEX audit_by_time ON condobot.audit (at);
         """,
+        """
+        -- Who is submitting a session, until when; see ISubmissionClaims.
+        CREATE TABLE condobot.submission_claims (
+            session_id text PRIMARY KEY,
+            holder uuid NOT NULL,
+            held_until bigint NOT NULL);
+        """,
+        """
+        -- A notice that cannot be opened is kept but no longer handed out; see OutboxRows.
+        ALTER TABLE condobot.outbox ADD COLUMN set_aside_at bigint NULL;
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

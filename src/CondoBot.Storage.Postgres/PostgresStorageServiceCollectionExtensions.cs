@@ -26,6 +26,7 @@ public static class PostgresStorageServiceCollectionExtensions
         services.AddSingleton<PostgresNoticeOutbox>();
         services.AddSingleton<INoticeOutbox>(provider => provider.GetRequiredService<PostgresNoticeOutbox>());
         services.AddSingleton<ISessionStore, PostgresSessionStore>();
+        services.AddSingleton<ISubmissionClaims, PostgresSubmissionClaims>();
         services.AddSingleton<IDelegatedKeyStore, PostgresDelegatedKeyStore>();
         services.AddSingleton<IChatStateStore, PostgresChatStateStore>();
         services.AddSingleton<IAuditLog, PostgresAuditLog>();

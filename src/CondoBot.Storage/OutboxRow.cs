@@ -8,6 +8,9 @@ internal sealed class OutboxRow
     [Column("seq")]
     public long Seq { get; set; }
 
+    [Column("recipient")]
+    public string Recipient { get; set; } = "";
+
     [Column("payload")]
     public byte[] Payload { get; set; } = [];
 

@@ -1,7 +1,7 @@
-using System.Text.Json;
 using CondoBot.Core;
+using CondoBot.Core.Diagnostics;
 using CondoBot.Core.Notices;
-using CondoBot.Storage.Json;
+using Microsoft.Extensions.Logging;
 using SQLite;
 
 namespace CondoBot.Storage;
@@ -15,8 +15,12 @@ public sealed class SqliteNoticeOutbox(
     SqliteDatabase database,
     ISecretProtector protector,
     OutboxSignal signal,
-    TimeProvider time) : INoticeOutbox
+    TimeProvider time,
+    ILogger<SqliteNoticeOutbox>? logger = null,
+    CondoBotMetrics? metrics = null) : INoticeOutbox
 {
+    private readonly OutboxRows _rows = new(protector, logger, metrics);
+
     public async Task AddAsync(Notice notice, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -27,24 +31,39 @@ public sealed class SqliteNoticeOutbox(
 
     /// <summary>
     /// Due notices, oldest first. A notice also waits while an earlier one to the same person is postponed, so order
-    /// per person holds across rounds, not only within one.
+    /// per person holds across rounds, not only within one. Rows are opened one at a time; one that cannot be opened
+    /// is set aside (and no longer holds up that person's later notices).
     /// </summary>
-    public Task<IReadOnlyList<PendingNotice>> DueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PendingNotice>> DueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var at = now.ToUnixTimeMilliseconds();
         var rows = database.Read(connection => connection.Query<OutboxRow>(
             """
-            SELECT seq, payload, attempts FROM outbox AS o
-            WHERE o.due_at <= ?
+            SELECT seq, recipient, payload, attempts FROM outbox AS o
+            WHERE o.set_aside_at IS NULL AND o.due_at <= ?
               AND NOT EXISTS (SELECT 1 FROM outbox AS earlier
-                              WHERE earlier.recipient = o.recipient AND earlier.seq < o.seq AND earlier.due_at > ?)
+                              WHERE earlier.recipient = o.recipient AND earlier.seq < o.seq
+                                AND earlier.set_aside_at IS NULL AND earlier.due_at > ?)
             ORDER BY o.seq
             LIMIT ?
             """,
             at, at, max));
-        IReadOnlyList<PendingNotice> due = [.. rows.Select(row => new PendingNotice(row.Seq, Open(row.Payload), row.Attempts))];
-        return Task.FromResult(due);
+        var due = new List<PendingNotice>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (_rows.TryOpen(row.Seq, row.Recipient, row.Payload) is { } notice)
+            {
+                due.Add(new PendingNotice(row.Seq, notice, row.Attempts));
+                continue;
+            }
+
+            var seq = row.Seq;
+            var aside = time.GetUtcNow().ToUnixTimeMilliseconds();
+            await database.WriteAsync(connection => connection.Execute("UPDATE outbox SET set_aside_at = ? WHERE seq = ?", aside, seq));
+        }
+
+        return due;
     }
 
     public Task CompleteAsync(long sequence, CancellationToken cancellationToken)
@@ -84,9 +103,5 @@ public sealed class SqliteNoticeOutbox(
     /// <summary>Wakes the dispatcher; called once the notices are committed, so it never wakes to an empty table.</summary>
     internal void Signal() => signal.Notify();
 
-    private byte[] Seal(Notice notice) => protector.Protect(JsonSerializer.SerializeToUtf8Bytes<Notice>(notice, StorageJson.Options));
-
-    private Notice Open(byte[] payload) =>
-        JsonSerializer.Deserialize<Notice>(protector.Unprotect(payload), StorageJson.Options)
-        ?? throw new JsonException("A queued notice was stored as null.");
+    private byte[] Seal(Notice notice) => _rows.Seal(notice);
 }

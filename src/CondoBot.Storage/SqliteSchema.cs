@@ -72,6 +72,19 @@ internal static class SqliteSchema
             "CREATE INDEX audit_by_user ON audit (chat_user, id)",
             "CREATE INDEX audit_by_time ON audit (at)",
         ],
+        [
+            // Who is submitting a session, until when; see ISubmissionClaims.
+            """
+            CREATE TABLE submission_claims (
+                session_id TEXT PRIMARY KEY NOT NULL,
+                holder TEXT NOT NULL,
+                held_until INTEGER NOT NULL)
+            """,
+        ],
+        [
+            // A notice that cannot be opened is kept but no longer handed out; see OutboxRows.
+            "ALTER TABLE outbox ADD COLUMN set_aside_at INTEGER NULL",
+        ],
     ];
 
     public static int LatestVersion => Steps.Length;

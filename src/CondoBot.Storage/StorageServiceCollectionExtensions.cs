@@ -22,6 +22,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<SqliteNoticeOutbox>();
         services.AddSingleton<INoticeOutbox>(provider => provider.GetRequiredService<SqliteNoticeOutbox>());
         services.AddSingleton<ISessionStore, SqliteSessionStore>();
+        services.AddSingleton<ISubmissionClaims, SqliteSubmissionClaims>();
         services.AddSingleton<IDelegatedKeyStore, SqliteDelegatedKeyStore>();
         services.AddSingleton<IChatStateStore, SqliteChatStateStore>();
         services.AddSingleton<IAuditLog, SqliteAuditLog>();

@@ -64,7 +64,7 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
 
         for (var i = 0; i < 12; i++) Assert.Equal(Login, (await WhoAmIAsync(rig)).Value);
 
-        await SshdLog.SettleAsync();
+        await log.WaitForCommandsAsync(12);
         Assert.Single(log.Connections());
         Assert.Equal(12, log.Commands());
     }
@@ -78,7 +78,7 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => WhoAmIAsync(rig)));
 
         Assert.All(results, r => Assert.Equal(Login, r.Value));
-        await SshdLog.SettleAsync();
+        await log.WaitForCommandsAsync(20);
         Assert.InRange(log.Connections().Count, 1, 2);
         Assert.Equal(20, log.Commands());
     }
@@ -111,7 +111,7 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
                 await Task.Delay(300);
             }
 
-            await SshdLog.SettleAsync();
+            await log.WaitForCommandsAsync(before + rounds);
             Assert.Equal(rounds, log.Commands() - before);
             Assert.Single(log.Connections());
         }
@@ -130,7 +130,7 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
 
         for (var kill = 1; kill <= 3; kill++)
         {
-            await SshdLog.SettleAsync();
+            await log.WaitForConnectionsAsync(kill);
             SshdLog.KillConnection(log.Connections()[^1]);
             if (kill == 2) await Task.Delay(1000); // once the client has surely seen it close; the others race it
 
@@ -140,7 +140,7 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
             Assert.Equal(Login, again.Value);
         }
 
-        await SshdLog.SettleAsync();
+        await log.WaitForConnectionsAsync(4);
         Assert.Equal(4, log.Connections().Count);
     }
 
@@ -157,7 +157,8 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
         await WaitUntilAsync(() => rig.Pool.OpenConnections(_user) == 0 && log.Disconnected(log.Connections()[0]));
         var after = await rig.Slurm.CheckLoginAsync(Actor, CancellationToken.None);
         Assert.Equal(ProblemKind.NotAuthorized, after.Problem?.Kind);
-        await SshdLog.SettleAsync();
+        // sshd logs a command before running it, so one this refusal had sent would be in the log by now.
+        await log.WaitForCommandsAsync(1);
         Assert.Equal(1, log.Commands());
     }
 
@@ -189,7 +190,7 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
         var check = await rig.Slurm.CheckLoginAsync(Actor, CancellationToken.None);
 
         Assert.Equal(Login, check.Value);
-        await SshdLog.SettleAsync();
+        await log.WaitForConnectionsAsync(2);
         Assert.Equal(2, log.Connections().Count);
         await WaitUntilAsync(() => log.Disconnected(log.Connections()[0]));
     }

@@ -181,8 +181,17 @@ public sealed class LocalClusterTests : IAsyncLifetime
 
         var cancelled = await slurm.CancelAsync(Actor, submitted.Value, CancellationToken.None);
         Assert.True(cancelled.Succeeded);
-        await Task.Delay(1500);
-        var after = (await slurm.GetJobAsync(Actor, submitted.Value, request.Session, CancellationToken.None)).Value!;
+        // scancel answers before Slurm has ended the job: look until it has, within a deadline.
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        JobSnapshot after;
+        do
+        {
+            after = (await slurm.GetJobAsync(Actor, submitted.Value, request.Session, CancellationToken.None)).Value!;
+            if (after.Phase is JobPhase.Cancelled or JobPhase.Gone) break;
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < until);
+
         Assert.True(after.Phase is JobPhase.Cancelled or JobPhase.Gone, after.RawState);
         Assert.Null(after.Jupyter);
         var again = await slurm.CancelAsync(Actor, submitted.Value, CancellationToken.None);

@@ -115,6 +115,7 @@ public class SlurmOutputTests
     [InlineData("1|OUT_OF_MEMORY|node001|0:00|2026-11-29T16:01:37|None", JobPhase.OutOfMemory)]
     [InlineData("1|COMPLETING|node001|0:00|2026-11-29T16:01:37|None", JobPhase.Ending)]
     [InlineData("1|PENDING||5:00|N/A|DependencyNeverSatisfied", JobPhase.Pending)]
+    [InlineData("1|HIBERNATING|node001|4:53|2026-11-29T16:01:37|None", JobPhase.Unknown)]
     public void ParsePoll_FoldsSlurmStatesIntoPhases_KeepingTheRawState(string line, JobPhase phase)
     {
         var job = SlurmOutput.ParsePoll($"{line}\n{SlurmCommands.PollMarker} 0\n", new SlurmJobId(1));

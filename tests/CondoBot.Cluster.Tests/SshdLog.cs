@@ -26,8 +26,24 @@ internal sealed partial class SshdLog(string path, string fingerprint)
 
     public bool Disconnected(string port) => Lines().Any(l => l.EndsWith(" port " + port, StringComparison.Ordinal) && l.StartsWith("Disconnected from user ", StringComparison.Ordinal));
 
-    /// <summary>Waits for sshd to write what a command just caused (it logs a moment after answering).</summary>
+    /// <summary>For a baseline only: gives sshd a moment to write what the commands just answered caused.</summary>
     public static Task SettleAsync() => Task.Delay(500);
+
+    /// <summary>Waits, up to 10 s, until sshd has logged at least <paramref name="count"/> commands with the key.</summary>
+    public Task WaitForCommandsAsync(int count) => WaitUntilAsync(() => Commands() >= count, $"{count} commands");
+
+    /// <summary>Waits, up to 10 s, until sshd has logged at least <paramref name="count"/> connections with the key.</summary>
+    public Task WaitForConnectionsAsync(int count) => WaitUntilAsync(() => Connections().Count >= count, $"{count} connections");
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"sshd did not log {what} within 10 s");
+            await Task.Delay(50);
+        }
+    }
 
     /// <summary>Ends one connection on the login node, as a restarted sshd or a firewall would: its sshd processes are killed.</summary>
     public static void KillConnection(string clientPort)

@@ -15,7 +15,7 @@ public class LateStepTests
     private static JobSnapshot Running(TimeSpan left) => new(JobPhase.Running, "RUNNING", "node001", left, null,
         new JupyterEndpoint("node001", 23456, "0123456789abcdef0123"));
 
-    private SessionWatchdog Watchdog => new(_rig.Store, _rig.Work, _rig.Options, _rig.Time, NullLogger<SessionWatchdog>.Instance);
+    private SessionWatchdog Watchdog => new(_rig.Store, _rig.Claims, _rig.Work, _rig.Options, _rig.Time, NullLogger<SessionWatchdog>.Instance);
 
     private async Task<SessionId> ReadyAsync(TimeSpan left)
     {

@@ -143,6 +143,32 @@ public class SessionLifecycleTests
     }
 
     [Fact]
+    public async Task Poll_OfAStateSlurmHasButThisBotDoesNotKnow_KeepsWatching_ShowsItRaw_AndTellsTheUserOnce()
+    {
+        var id = await _rig.StartLinkedAsync(Alice);
+        await _rig.Workflow.SubmitAsync(id, CancellationToken.None);
+        _rig.Cluster.Snapshot = Ready;
+        await _rig.PollAsync(id);
+        var before = _rig.Store.Queued.Count;
+        _rig.Cluster.Snapshot = new JobSnapshot(JobPhases.FromSlurm("HIBERNATING"), "HIBERNATING", "node001", TimeSpan.FromMinutes(80), null, null);
+
+        await _rig.PollAsync(id);
+        await _rig.PollAsync(id);
+
+        var session = _rig.Store.Get(id);
+        Assert.Equal(SessionState.Ready, session.State);
+        Assert.Empty(_rig.Cluster.Cancelled);
+        Assert.Contains(_rig.Work.Steps, s => s.Step == "poll" && s.Token == session.PollToken);
+        var told = Assert.Single(_rig.Store.Queued.Skip(before));
+        Assert.Contains("HIBERNATING, a state I do not know", NoticeText.Render(told), StringComparison.Ordinal);
+        Assert.Contains("(Slurm says HIBERNATING)", await _rig.SayAsync(Alice, "status"), StringComparison.Ordinal);
+
+        _rig.Cluster.Snapshot = new JobSnapshot(JobPhase.Running, "RUNNING", "node001", TimeSpan.FromMinutes(79), null, null);
+        await _rig.PollAsync(id);
+        Assert.DoesNotContain("Slurm says", await _rig.SayAsync(Alice, "status"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stop_CancelsTheUsersJob_AndTheEndNoticeSaysStoppedByYou()
     {
         var id = await _rig.StartLinkedAsync(Alice);

@@ -7,7 +7,8 @@ namespace CondoBot.Host.Tests;
 /// <summary>/healthz and /readyz of the real web host, against the real local cluster's login node.</summary>
 public sealed class HealthEndpointTests : IDisposable
 {
-    private readonly LocalCluster _cluster = LocalCluster.Get();
+    // The machine's own cluster: PrivateSshd runs a second copy of its login node's sshd, with its host key.
+    private readonly LocalCluster _cluster = LocalCluster.Get("legacy");
     private readonly string _data = Directory.CreateTempSubdirectory("condobot-health-").FullName;
 
     public void Dispose() => Directory.Delete(_data, recursive: true);

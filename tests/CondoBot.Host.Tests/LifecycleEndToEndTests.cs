@@ -104,14 +104,14 @@ public sealed partial class LifecycleEndToEndTests : IDisposable
         var job = ready.Groups["job"].Value;
         revived.Type("status");
         await revived.WaitForAsync($@"job {job} on local: ready on {_cluster.Node}", TimeSpan.FromSeconds(10));
-        await Task.Delay(TimeSpan.FromSeconds(5));
-
-        var comment = _cluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%k").Trim();
-        Assert.Equal("1", JobsWithComment(comment));
-        Assert.Equal(1, Count(AllOutput, $@"JupyterLab is ready on {_cluster.Node}"));
-
+        // Once the end is printed, every message queued before it has been (a person's messages go out in order),
+        // and a second submission, which would race the first, would long have shown in squeue.
         revived.Type("stop");
         await revived.WaitForAsync($@"Job {job} has ended after .*: stopped by you\.", TimeSpan.FromSeconds(60));
+
+        var comment = _cluster.Slurm("squeue", "--noheader", "--jobs", job, "--states=all", "--format=%k").Trim();
+        Assert.Equal("1", JobsWithComment(comment));
+        Assert.Equal(1, Count(AllOutput, $@"JupyterLab is ready on {_cluster.Node}"));
     }
 
     [Fact]

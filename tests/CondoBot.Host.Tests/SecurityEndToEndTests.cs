@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using CondoBot.Testing;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace CondoBot.Host.Tests;
 
@@ -80,20 +81,58 @@ public sealed class SecurityEndToEndTests : IDisposable
         bot.CloseInput();
         Assert.True(bot.WaitForExit(TimeSpan.FromSeconds(30)));
 
-        var tokenBytes = Encoding.ASCII.GetBytes(token);
+        var entry = File.ReadAllLines($"/home/{Login}/.ssh/authorized_keys").Single(l => l.EndsWith(" " + comment, StringComparison.Ordinal));
+        var secrets = Secrets(token, entry);
         foreach (var file in Directory.EnumerateFiles(_data, "*", SearchOption.AllDirectories))
         {
             var bytes = await File.ReadAllBytesAsync(file);
-            Assert.False(bytes.AsSpan().IndexOf(tokenBytes) >= 0, $"the JupyterLab token is readable in {file}");
-            Assert.False(bytes.AsSpan().IndexOf("PRIVATE KEY"u8) >= 0, $"a private key is readable in {file}");
+            foreach (var (what, secret) in secrets) Assert.False(bytes.AsSpan().IndexOf(secret) >= 0, $"{what} is readable in {file}");
         }
 
-        Assert.DoesNotContain(token, bot.Stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("PRIVATE KEY", bot.Stderr, StringComparison.Ordinal);
+        var logs = Encoding.UTF8.GetBytes(bot.Stderr);
+        foreach (var (what, secret) in secrets) Assert.False(logs.AsSpan().IndexOf(secret) >= 0, $"{what} is in the service's log");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_data));
-        var entry = File.ReadAllLines($"/home/{Login}/.ssh/authorized_keys").Single(l => l.EndsWith(" " + comment, StringComparison.Ordinal));
         Assert.Matches("^restrict,command=\"/bin/sh \\$HOME/\\.condobot/gate-[0-9a-f]{16}\\.gate [0-9a-f]{32}\" ssh-ed25519 ", entry);
     }
+
+    /// <summary>
+    /// What must never be readable: the session's token, and the delegated key's private half in every form it could
+    /// take (the 32-byte seed raw, in hex and in base64, and OpenSSH's 64-byte private key in base64). The seed is the
+    /// real one: unsealed here with the service's own key ring, and checked against the public key in authorized_keys,
+    /// so the search is for what the service actually holds.
+    /// </summary>
+    private List<(string What, byte[] Secret)> Secrets(string token, string authorizedEntry)
+    {
+        byte[] seed;
+        using (var database = new SQLite.SQLiteConnection(Path.Combine(_data, "condobot.db")))
+        {
+            var sealedSeed = database.ExecuteScalar<byte[]>("SELECT protected_private_key FROM user_keys");
+            var protection = DataProtectionProvider.Create(
+                new DirectoryInfo(Path.Combine(_data, "keyring")), b => b.SetApplicationName("CondoBot"));
+            seed = protection.CreateProtector("CondoBot.DelegatedKeys.v1").Unprotect(sealedSeed);
+        }
+
+        var publicKey = new Org.BouncyCastle.Crypto.Parameters.Ed25519PrivateKeyParameters(seed).GeneratePublicKey().GetEncoded();
+        var blob = Convert.FromBase64String(authorizedEntry.Split(' ')[2]);
+        Assert.Equal(publicKey, blob[^32..]);
+        List<(string, byte[])> secrets =
+        [
+            ("the JupyterLab token", Encoding.ASCII.GetBytes(token)),
+            ("the delegated key's seed", seed),
+            ("the delegated key's seed in hex", Encoding.ASCII.GetBytes(Convert.ToHexStringLower(seed))),
+        ];
+        // Base64 inside a longer text (a PEM body) depends on where the secret starts: one search per alignment.
+        for (var skip = 0; skip < 3; skip++)
+        {
+            secrets.Add(("the delegated key's seed in base64", Base64Core(seed[skip..])));
+            secrets.Add(("the delegated private key (OpenSSH form) in base64", Base64Core([.. seed[skip..], .. publicKey])));
+        }
+
+        return secrets;
+    }
+
+    /// <summary>The base64 of <paramref name="bytes"/> without its last group, which depends on what follows.</summary>
+    private static byte[] Base64Core(byte[] bytes) => Encoding.ASCII.GetBytes(Convert.ToBase64String(bytes)[..^4]);
 
     private static int Logins() => File.ReadLines("/var/log/condobot-sshd.log").Count(l => l.Contains($"Accepted publickey for {Login} ", StringComparison.Ordinal));
 

@@ -30,7 +30,9 @@ public sealed class SlackOutageTests
 
         await slack.WaitForCallAsync("chat.postMessage", c => c.Answer is not null && (c.Field("text") ?? "").Contains("notice-U0ALICE-10", StringComparison.Ordinal), TimeSpan.FromSeconds(180));
         await slack.WaitForCallAsync("chat.postMessage", c => c.Answer is not null && (c.Field("text") ?? "").Contains("notice-U0BOB-10", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // The last deliveries are recorded a moment after Slack answered them: wait for the outbox to empty.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await outbox.DueAsync(DateTimeOffset.MaxValue, 100, CancellationToken.None)).Count > 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
 
         Assert.Contains(slack.Calls, c => c.FailedInOutage);
         var delivered = slack.CallsTo("chat.postMessage").Where(c => c.Answer is not null).ToList();

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using CondoBot.Core.Sessions;
 using CondoBot.Slack.Messages;
 using CondoBot.Slack.Tests.Fakes;
+using Microsoft.Extensions.DependencyInjection;
 using static CondoBot.Slack.Tests.Fakes.SignedRequests;
 
 namespace CondoBot.Slack.Tests;
@@ -163,7 +164,9 @@ public sealed class SocketModeTests : IAsyncLifetime
 
         await socket.DisconnectAsync("link_disabled");
         Assert.Null(await socket.ReceiveAsync(TimeSpan.FromSeconds(5)));
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // The service's loop ends for good: once it has, nothing can open another connection.
+        var service = _host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<CondoBot.Slack.SocketMode.SocketModeService>().Single();
+        await service.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(15));
 
         Assert.False(_slack.SocketWaiting);
         Assert.Single(_slack.CallsTo("apps.connections.open"));

@@ -19,6 +19,35 @@ public abstract class NoticeOutboxTests(StoreRig rig) : StoreTests(rig)
         Assert.Equal(new TextNotice(Samples.Alice, "hello"), pending.Notice);
     }
 
+    [Theory]
+    [InlineData("sealed under a key the ring no longer has")]
+    [InlineData("a notice type this build does not know")]
+    public async Task ARowThatCannotBeOpened_IsSetAside_KeptAndCountedOnce_WhileTheOthersAreDelivered(string poison)
+    {
+        var payload = poison.StartsWith("sealed", StringComparison.Ordinal)
+            ? System.Security.Cryptography.RandomNumberGenerator.GetBytes(64)
+            : Protector.Protect("""{"kind":"renamed","To":"slack:U0ALICE"}"""u8.ToArray());
+        var setAside = 0L;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter == Rig.Metrics.Meter && instrument.Name == "condobot.outbox.set_aside") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref setAside, value));
+        listener.Start();
+        Rig.InsertRawNotice(Samples.Alice.ToString(), payload);
+        await Outbox.AddAsync(new TextNotice(Samples.Alice, "after the bad one"), None);
+        await Outbox.AddAsync(new TextNotice(Samples.Bob, "someone else's"), None);
+
+        var first = await Outbox.DueAsync(Time.GetUtcNow(), 10, None);
+        var again = await Outbox.DueAsync(Time.GetUtcNow(), 10, None);
+
+        Assert.Equal(["after the bad one", "someone else's"], first.Select(p => ((TextNotice)p.Notice).Text));
+        Assert.Equal(2, again.Count);
+        Assert.Equal(1, Interlocked.Read(ref setAside));
+        Assert.Equal(3, Rig.OutboxRows());
+    }
+
     [Fact]
     public async Task QueuedNotices_KeepNoTokenInPlaintext_WhereTheyAreStored()
     {

@@ -50,6 +50,7 @@ internal static class Samples
             JobId = new SlurmJobId(4_294_967_301),
             Node = "node017",
             PendingReason = "Priority",
+            SlurmState = "HIBERNATING",
             EndsAt = createdAt.AddHours(2),
             StartedAt = createdAt.AddMinutes(3).AddTicks(1234),
             ReadyAt = createdAt.AddMinutes(4),

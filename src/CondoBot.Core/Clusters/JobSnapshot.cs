@@ -26,6 +26,11 @@ public enum JobPhase
     Preempted,
     /// <summary>Slurm no longer knows the job (finished and purged); how it ended is lost.</summary>
     Gone,
+    /// <summary>
+    /// A state this build does not know (a newer Slurm's, a site plugin's). Not final: the job may still be running, so
+    /// the session keeps watching it and shows the raw state, rather than ending it with no <c>scancel</c>.
+    /// </summary>
+    Unknown,
 }
 
 /// <summary>Where JupyterLab answers, read from the connection file the job writes once it is up.</summary>
@@ -36,7 +41,7 @@ public sealed record JupyterEndpoint(string Node, int Port, string Token)
 
 public static class JobPhases
 {
-    public static bool IsFinal(this JobPhase phase) => phase is not (JobPhase.Pending or JobPhase.Running or JobPhase.Ending);
+    public static bool IsFinal(this JobPhase phase) => phase is not (JobPhase.Pending or JobPhase.Running or JobPhase.Ending or JobPhase.Unknown);
 
     /// <summary>Folds a Slurm state code (long or short form) into a phase.</summary>
     public static JobPhase FromSlurm(string state) => state.Trim().ToUpperInvariant() switch
@@ -51,6 +56,7 @@ public static class JobPhases
         "NODE_FAIL" or "NF" or "BOOT_FAIL" or "BF" => JobPhase.NodeFailed,
         "OUT_OF_MEMORY" or "OOM" => JobPhase.OutOfMemory,
         "PREEMPTED" or "PR" => JobPhase.Preempted,
-        _ => JobPhase.Failed,
+        "FAILED" or "F" => JobPhase.Failed,
+        _ => JobPhase.Unknown,
     };
 }

@@ -20,6 +20,7 @@ public sealed class CondoBotMetrics : IDisposable
     private readonly Counter<long> _chatCalls;
     private readonly Counter<long> _chatErrors;
     private readonly Counter<long> _jobReads;
+    private readonly Counter<long> _setAside;
 
     public CondoBotMetrics()
     {
@@ -30,6 +31,7 @@ public sealed class CondoBotMetrics : IDisposable
         _sshFailures = _meter.CreateCounter<long>("condobot.ssh.failures", "{failure}", "SSH failures by cause");
         _chatCalls = _meter.CreateCounter<long>("condobot.chat_api.calls", "{call}", "Calls to a chat platform's API by platform and method");
         _chatErrors = _meter.CreateCounter<long>("condobot.chat_api.errors", "{error}", "Chat platform API calls that failed, by platform, method and error");
+        _setAside = _meter.CreateCounter<long>("condobot.outbox.set_aside", "{notice}", "Queued notices that could not be opened, set aside so the others are delivered");
         _jobReads = _meter.CreateCounter<long>("condobot.job.reads", "{read}", "Reads of one job's state (a session's poll), however many squeue runs answered them");
     }
 
@@ -73,6 +75,9 @@ public sealed class CondoBotMetrics : IDisposable
         error.Length is > 0 and <= 48 && error.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
     /// <summary>A session's job state was read (a poll): compared with squeue's count, how much polls share.</summary>
     public void JobRead() => _jobReads.Add(1);
+
+    /// <summary>A queued notice could not be opened (a lost key, an unknown notice type) and was set aside.</summary>
+    public void NoticeSetAside() => _setAside.Add(1);
 
     public void Dispose() => _meter.Dispose();
 }

@@ -43,6 +43,7 @@ public static class NoticeText
             SessionState.Stopping => "stopping",
             _ => $"ended: {s.EndReason?.Describe()}" + (s.RanFor is { } ran ? $" after {Durations.Describe(ran)}" : ""),
         };
+        if (s.SlurmState is { } raw) what += $" (Slurm says {raw})";
         var account = s.Account.Length > 0 ? $", account {s.Account}" : "";
         return $"{job} on {s.Cluster}: {what} ({s.Nodes} node{(s.Nodes == 1 ? "" : "s")}, {Durations.Describe(s.Walltime)}{account})";
     }

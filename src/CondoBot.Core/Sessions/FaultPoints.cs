@@ -9,6 +9,8 @@ public class FaultPoints
     public static readonly FaultPoints None = new();
 
     public const string AfterSbatch = "after-sbatch";
+    public const string BeforeSbatch = "before-sbatch";
+    public const string AfterSubmissionQueued = "after-submission-queued";
     public const string BeforeReminderSaved = "before-reminder-saved";
     public const string BeforeReadySaved = "before-ready-saved";
 

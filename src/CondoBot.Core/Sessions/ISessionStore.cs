@@ -35,3 +35,10 @@ public sealed class SessionConflictException(SessionId id)
 {
     public SessionId Session { get; } = id;
 }
+
+/// <summary>A submission step held its claim too long without renewing it (a stalled process); a later step looks again.</summary>
+public sealed class SubmissionLeaseLostException(SessionId id)
+    : Exception($"The submission claim on session {id} ran out before sbatch; another step may have taken it over.")
+{
+    public SessionId Session { get; } = id;
+}

@@ -39,6 +39,9 @@ public sealed class Session
     public SlurmJobId? JobId { get; set; }
     public string? Node { get; set; }
     public string? PendingReason { get; set; }
+
+    /// <summary>Slurm's raw state while it is one the bot does not know (<see cref="JobPhase.Unknown"/>), shown as is; null otherwise.</summary>
+    public string? SlurmState { get; set; }
     public DateTimeOffset? ExpectedStart { get; set; }
     public bool QueueHintSent { get; set; }
 
@@ -89,7 +92,8 @@ public sealed class Session
     public SessionView View(DateTimeOffset now) => new(
         Id, JobId, State, Cluster, Account, Partition, Nodes, Walltime, LocalPort, Node, PendingReason,
         EndsAt, EndsAt is { } end && State != SessionState.Ended ? end - now : null, EndReason, EndDetail,
-        StartedAt is { } s ? (EndedAt ?? now) - s : null, Verbose, ExpectedStart, FollowsJob, FollowOn is not null);
+        StartedAt is { } s ? (EndedAt ?? now) - s : null, Verbose, ExpectedStart, FollowsJob, FollowOn is not null,
+        State == SessionState.Ended ? null : SlurmState);
 
     /// <summary>Ends the session; answers false when it had already ended (nothing changes then).</summary>
     public bool End(EndReason reason, string? detail, DateTimeOffset now)
@@ -111,6 +115,7 @@ public sealed class Session
     public bool Observe(JobSnapshot job, DateTimeOffset now)
     {
         if (State == SessionState.Ended) return false;
+        SlurmState = job.Phase == JobPhase.Unknown ? job.RawState : null;
         if (job.TimeLeft is { } left) EndsAt = now + left;
         if (job.Node is { Length: > 0 } node) Node = node;
 
@@ -237,4 +242,5 @@ public sealed record SessionView(
     bool Verbose,
     DateTimeOffset? ExpectedStart = null,
     SlurmJobId? FollowsJob = null,
-    bool HasFollowOn = false);
+    bool HasFollowOn = false,
+    string? SlurmState = null);

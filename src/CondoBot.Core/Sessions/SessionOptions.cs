@@ -55,12 +55,21 @@ public sealed class SessionOptions : IValidatableObject
     public TimeSpan OverdueAfter { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// The same for a session still being submitted, which is repeated only when no earlier submission step can still
-    /// be running (two at once could both run sbatch): keep it at least <c>Jobs__InvisibilityTimeout</c>, after which
-    /// the job queue itself would hand a stuck submission out again.
+    /// The same for a session still being submitted whose submission no step has claimed (its step lost before it ran,
+    /// say). A submission whose claim ran out (its holder died) is queued again at once, and a live claim is left alone;
+    /// see <see cref="SubmitLease"/>.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan SubmitOverdueAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a submission's claim lasts unless its step renews it (every third of this while it runs). A replica
+    /// that dies while submitting holds the session up to this long (plus <see cref="WatchInterval"/>) before another
+    /// takes over, after looking for a job the dead one may have submitted. Keep it well above the time a renewal
+    /// takes to commit, and below a minute so a survivor carries on within one.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:03", "00:10:00")]
+    public TimeSpan SubmitLease { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>How often the watchdog looks for sessions whose next step is overdue.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]

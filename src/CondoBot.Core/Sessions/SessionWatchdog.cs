@@ -9,13 +9,16 @@ namespace CondoBot.Core.Sessions;
 /// behind, or parked in a long retry delay would otherwise leave its session frozen (a user waiting on "starting"
 /// while JupyterLab is long up). The step it queues runs at once and is as harmless as any repeat: a stale poll token
 /// or state makes the late original a no-op. Several replicas may each do this; the outcome is the same.
-/// A session still being submitted waits much longer (<see cref="SessionOptions.SubmitOverdueAfter"/>): two submission
-/// steps at once could both find no job and both run sbatch, so a submission is repeated only once no earlier attempt
-/// can still be running. This is also what carries out a start whose replica died after answering but before handing
-/// the submission to the job queue, when that replica does not come back to recover it.
+/// A session still being submitted is guarded by its submission claim instead (<see cref="ISubmissionClaims"/>): while
+/// a step holds a live claim it is left alone; a claim that ran out belongs to a holder that died, so the submission is
+/// queued again at once (the new step takes the claim over and looks for the dead one's job before any sbatch); and a
+/// submission never claimed waits <see cref="SessionOptions.SubmitOverdueAfter"/>. This is also what carries out a
+/// start whose replica died after answering but before handing the submission to the job queue, when that replica does
+/// not come back to recover it.
 /// </summary>
 public sealed partial class SessionWatchdog(
     ISessionStore sessions,
+    ISubmissionClaims claims,
     ISessionWork work,
     IOptions<SessionOptions> options,
     TimeProvider time,
@@ -29,8 +32,18 @@ public sealed partial class SessionWatchdog(
         foreach (var session in await sessions.ListActiveAsync(cancellationToken))
         {
             var due = session.NextStepAt ?? session.CreatedAt;
-            var grace = session.State == SessionState.Submitting ? options.Value.SubmitOverdueAfter : options.Value.OverdueAfter;
-            if (now - due <= grace) continue;
+            if (session.State == SessionState.Submitting)
+            {
+                var claimed = await claims.ClaimedUntilAsync(session.Id, cancellationToken);
+                if (claimed > now) continue;
+                if (claimed is null && now - due <= options.Value.SubmitOverdueAfter) continue;
+                if (claimed is { } ranOut) due = ranOut;
+            }
+            else if (now - due <= options.Value.OverdueAfter)
+            {
+                continue;
+            }
+
             overdue++;
             LogOverdue(session.Id.ToString(), session.State, now - due);
             SessionRecovery.QueueNextStep(work, session);

@@ -10,10 +10,13 @@ namespace CondoBot.Core.Sessions;
 /// <summary>
 /// The background steps of a session's life. Each step loads the session, does one short thing on the cluster, saves
 /// the session with what the user should hear, and schedules the next step. Every step is safe to run twice. Each
-/// sbatch and scancel is written to the audit trail, whatever its outcome, under the session's owner.
+/// sbatch and scancel is written to the audit trail, whatever its outcome, under the session's owner. Invariant: a
+/// session's sbatch runs only under its submission claim (<see cref="ISubmissionClaims"/>), after a look for a job
+/// already carrying its id, so however many submission steps run, at once or after a crash, one job is submitted.
 /// </summary>
 public sealed partial class SessionWorkflow(
     ISessionStore sessions,
+    ISubmissionClaims claims,
     INoticeOutbox outbox,
     ICluster cluster,
     ClusterCatalog clusters,
@@ -34,6 +37,20 @@ public sealed partial class SessionWorkflow(
         if (session is null || session.State != SessionState.Submitting) return;
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = id.ToString() });
 
+        await using var lease = await SubmissionLease.TryTakeAsync(claims, id, Options.SubmitLease, time, cancellationToken);
+        if (lease is null)
+        {
+            // Another step is submitting it (one queued again by recovery, say). Should that one die, its claim runs
+            // out and the watchdog queues the submission again.
+            LogClaimHeld();
+            return;
+        }
+
+        // Read again under the claim: a stop saved before the claim was taken shows here, and one saved after it makes
+        // its cancellation wait for this step (see CancelAsync).
+        session = await sessions.GetAsync(id, cancellationToken);
+        if (session is null || session.State != SessionState.Submitting) return;
+
         if (session.JobId is null)
         {
             // A submission that crashed after sbatch answered left a job carrying this session's id: adopt it.
@@ -47,6 +64,13 @@ public sealed partial class SessionWorkflow(
             var jobId = found.Value;
             if (jobId is null)
             {
+                _faults.Reached(FaultPoints.BeforeSbatch);
+                if (!lease.IsHeld)
+                {
+                    // Stalled past the lease: another step may have taken over and submitted; let the next one look.
+                    throw new SubmissionLeaseLostException(id);
+                }
+
                 var submitted = await cluster.SubmitAsync(session.Actor, session.ToJobRequest(), cancellationToken);
                 session.JobId = submitted.Succeeded ? submitted.Value : null;
                 await audit.RecordAsync(SessionAudit.Action(session, "sbatch", submitted.Problem, time.GetUtcNow()), cancellationToken);
@@ -75,8 +99,48 @@ public sealed partial class SessionWorkflow(
         session.PollToken++;
         var firstLook = TimeSpan.FromSeconds(1);
         session.NextStepAt = time.GetUtcNow() + firstLook;
-        await sessions.SaveAsync(session, [Update(session)], cancellationToken);
+        try
+        {
+            await sessions.SaveAsync(session, [Update(session)], cancellationToken);
+        }
+        catch (SessionConflictException)
+        {
+            await KeepJobAsync(id, session.JobId!.Value, cancellationToken);
+            return;
+        }
+
         work.Poll(id, session.PollToken, firstLook);
+    }
+
+    /// <summary>
+    /// The session changed while its job was being submitted, most likely by a stop. Its cancellation waits for this
+    /// step's claim, so the job is noted on the fresh session for it to cancel; a session that ended meanwhile without
+    /// the job has its job cancelled here, so no job is left running unseen. A session still submitting (another kind
+    /// of change) is left to a rerun of the step, which adopts the job.
+    /// </summary>
+    private async Task KeepJobAsync(SessionId id, SlurmJobId jobId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var fresh = await sessions.GetAsync(id, cancellationToken);
+            if (fresh is null || fresh.JobId is not null) return;
+            if (fresh.State == SessionState.Submitting) throw new SessionConflictException(id);
+            fresh.JobId = jobId;
+            if (fresh.State == SessionState.Ended)
+            {
+                var cancelled = await cluster.CancelAsync(fresh.Actor, jobId, cancellationToken);
+                await audit.RecordAsync(SessionAudit.Action(fresh, "scancel", cancelled.Problem, time.GetUtcNow()) with { Reason = "submitted while the session ended" }, cancellationToken);
+            }
+
+            try
+            {
+                await sessions.SaveAsync(fresh, [], cancellationToken);
+                return;
+            }
+            catch (SessionConflictException) when (attempt < 5)
+            {
+            }
+        }
     }
 
     public async Task PollAsync(SessionId id, int pollToken, CancellationToken cancellationToken)
@@ -105,8 +169,15 @@ public sealed partial class SessionWorkflow(
             return;
         }
 
+        var knownBefore = session.SlurmState;
         var tell = session.Observe(snapshot.Value, now);
         var notices = new List<Notice>();
+        if (session.SlurmState is { } raw && raw != knownBefore)
+        {
+            notices.Add(new TextNotice(session.Owner,
+                $"Slurm reports job {jobId} as {raw}, a state I do not know. I keep watching it and will tell you when it changes; `stop {jobId}` cancels it.", id));
+        }
+
         if (wasUnreachable)
         {
             notices.Add(new TextNotice(session.Owner, $"I can reach {session.Cluster} again; job {jobId} is {snapshot.Value.RawState.ToLowerInvariant()}.", id));
@@ -147,7 +218,7 @@ public sealed partial class SessionWorkflow(
     /// </summary>
     internal TimeSpan NextPoll(Session session, JobSnapshot snapshot, DateTimeOffset now)
     {
-        if (session.State == SessionState.Ready) return Options.RunningPollInterval;
+        if (session.State == SessionState.Ready || snapshot.Phase == JobPhase.Unknown) return Options.RunningPollInterval;
         var fastest = Options.PollInterval;
         if (snapshot.Phase != JobPhase.Pending) return fastest;
         var slowest = Options.QueuedPollMax > fastest ? Options.QueuedPollMax : fastest;
@@ -252,6 +323,14 @@ public sealed partial class SessionWorkflow(
 
         if (session.JobId is not { } jobId)
         {
+            if (await claims.ClaimedUntilAsync(id, cancellationToken) is { } until && until > time.GetUtcNow())
+            {
+                // A submission is in flight: wait for it, since the job it creates is the one to cancel (it notes the
+                // job on this session once sbatch answers, or gives the claim up having found none).
+                work.Cancel(id, TimeSpan.FromSeconds(1));
+                return;
+            }
+
             // Stopped before sbatch answered: look once more, so a job submitted in the meantime is not left running.
             var found = await cluster.FindJobAsync(session.Actor, id, cancellationToken);
             if (!found.Succeeded)
@@ -354,6 +433,9 @@ public sealed partial class SessionWorkflow(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cancelled job {JobId}")]
     private partial void LogCancelled(long jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Another step holds this session's submission; leaving it to that one")]
+    private partial void LogClaimHeld();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session step failed ({Kind}): {Reason}")]
     private partial void LogStepFailed(ProblemKind kind, string reason);

@@ -27,7 +27,7 @@ internal sealed class CoreRig
         }]);
         var options = Microsoft.Extensions.Options.Options.Create(Settings);
         Options = options;
-        Workflow = new SessionWorkflow(Store, Store, Cluster, Clusters, Work, Audit, Options, Time, NullLogger<SessionWorkflow>.Instance);
+        Workflow = new SessionWorkflow(Store, Claims, Store, Cluster, Clusters, Work, Audit, Options, Time, NullLogger<SessionWorkflow>.Instance);
         Dispatcher = new CommandDispatcher(
             new StartHandler(Keys, Store, Work, Clusters, Time),
             new StopHandler(Store, Work, options, Time),
@@ -46,6 +46,7 @@ internal sealed class CoreRig
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
     public InMemoryStore Store { get; } = new();
+    public MemoryClaims Claims { get; } = new();
     public ScriptedCluster Cluster { get; } = new();
     public RecordingWork Work { get; } = new();
     public MemoryKeyVault Keys { get; } = new();

@@ -25,13 +25,22 @@ internal sealed class ScriptedCluster : ICluster
     public Task<Result<string>> CheckLoginAsync(Actor actor, CancellationToken cancellationToken) =>
         Task.FromResult(LoginProblem is null ? Result<string>.Ok(actor.Login.Value) : Result<string>.Fail(LoginProblem));
 
-    public Task<Result<SlurmJobId>> SubmitAsync(Actor actor, JobRequest request, CancellationToken cancellationToken)
+    /// <summary>Runs while sbatch is "in flight", before the job appears on the cluster: what happens meanwhile elsewhere.</summary>
+    public Func<Task>? WhileSubmitting { get; set; }
+
+    public async Task<Result<SlurmJobId>> SubmitAsync(Actor actor, JobRequest request, CancellationToken cancellationToken)
     {
-        if (SubmitProblem is not null) return Task.FromResult(Result<SlurmJobId>.Fail(SubmitProblem));
+        if (SubmitProblem is not null) return Result<SlurmJobId>.Fail(SubmitProblem);
         Submitted.Add(request);
+        if (WhileSubmitting is { } meanwhile)
+        {
+            WhileSubmitting = null;
+            await meanwhile();
+        }
+
         var id = new SlurmJobId(++_nextJob);
         Existing[request.Session] = id;
-        return Task.FromResult(Result<SlurmJobId>.Ok(id));
+        return Result<SlurmJobId>.Ok(id);
     }
 
     public Task<Result<SlurmJobId?>> FindJobAsync(Actor actor, SessionId session, CancellationToken cancellationToken) =>

@@ -18,6 +18,7 @@ public sealed class PostgresRig : StoreRig
     private PostgresDelegatedKeyStore _keys = null!;
     private PostgresChatStateStore _chatState = null!;
     private PostgresAuditLog _audit = null!;
+    private PostgresSubmissionClaims _claims = null!;
 
     public PostgresRig() => Open();
 
@@ -33,6 +34,8 @@ public sealed class PostgresRig : StoreRig
 
     public override IAuditLog Audit => _audit;
 
+    public override ISubmissionClaims Claims => _claims;
+
     public PostgresDatabase Database => _database;
 
     /// <summary>Another replica's outbox on the same database (its own name on its leases).</summary>
@@ -43,6 +46,24 @@ public sealed class PostgresRig : StoreRig
     {
         _database.Dispose();
         Open();
+    }
+
+    public override void InsertRawNotice(string recipient, byte[] payload)
+    {
+        using var connection = new NpgsqlConnection(ConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand("INSERT INTO condobot.outbox (recipient, payload, attempts, due_at, created_at) VALUES (@to, @payload, 0, 0, 0)", connection);
+        command.Parameters.AddWithValue("to", recipient);
+        command.Parameters.AddWithValue("payload", payload);
+        command.ExecuteNonQuery();
+    }
+
+    public override long OutboxRows()
+    {
+        using var connection = new NpgsqlConnection(ConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand("SELECT COUNT(*) FROM condobot.outbox", connection);
+        return (long)command.ExecuteScalar()!;
     }
 
     /// <summary>Every outbox row, recipient and payload bytes, as text.</summary>
@@ -61,11 +82,12 @@ public sealed class PostgresRig : StoreRig
     {
         _database = new PostgresDatabase(ConnectionString);
         // A fixed replica name: a reopened rig is the same instance restarted, and may take its own leases back.
-        _outbox = new PostgresNoticeOutbox(_database, Protector, Signal, Time, new PostgresOutboxOptions { Replica = "test" });
+        _outbox = new PostgresNoticeOutbox(_database, Protector, Signal, Time, new PostgresOutboxOptions { Replica = "test" }, metrics: Metrics);
         _sessions = new PostgresSessionStore(_database, _outbox);
         _keys = new PostgresDelegatedKeyStore(_database);
         _chatState = new PostgresChatStateStore(_database, Time);
         _audit = new PostgresAuditLog(_database);
+        _claims = new PostgresSubmissionClaims(_database);
     }
 
     public override void Dispose()

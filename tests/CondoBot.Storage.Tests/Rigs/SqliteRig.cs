@@ -15,6 +15,7 @@ public sealed class SqliteRig : StoreRig
     private SqliteDelegatedKeyStore _keys = null!;
     private SqliteChatStateStore _chatState = null!;
     private SqliteAuditLog _audit = null!;
+    private SqliteSubmissionClaims _claims = null!;
 
     public SqliteRig()
     {
@@ -35,10 +36,24 @@ public sealed class SqliteRig : StoreRig
 
     public override IAuditLog Audit => _audit;
 
+    public override ISubmissionClaims Claims => _claims;
+
     public override void Reopen()
     {
         _database.Dispose();
         Open();
+    }
+
+    public override void InsertRawNotice(string recipient, byte[] payload)
+    {
+        using var connection = new SQLite.SQLiteConnection(DatabasePath);
+        connection.Execute("INSERT INTO outbox (recipient, payload, attempts, due_at, created_at) VALUES (?, ?, 0, 0, 0)", recipient, payload);
+    }
+
+    public override long OutboxRows()
+    {
+        using var connection = new SQLite.SQLiteConnection(DatabasePath);
+        return connection.ExecuteScalar<long>("SELECT COUNT(*) FROM outbox");
     }
 
     /// <summary>Every byte SQLite has written, main file and write-ahead log.</summary>
@@ -54,11 +69,12 @@ public sealed class SqliteRig : StoreRig
     private void Open()
     {
         _database = new SqliteDatabase(DatabasePath);
-        _outbox = new SqliteNoticeOutbox(_database, Protector, Signal, Time);
+        _outbox = new SqliteNoticeOutbox(_database, Protector, Signal, Time, metrics: Metrics);
         _sessions = new SqliteSessionStore(_database, _outbox);
         _keys = new SqliteDelegatedKeyStore(_database);
         _chatState = new SqliteChatStateStore(_database, Time);
         _audit = new SqliteAuditLog(_database);
+        _claims = new SqliteSubmissionClaims(_database);
     }
 
     public override void Dispose()

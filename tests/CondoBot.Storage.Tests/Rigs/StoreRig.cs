@@ -1,4 +1,5 @@
 using CondoBot.Core.Audit;
+using CondoBot.Core.Diagnostics;
 using CondoBot.Core.Identity;
 using CondoBot.Core.Notices;
 using CondoBot.Core.Sessions;
@@ -18,6 +19,8 @@ public abstract class StoreRig : IDisposable
 
     public OutboxSignal Signal { get; } = new();
 
+    public CondoBotMetrics Metrics { get; } = new();
+
     public abstract ISessionStore Sessions { get; }
 
     public abstract INoticeOutbox Outbox { get; }
@@ -28,8 +31,16 @@ public abstract class StoreRig : IDisposable
 
     public abstract IAuditLog Audit { get; }
 
+    public abstract ISubmissionClaims Claims { get; }
+
     /// <summary>Closes the database and opens it again, as a restarted bot would.</summary>
     public abstract void Reopen();
+
+    /// <summary>Queues a row as it is stored (recipient, sealed payload), bypassing sealing: a row written by another build, or under a lost key.</summary>
+    public abstract void InsertRawNotice(string recipient, byte[] payload);
+
+    /// <summary>How many rows the outbox holds, handed out or not.</summary>
+    public abstract long OutboxRows();
 
     /// <summary>Everything the provider stored for the outbox, as searchable text (the file's bytes, or the rows).</summary>
     public abstract string RawOutboxText();
@@ -37,6 +48,7 @@ public abstract class StoreRig : IDisposable
     public virtual void Dispose()
     {
         Signal.Dispose();
+        Metrics.Dispose();
         GC.SuppressFinalize(this);
     }
 }

@@ -27,6 +27,8 @@ public abstract class StoreTests(StoreRig rig) : IDisposable
 
     protected IAuditLog Audit => rig.Audit;
 
+    protected ISubmissionClaims Claims => rig.Claims;
+
     protected void Reopen() => rig.Reopen();
 
     public void Dispose()
