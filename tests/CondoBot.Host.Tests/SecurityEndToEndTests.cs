@@ -113,7 +113,9 @@ public sealed class SecurityEndToEndTests : IDisposable
         }
 
         var publicKey = new Org.BouncyCastle.Crypto.Parameters.Ed25519PrivateKeyParameters(seed).GeneratePublicKey().GetEncoded();
-        var blob = Convert.FromBase64String(authorizedEntry.Split(' ')[2]);
+        // The key follows its type; the options before it (the gate's forced command) hold spaces of their own.
+        var words = authorizedEntry.Split(' ');
+        var blob = Convert.FromBase64String(words[Array.IndexOf(words, "ssh-ed25519") + 1]);
         Assert.Equal(publicKey, blob[^32..]);
         List<(string, byte[])> secrets =
         [
