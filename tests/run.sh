@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 bash deploy/local-cluster/cluster.sh up >/dev/null
 bash deploy/postgres/local-postgres.sh >/dev/null
 bash tests/browser/setup.sh
+# Login shells the gate's tests run the authorize line and the forced command under (besides sh and bash).
+command -v tcsh >/dev/null && command -v fish >/dev/null \
+  || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tcsh fish >/dev/null
 dotnet build CondoBot.sln --configuration Debug -warnaserror --nologo -v quiet
 
 results=$(mktemp -d)

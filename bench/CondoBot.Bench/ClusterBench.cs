@@ -51,7 +51,8 @@ internal static partial class ClusterBench
         var reply = await Bench.CommandAsync(app, user, $"key {login}");
         var entry = AuthorizeLine().Match(reply);
         if (!entry.Success) throw new InvalidOperationException("no authorize line in: " + reply);
-        LocalClusterFacts.Run("bash", [Path.Combine(bench.Repo, "deploy/local-cluster/cluster.sh"), "authorize", login], entry.Groups["entry"].Value + "\n");
+        // As a person would: the printed line, run as the login in its login shell (it installs the gate and the key).
+        LocalClusterFacts.Run("su", ["-", login, "-c", entry.Groups["line"].Value], "");
         var comment = entry.Groups["comment"].Value;
         bench.Cleanup.Add(() => RemoveKey(login, comment));
         return new Person(user, login, LocalClusterFacts.Fingerprint(entry.Groups["entry"].Value));
@@ -88,7 +89,7 @@ internal static partial class ClusterBench
     [GeneratedRegex(@"JupyterLab is ready on [^ ]+ \(job (?<job>\d+)")]
     private static partial Regex ReadyText();
 
-    // The reply is rendered for Slack, so the shell's > arrives as &gt;.
-    [GeneratedRegex("echo '(?<entry>restrict ssh-ed25519 [A-Za-z0-9+/=]+ (?<comment>condobot-[^']+))' &gt;&gt; ~/\\.ssh/authorized_keys")]
+    /// <summary>The authorize line of a user-owned gate: the packed installer piped to sh, the entry in clear.</summary>
+    [GeneratedRegex("""(?<line>echo '[A-Za-z0-9+/=]+' \| base64 -d \| gunzip \| sh -s '(?<entry>restrict,command="/bin/sh [^"]+"[^ ]* ssh-ed25519 [A-Za-z0-9+/=]+ (?<comment>condobot-[^']+))')""")]
     private static partial Regex AuthorizeLine();
 }

@@ -1,3 +1,4 @@
+using CondoBot.Cluster.Gate;
 using CondoBot.Cluster.Keys;
 using CondoBot.Cluster.Slurm;
 using CondoBot.Cluster.Ssh;
@@ -16,6 +17,7 @@ public static class ServiceCollectionExtensions
     {
         services.AddSingleton<KeyVault>();
         services.AddSingleton<IKeyVault>(sp => sp.GetRequiredService<KeyVault>());
+        services.AddSingleton<IKeyInstallation, GateInstallation>();
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         services.AddOptions<LoginNodeOptions>();
         services.TryAddSingleton(TimeProvider.System);

@@ -49,6 +49,8 @@ public enum ProblemKind
     ClusterUnavailable,
     /// <summary>The login node presented a host key other than the pinned one; nothing was sent to it.</summary>
     HostKeyMismatch,
+    /// <summary>The key logs in, but the gate it runs on the login node is missing or of another version; the message says how to update it.</summary>
+    GateOutdated,
     /// <summary>The thing asked for does not exist for this user.</summary>
     NotFound,
 }

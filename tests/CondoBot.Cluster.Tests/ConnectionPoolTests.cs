@@ -1,4 +1,5 @@
 using CondoBot.Cluster.Keys;
+using CondoBot.Cluster.Slurm;
 using CondoBot.Cluster.Ssh;
 using CondoBot.Core;
 using CondoBot.Core.Clusters;
@@ -31,7 +32,7 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _link = await _vault.IssueAsync(_user, new ClusterUser(Login), CancellationToken.None);
-        LocalCluster.Authorize(Login, "restrict " + _link.PublicKey);
+        AuthorizedKey.RunAs(Login, new CondoBot.Cluster.Gate.GateInstallation(new ClusterCatalog([_cluster.Profile()])).Command(_link, _cluster.Profile()));
     }
 
     public Task DisposeAsync()
@@ -44,7 +45,7 @@ public sealed class ConnectionPoolTests : IAsyncLifetime
     /// <summary>Who the login node says we are: a command that changes nothing.</summary>
     private async Task<Result<string>> WhoAmIAsync(SlurmOverSsh rig)
     {
-        var run = await rig.Ssh.RunAsync(Actor, "id -un", null, CancellationToken.None);
+        var run = await rig.Ssh.RunAsync(Actor, SlurmCommands.Identity, null, CancellationToken.None);
         return run.Succeeded ? run.Value.Stdout.Trim() : run.Problem;
     }
 

@@ -27,7 +27,7 @@ public sealed class LocalClusterTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _link = await _vault.IssueAsync(_user, new ClusterUser(Login), CancellationToken.None);
-        LocalCluster.Authorize(Login, "restrict " + _link.PublicKey);
+        AuthorizedKey.RunAs(Login, new CondoBot.Cluster.Gate.GateInstallation(new ClusterCatalog([_cluster.Profile()])).Command(_link, _cluster.Profile()));
     }
 
     public Task DisposeAsync()

@@ -1,3 +1,4 @@
+using CondoBot.Cluster.Gate;
 using CondoBot.Cluster.Keys;
 using CondoBot.Cluster.Slurm;
 using CondoBot.Cluster.Ssh;
@@ -17,7 +18,7 @@ internal sealed class SlurmOverSsh : IDisposable
         Pool = new SshConnectionPool(settings, vault, TimeProvider.System);
         Boards = new JobBoards(settings, vault, TimeProvider.System);
         Ssh = new SshRunner(catalog, vault, Pool, NullLogger<SshRunner>.Instance);
-        Slurm = new SlurmCluster(Ssh, catalog, Boards);
+        Slurm = new SlurmCluster(Ssh, catalog, Boards, vault, new GateInstallation(catalog));
     }
 
     public SshConnectionPool Pool { get; }

@@ -66,7 +66,8 @@ internal sealed partial class SshdLog(string path, string fingerprint)
     [GeneratedRegex(@"Accepted publickey for \S+ from \S+ port (?<port>\d+) ssh2: ED25519 (?<fp>SHA256:\S+)")]
     private static partial Regex Accepted();
 
-    [GeneratedRegex(@"Starting session: command for \S+ from \S+ port (?<port>\d+)")]
+    /// <summary>A command started on a connection; with the gate, sshd names the forced command it ran instead.</summary>
+    [GeneratedRegex(@"Starting session: (command|forced-command \(key-option\) '[^']*') for \S+ from \S+ port (?<port>\d+)")]
     private static partial Regex Command();
 
     [GeneratedRegex(@"pid=(?<pid>\d+)")]

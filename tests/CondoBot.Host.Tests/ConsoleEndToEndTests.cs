@@ -32,8 +32,9 @@ public sealed partial class ConsoleEndToEndTests : IDisposable
         using var bot = StartBot(user);
         var person = Track(new UserKey(Login, _cluster));
 
-        _cleanup.Add(await AuthorizedKey.LinkAsync(bot, Login));
-        Assert.Contains("' >> ~/.ssh/authorized_keys", bot.Stdout, StringComparison.Ordinal);
+        var key = await AuthorizedKey.LinkAsync(bot, Login);
+        _cleanup.Add(key);
+        Assert.Contains("' | base64 -d | gunzip | sh -s 'restrict,command=\"/bin/sh $HOME/.condobot/gate-", bot.Stdout, StringComparison.Ordinal);
 
         bot.Type("key check");
         await bot.WaitForAsync($"Your key works: I logged in to {_cluster.LoginHost} as condouser2", TimeSpan.FromSeconds(30));
@@ -68,6 +69,11 @@ public sealed partial class ConsoleEndToEndTests : IDisposable
         await bot.WaitForAsync($@"Job {job} has ended after .*: stopped by you\.", TimeSpan.FromSeconds(60));
         Assert.Equal("", _cluster.Slurm("squeue", "--noheader", "--jobs", job, "--states=running,pending").Trim());
         Assert.False(await PrintedTunnel.AnswersAsync(nodePort), "Jupyter must have exited with its job");
+
+        // Revoking is complete without the person doing anything on the login node: the gate removed the key's line.
+        bot.Type("key revoke");
+        await bot.WaitForAsync($"I have forgotten your key.*The key was removed from ~/.ssh/authorized_keys on {Regex.Escape(_cluster.LoginHost)}: nothing is left for you to do there.", TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(File.ReadAllLines($"/home/{Login}/.ssh/authorized_keys"), l => l.EndsWith(" " + key.Comment, StringComparison.Ordinal));
 
         bot.CloseInput();
         Assert.True(bot.WaitForExit(TimeSpan.FromSeconds(30)), "the console exits once stdin is closed and nothing is pending");

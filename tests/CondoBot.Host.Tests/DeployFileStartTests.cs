@@ -150,10 +150,8 @@ public sealed partial class DeployFileStartTests : IDisposable
         Assert.Contains($"\"cluster:{cluster}\":\"ok\"", ready.Body, StringComparison.Ordinal);
 
         var linked = await CommandAsync(http, $"key {Login}");
-        var entry = AuthorizeLine().Match(linked);
-        Assert.True(entry.Success, linked);
-        LocalCluster.Authorize(Login, entry.Groups["entry"].Value);
-        _cleanup.Add(new Cleanup(() => LocalCluster.Deauthorize(Login, entry.Groups["comment"].Value)));
+        var authorized = AuthorizedKey.Install(Login, linked);
+        _cleanup.Add(new Cleanup(authorized.Dispose));
 
         var started = await CommandAsync(http, "start -A cnms -t 0:30:00");
         Assert.Contains($"Submitting JupyterLab on {cluster} as {Login}", started, StringComparison.Ordinal);
@@ -219,8 +217,6 @@ public sealed partial class DeployFileStartTests : IDisposable
         return json.RootElement.GetProperty("text").GetString()!;
     }
 
-    [GeneratedRegex(@"echo '(?<entry>restrict ssh-ed25519 [A-Za-z0-9+/=]+ (?<comment>condobot-[^']+))' (?:>>|&gt;&gt;) ")]
-    private static partial Regex AuthorizeLine();
 
     private sealed class Cleanup(Action action) : IDisposable
     {

@@ -36,10 +36,7 @@ public sealed class MetricsEndToEndTests : IDisposable
         var user = new ChatUserId("console", "metrics" + Guid.NewGuid().ToString("N")[..6]);
 
         var link = await dispatcher.DispatchAsync(new ChatRequest(user, $"key {Login}"), CancellationToken.None);
-        var entry = Regex.Match(link.Text, @"echo '(?<entry>restrict ssh-ed25519 [A-Za-z0-9+/=]+ (?<comment>condobot-[^']+))'");
-        Assert.True(entry.Success, link.Text);
-        LocalCluster.Authorize(Login, entry.Groups["entry"].Value);
-        _cleanup.Add(new Disposable(() => LocalCluster.Deauthorize(Login, entry.Groups["comment"].Value)));
+        _cleanup.Add(AuthorizedKey.Install(Login, link.Text));
 
         await dispatcher.DispatchAsync(new ChatRequest(user, "start -A ccsd -t 0:05:00"), CancellationToken.None);
         await WaitForStateAsync(sessions, user, SessionState.Ready, TimeSpan.FromSeconds(120));

@@ -92,7 +92,7 @@ public sealed class SecurityEndToEndTests : IDisposable
         var logs = Encoding.UTF8.GetBytes(bot.Stderr);
         foreach (var (what, secret) in secrets) Assert.False(logs.AsSpan().IndexOf(secret) >= 0, $"{what} is in the service's log");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_data));
-        Assert.StartsWith("restrict ssh-ed25519 ", entry, StringComparison.Ordinal);
+        Assert.Matches("^restrict,command=\"/bin/sh \\$HOME/\\.condobot/gate-[0-9a-f]{16}\\.gate [0-9a-f]{32}\" ssh-ed25519 ", entry);
     }
 
     /// <summary>
@@ -113,7 +113,9 @@ public sealed class SecurityEndToEndTests : IDisposable
         }
 
         var publicKey = new Org.BouncyCastle.Crypto.Parameters.Ed25519PrivateKeyParameters(seed).GeneratePublicKey().GetEncoded();
-        var blob = Convert.FromBase64String(authorizedEntry.Split(' ')[2]);
+        // The key follows its type; the options before it (the gate's forced command) hold spaces of their own.
+        var words = authorizedEntry.Split(' ');
+        var blob = Convert.FromBase64String(words[Array.IndexOf(words, "ssh-ed25519") + 1]);
         Assert.Equal(publicKey, blob[^32..]);
         List<(string, byte[])> secrets =
         [

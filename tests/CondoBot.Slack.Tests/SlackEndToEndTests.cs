@@ -73,10 +73,8 @@ public sealed partial class SlackEndToEndTests : IAsyncLifetime
     {
         var person = Track(new UserKey(Login, _cluster));
         var linked = await CommandAsync($"key {Login}");
-        var authorize = AuthorizeLine().Match(linked);
-        Assert.True(authorize.Success, linked);
-        LocalCluster.Authorize(Login, authorize.Groups["entry"].Value);
-        _cleanup.Add(new Cleanup(() => LocalCluster.Deauthorize(Login, authorize.Groups["comment"].Value)));
+        var authorized = AuthorizedKey.Install(Login, linked);
+        _cleanup.Add(new Cleanup(authorized.Dispose));
 
         using (var forged = await _http.SendAsync(Post("/slack/commands", CommandBody("start", _user), secret: "forged")))
         {
@@ -168,8 +166,6 @@ public sealed partial class SlackEndToEndTests : IAsyncLifetime
         return item;
     }
 
-    [GeneratedRegex("echo '(?<entry>restrict ssh-ed25519 [A-Za-z0-9+/=]+ (?<comment>condobot-[^']+))' &gt;&gt; ~/\\.ssh/authorized_keys")]
-    private static partial Regex AuthorizeLine();
 
     private sealed class Cleanup(Action action) : IDisposable
     {

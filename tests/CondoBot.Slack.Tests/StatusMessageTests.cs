@@ -72,6 +72,8 @@ public sealed class StatusMessageTests : IAsyncLifetime
         Assert.Contains("Then open http://localhost:5959/lab?token=" + Token, ready.BlockText, StringComparison.Ordinal);
         Assert.DoesNotContain(tunnel.Outside!, ready.BlockText, StringComparison.Ordinal);
         Assert.Contains("```" + tunnel.Inside + "```", ready.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Token, ready.Text, StringComparison.Ordinal);
+        Assert.Contains("Then open the link in this message", ready.Text, StringComparison.Ordinal);
         Assert.Equal(
             [(Buttons.Stop, "4242", "Stop"), (Buttons.Outside, "4242", "Outside the lab network?"), (Buttons.SendAgain, "4242", "Send again")],
             ready.Buttons);
@@ -113,6 +115,23 @@ public sealed class StatusMessageTests : IAsyncLifetime
         Assert.Contains("```" + Tunnel().Outside + "```", posts[1].BlockText, StringComparison.Ordinal);
         Assert.Equal("Your key works: I logged in to login.example.org as condouser. &lt;b&gt;&amp;&lt;/b&gt;", posts[2].Text);
         Assert.Empty(_slack.CallsTo("chat.update"));
+    }
+
+    [Fact]
+    public async Task NoMessagesFallbackText_CarriesTheToken_WhichIsOnlyInItsBlocks()
+    {
+        var id = SessionId.New();
+        await DeliverAsync(Queued(User, id));
+        await DeliverAsync(Ready(User, id));
+        var tunnel = new TunnelNotice(To(User), View(id, Core.Sessions.SessionState.Ready, node: "node001"), Tunnel());
+        await DeliverAsync(tunnel);
+        await _services.Get<Notifying.OutsideRequests>().RememberAsync(To(User), new SlurmJobId(4242), CancellationToken.None);
+        await DeliverAsync(tunnel);
+
+        var messages = _slack.Calls.Where(c => c.Method is "chat.postMessage" or "chat.update").ToList();
+        Assert.Equal(4, messages.Count);
+        Assert.All(messages, m => Assert.DoesNotContain(Token, m.Text, StringComparison.Ordinal));
+        Assert.All(messages.Skip(1), m => Assert.Contains("token=" + Token, m.BlockText, StringComparison.Ordinal));
     }
 
     [Fact]

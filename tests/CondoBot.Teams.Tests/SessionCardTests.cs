@@ -25,6 +25,16 @@ public sealed class SessionCardTests
     }
 
     [Fact]
+    public void TheSummaryTeamsShowsInNotifications_CarriesNoToken_WhichIsOnlyInTheCard()
+    {
+        var activity = SessionCard.Activity(Sessions.View(SessionState.Ready, node: "node001"), Sessions.Tunnel());
+
+        Assert.DoesNotContain("token=", activity["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(activity["text"]);
+        Assert.Contains("token=0123456789abcdef", activity["attachments"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AQueuedCard_HasAStopButton_ButNoCommandsYet()
     {
         var card = SessionCard.Card(Sessions.View(SessionState.Queued), null);

@@ -63,10 +63,8 @@ public sealed partial class TeamsEndToEndTests : IAsyncLifetime
         var personal = ConnectorRig.PersonalPath(person);
 
         var linked = await SendAsync(TestActivities.InChannel(_bot.ServiceUrl, person, $"key {Login}"));
-        var authorize = AuthorizeLine().Match(linked);
-        Assert.True(authorize.Success, linked);
-        LocalCluster.Authorize(Login, authorize.Groups["entry"].Value);
-        _cleanup.Add(new Cleanup(() => LocalCluster.Deauthorize(Login, authorize.Groups["comment"].Value)));
+        var authorized = AuthorizedKey.Install(Login, linked);
+        _cleanup.Add(new Cleanup(authorized.Dispose));
         var me = Track(new UserKey(Login, _cluster));
 
         var localPort = TeamsStartupTests.FreePort();
@@ -143,8 +141,6 @@ public sealed partial class TeamsEndToEndTests : IAsyncLifetime
         return item;
     }
 
-    [GeneratedRegex(@"echo '(?<entry>restrict ssh-ed25519 [A-Za-z0-9+/=]+ (?<comment>condobot-[^']+))' >> ~/\.ssh/authorized_keys")]
-    private static partial Regex AuthorizeLine();
 
     private sealed class Cleanup(Action action) : IDisposable
     {

@@ -1,13 +1,13 @@
 using System.Globalization;
-using CondoBot.Cluster.Ssh;
 using CondoBot.Core;
 using CondoBot.Core.Clusters;
 
 namespace CondoBot.Cluster.Slurm;
 
 /// <summary>
-/// The remote command lines, each built as an argv and quoted once. Every value in them was validated by the command
-/// parser (or comes from the bot itself); quoting is the second line of defence, not the first.
+/// What the bot asks the gate on the login node (<c>Gate/condobot-gate.sh</c>): a verb and arguments, words of
+/// letters, digits and <c>=:._-</c> only, each already validated by the command parser or made by the bot. The gate
+/// checks them again and runs the Slurm commands itself; their output formats are the ones <see cref="SlurmOutput"/> reads.
 /// </summary>
 public static class SlurmCommands
 {
@@ -18,57 +18,62 @@ public static class SlurmCommands
 
     public static string Comment(SessionId session) => $"condobot:{session}";
 
-    public static IReadOnlyList<string> SbatchArgv(JobRequest request)
-    {
-        var argv = new List<string> { "sbatch", "--parsable", $"--job-name={JobName}", $"--comment={Comment(request.Session)}" };
-        if (request.Account.Length > 0) argv.AddRange(["--account", request.Account]);
-        if (request.Partition.Length > 0) argv.AddRange(["--partition", request.Partition]);
-        if (request.Gpus > 0) argv.Add($"--gpus-per-node={request.Gpus.ToString(CultureInfo.InvariantCulture)}");
-        if (request.After is { } first) argv.Add($"--dependency=afterany:{first}");
-        argv.AddRange([
-            "--nodes", request.Nodes.ToString(CultureInfo.InvariantCulture),
-            "--time", request.Walltime.ToSlurm(),
-            "--output=.condobot/slurm-%j.out",
-        ]);
-        return argv;
-    }
+    public const string Version = "version";
 
-    /// <summary>Printed on stderr when the job script did not arrive whole; nothing was submitted then.</summary>
-    public const string IncompleteScript = "condobot: the job script arrived incomplete";
+    public const string Identity = "identity";
+
+    public const string Revoke = "revoke";
 
     /// <summary>
-    /// The job script arrives on stdin into a private file, and sbatch runs only if the file's SHA-256 is the script's:
-    /// a connection dropped mid-upload (the bot killed, the network gone) would otherwise hand sbatch a truncated
-    /// script, which Slurm accepts and which then fails on the node. The output folder must exist before the job starts.
+    /// The submit verb. The gate writes the job script from these values and its settings for the cluster, and runs
+    /// <c>sbatch --parsable --job-name=condobot --comment=condobot:SESSION [--account A] [--partition P]
+    /// [--gpus-per-node=G] [--dependency=afterany:JOB] --nodes N --time T --output=.condobot/slurm-%j.out</c>.
     /// </summary>
-    public static string Submit(JobRequest request, string script)
+    public static string Submit(string cluster, JobRequest request)
     {
-        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(script)));
-        return "mkdir -p -m 700 .condobot && f=$(mktemp .condobot/submit.XXXXXX) && cat > \"$f\" && "
-            + $"if echo \"{sha256}  $f\" | sha256sum --check --status; then {ShellQuote.Join(SbatchArgv(request))} \"$f\"; rc=$?; "
-            + $"else echo '{IncompleteScript}' >&2; rc=75; fi; rm -f \"$f\"; exit $rc";
+        var words = new List<string>
+        {
+            "submit",
+            $"cluster={cluster}",
+            $"session={request.Session}",
+            $"port={request.NodePort.ToString(CultureInfo.InvariantCulture)}",
+            $"nodes={request.Nodes.ToString(CultureInfo.InvariantCulture)}",
+            $"time={request.Walltime.ToSlurm()}",
+        };
+        if (request.Account.Length > 0) words.Add($"account={request.Account}");
+        if (request.Partition.Length > 0) words.Add($"partition={request.Partition}");
+        if (request.Gpus > 0) words.Add($"gpus={request.Gpus.ToString(CultureInfo.InvariantCulture)}");
+        if (request.After is { } first) words.Add($"after={first}");
+        return Words(words);
     }
 
-    public static string FindBySession(ClusterUser login) =>
-        ShellQuote.Join(["squeue", "--noheader", "--states=all", "--user", login.Value, "--format=%i|%k"]);
+    /// <summary>The login's CondoBot jobs as <c>%i|%k</c> (id and comment), to find a session's job.</summary>
+    public static string FindBySession() => "sessions";
 
-    public static string Poll(SlurmJobId job, SessionId session) =>
-        ShellQuote.Join(["squeue", "--noheader", "--states=all", "--jobs", job.ToString(), "--format=%i|%T|%N|%L|%S|%r"])
-        + $"; echo \"{PollMarker} $? $(date +%z)\"; cat {ShellQuote.Quote(JobScript.ConnectionFile(session))} 2>/dev/null; exit 0";
+    /// <summary>One job (<c>%i|%T|%N|%L|%S|%r</c>), the marker with squeue's exit status and UTC offset, then the connection file.</summary>
+    public static string Poll(SlurmJobId job, SessionId session) => Words(["poll", job.ToString(), session.ToString()]);
 
     /// <summary>
     /// One look at all of a login's CondoBot jobs (ended ones too, until Slurm purges them), the marker with squeue's
     /// exit status and the login node's UTC offset, then each listed session's connection file, every line prefixed
     /// with its file's name (<c>grep -H</c>); a file that does not exist yet prints nothing.
     /// </summary>
-    public static string Board(ClusterUser login, IEnumerable<SessionId> sessions) =>
-        ShellQuote.Join(["squeue", "--noheader", "--states=all", "--user", login.Value, $"--name={JobName}", "--format=%i|%T|%N|%L|%S|%r"])
-        + $"; echo \"{PollMarker} $? $(date +%z)\"; "
-        + ShellQuote.Join(["grep", "-H", "", "--", .. sessions.Select(JobScript.ConnectionFile)])
-        + " 2>/dev/null; exit 0";
+    public static string Board(IEnumerable<SessionId> sessions) => Words(["board", .. sessions.Select(s => s.ToString())]);
 
     /// <summary>Partition, availability, node state and count, and time limit, one line per (partition, state).</summary>
-    public static string IdlePartitions() => ShellQuote.Join(["sinfo", "--noheader", "--format=%P|%a|%t|%D|%l"]);
+    public static string IdlePartitions() => "partitions";
 
-    public static string Cancel(SlurmJobId job) => ShellQuote.Join(["scancel", job.ToString()]);
+    /// <summary>Cancels the job if it is one of the login's CondoBot jobs; scancel's own messages otherwise.</summary>
+    public static string Cancel(SlurmJobId job) => Words(["cancel", job.ToString()]);
+
+    private static string Words(IEnumerable<string> words)
+    {
+        var line = string.Join(' ', words);
+        if (line.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is ' ' or '=' or ':' or '.' or '_' or '-')))
+        {
+            throw new ArgumentException("A gate request holds only letters, digits and =:._- (a value was not validated).");
+        }
+
+        return line;
+    }
 }

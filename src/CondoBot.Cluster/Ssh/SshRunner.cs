@@ -20,11 +20,13 @@ public sealed partial class SshRunner(ClusterCatalog clusters, KeyVault vault, S
 {
     /// <summary>
     /// Runs the command. A kept connection found closed (the login node restarted, a firewall dropped it) is replaced
-    /// and the command tried once more on a fresh one; never a command with input (the job script), which may have
-    /// reached sbatch before the connection broke, and never a command that ran and failed.
+    /// and the command tried once more on a fresh one; never a command that must not run twice (a submission, which
+    /// may have reached sbatch before the connection broke) or has input, and never a command that ran and failed.
     /// </summary>
     /// <param name="freshLogin">Log in anew instead of riding on a kept connection (a check that the key still works).</param>
-    public async Task<Result<RemoteOutput>> RunAsync(Actor actor, string command, string? stdin, CancellationToken cancellationToken, bool freshLogin = false)
+    /// <param name="once">Never send the command a second time, even when the connection broke under it.</param>
+    public async Task<Result<RemoteOutput>> RunAsync(
+        Actor actor, string command, string? stdin, CancellationToken cancellationToken, bool freshLogin = false, bool once = false)
     {
         var profile = clusters.Get(actor.Cluster);
         var key = await vault.UnsealAsync(actor.ChatUser, cancellationToken);
@@ -54,7 +56,7 @@ public sealed partial class SshRunner(ClusterCatalog clusters, KeyVault vault, S
                     var output = await ExecuteAsync(lease.Client, profile, command, stdin, cancellationToken);
                     if (output is not null) return output;
                     lease.MarkBroken();
-                    if (attempt == 1 && !lease.Fresh && stdin is null)
+                    if (attempt == 1 && !lease.Fresh && stdin is null && !once)
                     {
                         LogReopening(profile.Name, actor.Login.Value, "closed during the command");
                         continue;
@@ -65,7 +67,7 @@ public sealed partial class SshRunner(ClusterCatalog clusters, KeyVault vault, S
                 catch (Exception ex) when (ex is SshConnectionException or SocketException or IOException or ObjectDisposedException)
                 {
                     lease.MarkBroken();
-                    if (attempt == 1 && !lease.Fresh && stdin is null)
+                    if (attempt == 1 && !lease.Fresh && stdin is null && !once)
                     {
                         LogReopening(profile.Name, actor.Login.Value, ex.Message);
                         continue;

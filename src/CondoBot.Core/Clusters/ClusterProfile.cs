@@ -59,6 +59,18 @@ public sealed class ClusterProfile
     [Range(1024, 65535)]
     public int NodePortMax { get; set; } = 60000;
 
+    /// <summary>
+    /// A gate installed by the site for every user (an absolute path on the login node); empty: each user's authorize
+    /// line installs their own in <c>~/.condobot/</c>. A site-wide gate holds the site's preamble, launch command and
+    /// port range itself.
+    /// </summary>
+    [RegularExpression("^(/[A-Za-z0-9._/-]+)?$", ErrorMessage = "Gate must be an absolute path of letters, digits, '.', '_', '-' and '/'.")]
+    public string Gate { get; set; } = "";
+
+    /// <summary>When set, authorized keys carry <c>expiry-time=</c> this long after they were issued: people link again.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00", ErrorMessage = "KeyLifetime must be from 1 hour to 3650 days.")]
+    public TimeSpan? KeyLifetime { get; set; }
+
     /// <summary>How long an SSH connection or remote command may take before the cluster counts as unreachable.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -6,7 +6,7 @@ namespace CondoBot.Core.Clusters;
 /// </summary>
 public interface ICluster
 {
-    /// <summary>Logs in and runs nothing; tells whether the user's key works.</summary>
+    /// <summary>Logs in anew and asks the gate who the key acts as; tells whether the user's key and gate work.</summary>
     Task<Result<string>> CheckLoginAsync(Actor actor, CancellationToken cancellationToken);
 
     Task<Result<SlurmJobId>> SubmitAsync(Actor actor, JobRequest request, CancellationToken cancellationToken);
@@ -19,6 +19,12 @@ public interface ICluster
 
     /// <summary>Partitions with idle nodes right now, for a hint to a user whose job waits long.</summary>
     Task<Result<IReadOnlyList<IdlePartition>>> IdlePartitionsAsync(Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Has the gate remove the key's own line from <c>authorized_keys</c> (before the bot forgets the key); true when
+    /// a line was removed, false when none was there any more.
+    /// </summary>
+    Task<Result<bool>> RemoveKeyAsync(Actor actor, CancellationToken cancellationToken);
 
     /// <summary>Cancels the job; a job that is already gone counts as cancelled.</summary>
     Task<Result<bool>> CancelAsync(Actor actor, SlurmJobId job, CancellationToken cancellationToken);

@@ -43,6 +43,6 @@ public static class Usage
         $"  {Renew}        queue a follow-on session that starts when this one ends",
         "  key UID              link your cluster login UID and get a key to authorize once",
         "  key check            check that the bot can log in with your key",
-        "  key revoke           forget your key (also remove its line from ~/.ssh/authorized_keys)",
+        "  key revoke           forget your key and remove its line from ~/.ssh/authorized_keys",
         $"  {Help}                 this text");
 }

@@ -8,22 +8,39 @@ namespace CondoBot.Core.Handling;
 
 /// <summary>
 /// <c>key UID</c>, <c>key check</c>, <c>key revoke</c>: the delegated key the bot logs in with. Creating and forgetting
-/// a key are actions on the user's behalf, so each leaves its own line in the audit trail.
+/// a key are actions on the user's behalf, so each leaves its own line in the audit trail. A key that is revoked or
+/// replaced first has the gate remove its own line from <c>authorized_keys</c>, within a short wait so the reply is
+/// not held up by an unreachable login node (then the reply gives the line that removes it by hand).
 /// </summary>
-public sealed class KeyHandler(IKeyVault keys, ISessionWork work, ClusterCatalog clusters, IAuditLog audit, TimeProvider time)
+public sealed class KeyHandler(
+    IKeyVault keys, ICluster cluster, IKeyInstallation installation, ISessionWork work, ClusterCatalog clusters, IAuditLog audit, TimeProvider time)
 {
+    /// <summary>How long a reply waits for the login node to remove a key's line.</summary>
+    public static readonly TimeSpan RemoveWait = TimeSpan.FromSeconds(2);
+
     public async Task<Reply> LinkAsync(ChatUserId user, KeyLinkCommand command, CancellationToken cancellationToken)
     {
-        var cluster = clusters.Default;
+        var profile = clusters.Default;
+        var earlier = await keys.FindAsync(user, cancellationToken);
+        var earlierNote = earlier is null ? null : Removal(earlier, profile, await RemoveLineAsync(earlier, profile, cancellationToken), "Your earlier key");
         var link = await keys.IssueAsync(user, command.User, cancellationToken);
-        await RecordAsync(user, "key created", link.Login, cluster.Name, cancellationToken);
-        var text = string.Join('\n',
-            $"Linked you to cluster login `{link.Login}` with a new key. Authorize it once: log in to {cluster.LoginHost} as {link.Login} and run",
+        await RecordAsync(user, "key created", link.Login, profile.Name, cancellationToken);
+        var lines = new List<string>
+        {
+            $"Linked you to cluster login `{link.Login}` with a new key. Authorize it once: log in to {profile.LoginHost} as {link.Login} and run",
             "```",
-            AuthorizedKeyLine.Command(link, cluster),
+            installation.Command(link, profile),
             "```",
-            "The key can only run commands for the bot (no shells, no forwarding). Then `key check` tells whether it works.");
-        return new Reply(text) { Login = link.Login, Cluster = cluster.Name };
+            "The key can only run the CondoBot gate, which starts JupyterLab jobs, reads and cancels your CondoBot jobs and nothing else: no shells, no forwarding, no commands or job scripts of its own.",
+        };
+        if (installation.ExpiresAt(link, profile) is { } expires)
+        {
+            lines.Add($"It stops working on {expires.UtcDateTime:yyyy-MM-dd HH:mm} UTC; `key {link.Login}` then gives you a new one.");
+        }
+
+        lines.Add("Then `key check` tells whether it works.");
+        if (earlierNote is not null) lines.Add(earlierNote);
+        return new Reply(string.Join('\n', lines)) { Login = link.Login, Cluster = profile.Name };
     }
 
     public async Task<Reply> CheckAsync(ChatUserId user, CancellationToken cancellationToken)
@@ -40,16 +57,45 @@ public sealed class KeyHandler(IKeyVault keys, ISessionWork work, ClusterCatalog
 
     public async Task<Reply> RevokeAsync(ChatUserId user, CancellationToken cancellationToken)
     {
+        var profile = clusters.Default;
         var link = await keys.FindAsync(user, cancellationToken);
-        if (link is null || !await keys.RevokeAsync(user, cancellationToken)) return Reply.Refused("You have no key; nothing to revoke.", "no key");
-        await RecordAsync(user, "key revoked", link.Login, clusters.Default.Name, cancellationToken);
-        var comment = link.PublicKey.Split(' ').Last();
-        var text = string.Join('\n',
-            "I have forgotten your key; I can no longer act on the cluster for you. Remove it from the login node too:",
+        if (link is null) return Reply.Refused("You have no key; nothing to revoke.", "no key");
+        var removed = await RemoveLineAsync(link, profile, cancellationToken);
+        if (!await keys.RevokeAsync(user, cancellationToken)) return Reply.Refused("You have no key; nothing to revoke.", "no key");
+        await RecordAsync(user, "key revoked", link.Login, profile.Name, cancellationToken);
+        var text = "I have forgotten your key; I can no longer act on the cluster for you.\n" + Removal(link, profile, removed, "The key");
+        return new Reply(text) { Login = link.Login, Cluster = profile.Name };
+    }
+
+    /// <summary>The gate removes the key's line; a problem when it could not (in time).</summary>
+    private async Task<Result<bool>> RemoveLineAsync(UserLink link, ClusterProfile profile, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await cluster.RemoveKeyAsync(new Actor(link.ChatUser, link.Login, profile.Name), cancellationToken)
+                .WaitAsync(RemoveWait, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            return new Problem(ProblemKind.ClusterUnavailable, $"{profile.LoginHost} did not answer within {RemoveWait.TotalSeconds:0} seconds");
+        }
+    }
+
+    private static string Removal(UserLink link, ClusterProfile profile, Result<bool> removed, string which)
+    {
+        if (removed.Succeeded)
+        {
+            return removed.Value
+                ? $"{which} was removed from ~/.ssh/authorized_keys on {profile.LoginHost}: nothing is left for you to do there."
+                : $"{which} was no longer in ~/.ssh/authorized_keys on {profile.LoginHost}: nothing is left for you to do there.";
+        }
+
+        var blob = link.PublicKey.Split(' ')[1];
+        return string.Join('\n',
+            $"{which} could not remove itself from {profile.LoginHost} ({removed.Problem.Message.TrimEnd('.')}). Remove it there: log in as {link.Login} and run",
             "```",
-            $"sed -i '/ {comment}$/d' ~/.ssh/authorized_keys",
+            $"sed -i '\\| {blob} |d' ~/.ssh/authorized_keys",
             "```");
-        return new Reply(text) { Login = link.Login, Cluster = clusters.Default.Name };
     }
 
     private Task RecordAsync(ChatUserId user, string action, ClusterUser login, string cluster, CancellationToken cancellationToken) =>

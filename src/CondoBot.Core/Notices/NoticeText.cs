@@ -20,6 +20,17 @@ public static class NoticeText
         _ => notice.ToString(),
     };
 
+    /// <summary>
+    /// The notice without the JupyterLab token: what a chat platform may show where others can see it (push
+    /// notifications, lock screens, previews). The link with the token is only in the message body.
+    /// </summary>
+    public static string Summary(Notice notice) => notice switch
+    {
+        SessionUpdate { Tunnel: { } tunnel } u => Ready(u.Session, tunnel, withUrl: false),
+        TunnelNotice t => Ready(t.Session, t.Tunnel, withUrl: false),
+        _ => Render(notice),
+    };
+
     public static string StatusLine(SessionView s)
     {
         var job = s.JobId is { } id ? $"job {id}" : "new session";
@@ -57,7 +68,7 @@ public static class NoticeText
         return $"{job} has ended{ran}: {s.EndReason?.Describe()}.{detail}";
     }
 
-    private static string Ready(SessionView s, TunnelInstructions t)
+    private static string Ready(SessionView s, TunnelInstructions t, bool withUrl = true)
     {
         var lines = new List<string>
         {
@@ -71,7 +82,7 @@ public static class NoticeText
             lines.Add($"```{t.Outside}```");
         }
 
-        lines.Add($"Then open {t.Url}");
+        lines.Add(withUrl ? $"Then open {t.Url}" : "Then open the link in this message (it carries your JupyterLab token).");
         if (t.StepByStep.Count > 0 && s.Verbose)
         {
             lines.Add("Step by step (for an ssh without -J):");

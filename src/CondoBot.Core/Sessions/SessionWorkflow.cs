@@ -418,7 +418,7 @@ public sealed partial class SessionWorkflow(
         var reason = problem.Kind switch
         {
             ProblemKind.SlurmRejected or ProblemKind.BadInput => EndReason.RejectedBySlurm,
-            ProblemKind.NotAuthorized => EndReason.NotAuthorized,
+            ProblemKind.NotAuthorized or ProblemKind.GateOutdated => EndReason.NotAuthorized,
             _ => EndReason.ClusterUnreachable,
         };
         session.End(reason, problem.Message, now);

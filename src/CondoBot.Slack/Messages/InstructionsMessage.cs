@@ -37,6 +37,6 @@ public static class InstructionsMessage
         }
 
         blocks.Add(Block.Section("Then open " + Mrkdwn.Escape(t.Url)));
-        return new SlackMessage(Mrkdwn.Escape(NoticeText.Render(notice)), blocks);
+        return new SlackMessage(Mrkdwn.Escape(NoticeText.Summary(notice)), blocks);
     }
 }

@@ -4,7 +4,8 @@ namespace CondoBot.Slack.Messages;
 
 /// <summary>
 /// A message as Slack takes it: Block Kit blocks, and the plain <c>text</c> that notifications, screen readers and
-/// clients without blocks show instead. Both are always sent.
+/// clients without blocks show instead. Both are always sent; <c>text</c> never carries a JupyterLab token (push
+/// notifications and lock screens show it), only the blocks do.
 /// </summary>
 public sealed record SlackMessage(string Text, JsonArray Blocks)
 {

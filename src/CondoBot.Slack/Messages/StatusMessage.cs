@@ -19,7 +19,7 @@ public static class StatusMessage
         blocks.Add(Block.Context(SessionFacts.Request(s)));
         var buttons = Actions(s, update.Tunnel).ToList();
         if (buttons.Count > 0) blocks.Add(Block.Actions("session", buttons));
-        return new SlackMessage(Mrkdwn.Escape(NoticeText.Render(update)), blocks);
+        return new SlackMessage(Mrkdwn.Escape(NoticeText.Summary(update)), blocks);
     }
 
     private static IEnumerable<JsonObject> Headline(SessionUpdate update)

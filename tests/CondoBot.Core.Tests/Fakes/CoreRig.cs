@@ -34,7 +34,7 @@ internal sealed class CoreRig
             new StatusHandler(Store, options, Time),
             new TunnelHandler(Store, Work, options, Time),
             new RenewHandler(Store, Work, options, Time),
-            new KeyHandler(Keys, Work, Clusters, Audit, Time),
+            new KeyHandler(Keys, Cluster, new PlainKeyInstallation(), Work, Clusters, Audit, Time),
             Audit,
             Time,
             NullLogger<CommandDispatcher>.Instance);

@@ -54,6 +54,17 @@ internal sealed class ScriptedCluster : ICluster
     public Task<Result<IReadOnlyList<IdlePartition>>> IdlePartitionsAsync(Actor actor, CancellationToken cancellationToken) =>
         Task.FromResult(Result<IReadOnlyList<IdlePartition>>.Ok(Idle));
 
+    /// <summary>What the gate answers to revoke; removed lines are counted in <see cref="KeysRemoved"/>.</summary>
+    public Result<bool> RemoveKey { get; set; } = true;
+
+    public List<Actor> KeysRemoved { get; } = [];
+
+    public Task<Result<bool>> RemoveKeyAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        KeysRemoved.Add(actor);
+        return Task.FromResult(RemoveKey);
+    }
+
     public Task<Result<bool>> CancelAsync(Actor actor, SlurmJobId job, CancellationToken cancellationToken)
     {
         Cancelled.Add(job);

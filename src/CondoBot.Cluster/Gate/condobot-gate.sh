@@ -1,0 +1,252 @@
+#!/bin/sh
+# CondoBot gate: the only program a CondoBot key may run on this login node.
+#
+# authorized_keys runs it for the bot's key as a forced command:
+#   restrict,command="/bin/sh PATH-OF-THIS-FILE KEYTAG" ssh-ed25519 ... condobot-...
+# sshd puts what the bot asked for in SSH_ORIGINAL_COMMAND. It must be one of the verbs below, with arguments this
+# program checks itself; anything else is refused and logged (syslog when /dev/log exists, else ~/.condobot/gate.log).
+# The job script is written here, from the submit verb's checked values and the site settings below: a key that
+# reaches this gate can start JupyterLab, never code of its own.
+#
+#   version                           condobot-gate PROTOCOL BUILD
+#   identity                          the login name (id -un)
+#   sessions                          the user's CondoBot jobs: id|comment
+#   board [SESSION...]                the user's CondoBot jobs, a marker, then the sessions' connection files
+#   poll JOB SESSION                  one job, a marker, then the session's connection file
+#   partitions                        partitions and node states (sinfo)
+#   submit cluster=C session=S port=P nodes=N time=T [account=A] [partition=P] [gpus=G] [after=JOB]
+#   cancel JOB                        only a CondoBot job of this user
+#   revoke                            removes this key's own line from ~/.ssh/authorized_keys
+#
+# POSIX sh only: it runs under /bin/sh whatever the user's login shell is. No verb is the name of a common program, so
+# a key authorized without the gate fails on each of them ("not found") instead of running something else.
+
+# --- site settings (begin) ---
+GATE_BUILD=site
+CONDOBOT_PREAMBLE=''
+CONDOBOT_LAUNCH='jupyter lab'
+CONDOBOT_PORT_MIN=20000
+CONDOBOT_PORT_MAX=60000
+# cluster_settings NAME sets the values for the cluster the bot names in a submission, or fails for a cluster this
+# gate does not serve. A site-wide gate serves one cluster, whatever the bot calls it: the values above.
+cluster_settings() { return 0; }
+# --- site settings (end) ---
+
+GATE_PROTOCOL=1
+JOB_NAME=condobot
+MARKER='@@condobot squeue-exit'
+LAUNCH_ATTEMPTS=5
+
+tag=${1-}
+request=${SSH_ORIGINAL_COMMAND-}
+set -f
+cd "$HOME" || exit 1
+
+log_refusal() {
+  # What was asked, printable characters only and at most 200 of them, so the log cannot be forged or flooded.
+  asked=$(printf '%s' "$request" | tr -c 'A-Za-z0-9 =:._,/+@%-' '?' | cut -c1-200)
+  entry="refused for $(id -un 2>/dev/null) key ${tag:-none}: $1: ${asked:-(a shell or a subsystem)}"
+  if [ -S /dev/log ] && command -v logger >/dev/null 2>&1 && logger -t condobot-gate -p auth.warning -- "$entry" 2>/dev/null; then
+    return 0
+  fi
+  # Kept under a megabyte: a flood of refusals must not fill the user's home.
+  [ ! -f .condobot/gate.log ] || [ "$(wc -c < .condobot/gate.log)" -lt 1048576 ] || return 0
+  (umask 077 && mkdir -p .condobot && printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$entry" >> .condobot/gate.log) 2>/dev/null
+}
+
+refuse() {
+  log_refusal "$1"
+  echo "condobot-gate: refused: $1 (this key can only run CondoBot's own commands)" >&2
+  exit 126
+}
+
+# matches VALUE PATTERN-OF-ALLOWED-CHARACTERS MAX-LENGTH: non-empty, only those characters, not too long.
+matches() {
+  [ -n "$1" ] && [ "${#1}" -le "$3" ] || return 1
+  case $1 in *[!$2]*) return 1 ;; esac
+  return 0
+}
+
+number() { matches "$1" '0-9' "${2:-9}" && case $1 in 0?*) return 1 ;; esac; }
+
+session_id() { matches "$1" '0-9a-f' 32 && [ "${#1}" -eq 32 ]; }
+
+slurm_name() { matches "$1" 'A-Za-z0-9_.-' 64 && case $1 in [A-Za-z0-9]*) return 0 ;; esac; return 1; }
+
+walltime() {
+  matches "$1" '0-9:-' 16 || return 1
+  case $1 in *[0-9]) ;; *) return 1 ;; esac
+  case $1 in [0-9]*) return 0 ;; esac
+  return 1
+}
+
+me() { id -un; }
+
+board() {
+  squeue --noheader --states=all --user "$(me)" --name="$JOB_NAME" --format='%i|%T|%N|%L|%S|%r'
+  echo "$MARKER $? $(date +%z)"
+  [ $# -gt 0 ] || exit 0
+  files=
+  for s; do files="$files .condobot/$s.conn"; done
+  # shellcheck disable=SC2086 # session ids are 32 hex digits, checked before.
+  grep -H '' -- $files 2>/dev/null
+  exit 0
+}
+
+poll() {
+  squeue --noheader --states=all --jobs "$1" --format='%i|%T|%N|%L|%S|%r'
+  echo "$MARKER $? $(date +%z)"
+  cat ".condobot/$2.conn" 2>/dev/null
+  exit 0
+}
+
+cancel() {
+  job=$1
+  if ! listed=$(squeue --noheader --states=all --jobs "$job" --user "$(me)" --name="$JOB_NAME" --format='%i' 2>&1); then
+    # A job Slurm has already purged is gone, which is what cancelling wants; any other failure is passed on.
+    case $listed in *"Invalid job id"*) echo "$listed" >&2; exit 0 ;; esac
+    echo "$listed" >&2
+    exit 1
+  fi
+  case " $(echo $listed) " in
+    *" $job "*) exec scancel "$job" ;;
+  esac
+  echo "scancel: error: Kill job error on job id $job: Access/permission denied (not a CondoBot job of $(me))" >&2
+  exit 210
+}
+
+# The batch script for one session. JupyterLab gets a fresh token only in its environment (never on a command line),
+# moves to another port of the site's range if the chosen one is taken, and the private connection file is written
+# once it answers (asked at the node's own name first, where the printed tunnel reaches it, then on loopback): that is
+# how the bot learns the session is ready.
+job_script() {
+  range=$((CONDOBOT_PORT_MAX - CONDOBOT_PORT_MIN))
+  cat <<EOF
+#!/bin/bash
+# CondoBot session $session: JupyterLab on the first node of this job.
+umask 077
+conn="\$HOME/.condobot/$session.conn"
+trap 'rm -f "\$conn" "\$conn.tmp"' EXIT
+trap 'exit 143' TERM
+EOF
+  if [ -n "$CONDOBOT_PREAMBLE" ]; then
+    echo '# Site preamble'
+    printf '%s\n' "$CONDOBOT_PREAMBLE"
+  fi
+  cat <<EOF
+export XDG_RUNTIME_DIR=""
+JUPYTER_TOKEN="\$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \\n')"
+export JUPYTER_TOKEN
+node="\${SLURMD_NODENAME:-\$(hostname -s)}"
+port=$port
+for attempt in \$(seq 1 $LAUNCH_ATTEMPTS); do
+  $CONDOBOT_LAUNCH --ip=0.0.0.0 --port="\$port" --port-retries=0 --no-browser &
+  pid=\$!
+  while kill -0 "\$pid" 2>/dev/null; do
+    if curl -s -o /dev/null --max-time 2 "http://\$node:\$port/api" || curl -s -o /dev/null --max-time 2 "http://127.0.0.1:\$port/api"; then
+      printf 'node=%s\\nport=%s\\ntoken=%s\\nready=%s\\n' "\$node" "\$port" "\$JUPYTER_TOKEN" "\$(date +%s)" > "\$conn.tmp"
+      mv "\$conn.tmp" "\$conn"
+      wait "\$pid"
+      exit \$?
+    fi
+    sleep 0.5
+  done
+  wait "\$pid"
+  echo "CondoBot: JupyterLab stopped before answering on port \$port (attempt \$attempt)" >&2
+  port=\$(( $CONDOBOT_PORT_MIN + (RANDOM * 32768 + RANDOM) % $range ))
+done
+echo "CondoBot: JupyterLab did not start" >&2
+exit 1
+EOF
+}
+
+submit() {
+  cluster= session= port= nodes= time= account= partition= gpus=0 after=
+  for a; do
+    case $a in
+      cluster=*) cluster=${a#*=} ;;
+      session=*) session=${a#*=} ;;
+      port=*) port=${a#*=} ;;
+      nodes=*) nodes=${a#*=} ;;
+      time=*) time=${a#*=} ;;
+      account=*) account=${a#*=} ;;
+      partition=*) partition=${a#*=} ;;
+      gpus=*) gpus=${a#*=} ;;
+      after=*) after=${a#*=} ;;
+      *) refuse "submit takes cluster=, session=, port=, nodes=, time=, account=, partition=, gpus= and after=" ;;
+    esac
+  done
+  matches "$cluster" 'A-Za-z0-9_-' 32 || refuse "submit: cluster= must be a cluster name"
+  cluster_settings "$cluster" || refuse "submit: this gate has no settings for cluster $cluster"
+  session_id "$session" || refuse "submit: session= must be 32 hex digits"
+  number "$port" 5 && [ "$port" -ge "$CONDOBOT_PORT_MIN" ] && [ "$port" -le "$CONDOBOT_PORT_MAX" ] \
+    || refuse "submit: port= must be a number from $CONDOBOT_PORT_MIN to $CONDOBOT_PORT_MAX"
+  number "$nodes" 4 && [ "$nodes" -ge 1 ] || refuse "submit: nodes= must be a positive number"
+  number "$gpus" 3 || [ "$gpus" = 0 ] || refuse "submit: gpus= must be a number"
+  walltime "$time" || refuse "submit: time= must be a Slurm time limit such as 02:00:00 or 1-00:00:00"
+  [ -z "$account" ] || slurm_name "$account" || refuse "submit: account= must be a Slurm account name"
+  [ -z "$partition" ] || slurm_name "$partition" || refuse "submit: partition= must be a Slurm partition name"
+  [ -z "$after" ] || { number "$after" 12 && [ "$after" -ge 1 ]; } || refuse "submit: after= must be a job id"
+
+  umask 077
+  mkdir -p .condobot && chmod 700 .condobot || exit 1
+  set -- --parsable --job-name="$JOB_NAME" --comment="condobot:$session"
+  [ -z "$account" ] || set -- "$@" --account "$account"
+  [ -z "$partition" ] || set -- "$@" --partition "$partition"
+  [ "$gpus" = 0 ] || set -- "$@" --gpus-per-node="$gpus"
+  [ -z "$after" ] || set -- "$@" --dependency="afterany:$after"
+  set -- "$@" --nodes "$nodes" --time "$time" --output=.condobot/slurm-%j.out
+  job_script | sbatch "$@"
+}
+
+revoke() {
+  matches "$tag" '0-9a-f' 32 || refuse "revoke: this key's line names no key tag"
+  keys=.ssh/authorized_keys
+  lock=.ssh/authorized_keys.condobot-lock
+  i=0
+  until mkdir "$lock" 2>/dev/null; do
+    i=$((i + 1))
+    [ "$i" -lt 50 ] || { echo "condobot-gate: $lock is held; try again" >&2; exit 75; }
+    sleep 0.2
+  done
+  trap 'rmdir "$lock" 2>/dev/null' EXIT
+  count=$(grep -c -F " $tag\"" "$keys" 2>/dev/null)
+  if [ "${count:-0}" -eq 0 ]; then
+    echo "condobot-gate: revoked 0"
+    exit 0
+  fi
+  tmp=$keys.condobot.$$
+  grep -v -F " $tag\"" "$keys" > "$tmp"
+  chmod 600 "$tmp" && mv -f "$tmp" "$keys" || { rm -f "$tmp"; exit 1; }
+  echo "condobot-gate: revoked $count"
+  exit 0
+}
+
+[ "${#request}" -le 4096 ] || refuse "request too long"
+case $request in
+  *[!A-Za-z0-9\ =:._-]*) refuse "characters outside the gate's vocabulary" ;;
+esac
+# shellcheck disable=SC2086 # split on spaces on purpose; globbing is off (set -f) and the characters checked above.
+set -- $request
+verb=${1-}
+[ $# -eq 0 ] || shift
+case $verb in
+  version) [ $# -eq 0 ] || refuse "version takes no arguments"; echo "condobot-gate $GATE_PROTOCOL $GATE_BUILD" ;;
+  identity) [ $# -eq 0 ] || refuse "identity takes no arguments"; exec id -un ;;
+  sessions)
+    [ $# -eq 0 ] || refuse "sessions takes no arguments"
+    exec squeue --noheader --states=all --user "$(me)" --name="$JOB_NAME" --format='%i|%k' ;;
+  board)
+    for s; do session_id "$s" || refuse "board takes session ids"; done
+    board "$@" ;;
+  poll)
+    [ $# -eq 2 ] && number "$1" 12 && session_id "$2" || refuse "poll takes a job id and a session id"
+    poll "$1" "$2" ;;
+  partitions) [ $# -eq 0 ] || refuse "partitions takes no arguments"; exec sinfo --noheader --format='%P|%a|%t|%D|%l' ;;
+  submit) submit "$@" ;;
+  cancel)
+    [ $# -eq 1 ] && number "$1" 12 || refuse "cancel takes one job id"
+    cancel "$1" ;;
+  revoke) [ $# -eq 0 ] || refuse "revoke takes no arguments"; revoke ;;
+  *) refuse "not a CondoBot command" ;;
+esac
