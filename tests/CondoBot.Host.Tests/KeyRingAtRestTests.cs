@@ -49,11 +49,11 @@ public sealed class KeyRingAtRestTests : IDisposable
         Assert.True(bot.WaitForExit(TimeSpan.FromSeconds(60)), bot.Stderr);
     }
 
-    private static async Task ChecksTheKeyAsync(Dictionary<string, string> settings)
+    private async Task ChecksTheKeyAsync(Dictionary<string, string> settings)
     {
         using var bot = BotProcess.Start(settings, "console");
         bot.Type("key check");
-        await bot.WaitForAsync($"Your key works: I logged in to 127.0.0.1 as {Login}", TimeSpan.FromSeconds(60));
+        await bot.WaitForAsync($"Your key works: I logged in to {_cluster.LoginHost} as {Login}", TimeSpan.FromSeconds(60));
     }
 
     private static void AssertEncrypted(IEnumerable<XElement> keys)
