@@ -266,6 +266,7 @@ public abstract class GateEndToEndTests(string clusterName) : IAsyncLifetime
 
 /// <summary>The gate on the site's default cluster (Debian 13, Slurm 24.11).</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[Collection(nameof(CondouserJobsCollection))]
 public sealed class GateOnLocalClusterTests() : GateEndToEndTests("local");
 
 /// <summary>The gate on the legacy cluster (the machine's own Debian 12, Slurm 22.05).</summary>

@@ -7,6 +7,7 @@ namespace CondoBot.Cluster.Tests;
 /// The local cluster's compute node accepts SSH by its Slurm name, from the login node, only from a user with a running
 /// job on it (as pam_slurm allows it at a site): the first step of a tunnel that ends on the node itself.
 /// </summary>
+[Collection(nameof(CondouserJobsCollection))]
 public sealed class NodeSshTests : IDisposable
 {
     private const string Login = "condouser";
@@ -59,3 +60,10 @@ public sealed class NodeSshTests : IDisposable
         Assert.Contains("exit 0", accepted.Stdout, StringComparison.Ordinal);
     }
 }
+
+/// <summary>
+/// Tests whose assertions depend on which jobs <c>condouser</c> has running on the local cluster (the node lets a user
+/// in only while one runs) take turns with the tests that submit such jobs.
+/// </summary>
+[CollectionDefinition(nameof(CondouserJobsCollection), DisableParallelization = true)]
+public sealed class CondouserJobsCollection;
