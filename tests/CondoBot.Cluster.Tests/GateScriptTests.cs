@@ -71,6 +71,26 @@ public sealed class GateScriptTests : IDisposable
     }
 
     [Fact]
+    public void WithNodeSsh_TheJobScript_StartsJupyterLabOnAPrivateUnixSocket_AndOnNoPort()
+    {
+        var nodeSsh = new ClusterProfile { Name = "test", LoginHost = "login", LaunchCommand = "jupyter lab", NodeSsh = true };
+        File.WriteAllText(_home.Gate, GateProgram.Render([nodeSsh]));
+
+        Assert.Equal(0, _home.Run($"submit cluster=test session={Session} port=23456 nodes=1 time=00:30:00").Exit);
+        var script = File.ReadAllText(Path.Combine(_home.Dir, "sbatch.script"));
+
+        LocalCluster.Run("bash", ["-n"], stdin: script);
+        Assert.Contains("labdir=$(mktemp -d /tmp/condobot-01234567.XXXXXXXX) || exit 1\n", script, StringComparison.Ordinal);
+        Assert.Contains("  jupyter lab --sock=\"$sock\" --ServerApp.sock_mode=0600 --no-browser &\n", script, StringComparison.Ordinal);
+        Assert.Contains("--unix-socket \"$sock\"", script, StringComparison.Ordinal);
+        Assert.Contains("'node=%s\\nsocket=%s\\ntoken=%s\\nready=%s\\n'", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("--ip", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("--port", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("$port", script, StringComparison.Ordinal);
+        Assert.Contains("rm -rf \"$labdir\"", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheJobScript_PassesTheTokenOnlyThroughTheEnvironment()
     {
         _home.Run($"submit cluster=test session={Session} port=23456 nodes=1 time=00:30:00");

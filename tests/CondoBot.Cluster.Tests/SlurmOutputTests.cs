@@ -133,8 +133,24 @@ public class SlurmOutputTests
         Assert.Equal(JobPhase.Gone, job.Phase);
     }
 
+    [Fact]
+    public void ParsePoll_ReadsAJupyterLabOnAUnixSocket_WithNoPort()
+    {
+        var stdout = $"4|RUNNING|tnode01|29:46|2026-11-29T16:01:37|None\n{SlurmCommands.PollMarker} 0 +0000\nnode=tnode01\nsocket=/tmp/condobot-0123abcd.x1Y2z3/jupyter.sock\ntoken=47234513db069d5bae3f0e21a32af967\nready=1764432098\n";
+
+        var job = SlurmOutput.ParsePoll(stdout, new SlurmJobId(4));
+
+        Assert.Equal(JupyterEndpoint.OnSocket("tnode01", "/tmp/condobot-0123abcd.x1Y2z3/jupyter.sock", "47234513db069d5bae3f0e21a32af967"), job.Jupyter);
+        Assert.Null(job.Jupyter!.Port);
+    }
+
     [Theory]
     [InlineData("node=node001\nport=1\n")]
+    [InlineData("node=node001\nsocket=tmp/relative.sock\ntoken=0123456789abcdef\n")]
+    [InlineData("node=node001\nsocket=/tmp/a:b.sock\ntoken=0123456789abcdef\n")]
+    [InlineData("node=node001\nsocket=/tmp/../home/x.sock\ntoken=0123456789abcdef\n")]
+    [InlineData("node=node001\nsocket=/tmp/$(id).sock\ntoken=0123456789abcdef\n")]
+    [InlineData("node=node001\nsocket=/tmp/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock\ntoken=0123456789abcdef\n")]
     [InlineData("node=node001\nport=abc\ntoken=0123456789abcdef\n")]
     [InlineData("node=node001;rm -rf ~\nport=8888\ntoken=0123456789abcdef\n")]
     [InlineData("node=node001\nport=8888\ntoken=$(id)0123456789abcdef\n")]

@@ -10,15 +10,18 @@ namespace CondoBot.Cluster.Gate;
 /// <summary>
 /// The gate: the POSIX sh program (<c>condobot-gate.sh</c>, shipped in this assembly) that a delegated key may run and
 /// nothing else. A user-owned gate serves every configured cluster without a site-wide gate (their homes may be one):
-/// it is rendered with each one's settings (preamble, launch command, port range), chosen by the cluster name the
+/// it is rendered with each one's settings (preamble, launch command, port range, node SSH), chosen by the cluster name the
 /// bot's submission carries, and a build id over the whole text, so a gate installed from an older bot or other
 /// settings is told apart. A site-wide gate (<see cref="ClusterProfile.Gate"/>) holds the site's own settings and must
 /// speak the same protocol.
 /// </summary>
 public static partial class GateProgram
 {
-    /// <summary>The verbs and their arguments; raised whenever the bot and the gate must change together.</summary>
-    public const int Protocol = 1;
+    /// <summary>
+    /// The verbs, their arguments and the connection file's keys; raised whenever the bot and the gate must change
+    /// together. 2: the connection file names a Unix socket (<c>socket=</c>) instead of a port on clusters with node SSH.
+    /// </summary>
+    public const int Protocol = 2;
 
     private const string SettingsBegin = "# --- site settings (begin) ---\n";
     private const string SettingsEnd = "# --- site settings (end) ---\n";
@@ -99,7 +102,7 @@ public static partial class GateProgram
     {
         var s = new StringBuilder(SettingsBegin);
         s.Append(CultureInfo.InvariantCulture, $"GATE_BUILD={build}\n");
-        s.Append("CONDOBOT_PREAMBLE=''\nCONDOBOT_LAUNCH='jupyter lab'\nCONDOBOT_PORT_MIN=20000\nCONDOBOT_PORT_MAX=60000\n");
+        s.Append("CONDOBOT_PREAMBLE=''\nCONDOBOT_LAUNCH='jupyter lab'\nCONDOBOT_PORT_MIN=20000\nCONDOBOT_PORT_MAX=60000\nCONDOBOT_NODE_SSH=0\n");
         s.Append("cluster_settings() {\n  case $1 in\n");
         foreach (var cluster in clusters)
         {
@@ -107,7 +110,8 @@ public static partial class GateProgram
             s.Append(CultureInfo.InvariantCulture, $"    {cluster.Name})\n");
             s.Append(CultureInfo.InvariantCulture, $"      CONDOBOT_PREAMBLE={Quote(cluster.JobPreamble.ReplaceLineEndings("\n").TrimEnd())}\n");
             s.Append(CultureInfo.InvariantCulture, $"      CONDOBOT_LAUNCH={Quote(cluster.LaunchCommand.Trim())}\n");
-            s.Append(CultureInfo.InvariantCulture, $"      CONDOBOT_PORT_MIN={cluster.NodePortMin} CONDOBOT_PORT_MAX={cluster.NodePortMax} ;;\n");
+            s.Append(CultureInfo.InvariantCulture, $"      CONDOBOT_PORT_MIN={cluster.NodePortMin} CONDOBOT_PORT_MAX={cluster.NodePortMax}\n");
+            s.Append(CultureInfo.InvariantCulture, $"      CONDOBOT_NODE_SSH={(cluster.NodeSsh ? 1 : 0)} ;;\n");
         }
 
         s.Append("    *) return 1 ;;\n  esac\n}\n");

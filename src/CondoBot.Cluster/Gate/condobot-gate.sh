@@ -18,6 +18,11 @@
 #   cancel JOB                        only a CondoBot job of this user
 #   revoke                            removes this key's own line from ~/.ssh/authorized_keys
 #
+# With CONDOBOT_NODE_SSH=1 (users may SSH to the nodes running their jobs), JupyterLab listens on no port at all: only
+# on a Unix socket of mode 0600 in a fresh directory of mode 0700 on the node, which the connection file names
+# (socket=); the printed tunnel logs in to the node and forwards to it. With 0, it listens on a port of the node
+# (port=), where any user of the cluster can reach it and only its token stands in the way.
+#
 # POSIX sh only: it runs under /bin/sh whatever the user's login shell is. No verb is the name of a common program, so
 # a key authorized without the gate fails on each of them ("not found") instead of running something else.
 
@@ -27,12 +32,13 @@ CONDOBOT_PREAMBLE=''
 CONDOBOT_LAUNCH='jupyter lab'
 CONDOBOT_PORT_MIN=20000
 CONDOBOT_PORT_MAX=60000
+CONDOBOT_NODE_SSH=0
 # cluster_settings NAME sets the values for the cluster the bot names in a submission, or fails for a cluster this
 # gate does not serve. A site-wide gate serves one cluster, whatever the bot calls it: the values above.
 cluster_settings() { return 0; }
 # --- site settings (end) ---
 
-GATE_PROTOCOL=1
+GATE_PROTOCOL=2
 JOB_NAME=condobot
 MARKER='@@condobot squeue-exit'
 LAUNCH_ATTEMPTS=5
@@ -116,19 +122,26 @@ cancel() {
 }
 
 # The batch script for one session. JupyterLab gets a fresh token only in its environment (never on a command line),
-# moves to another port of the site's range if the chosen one is taken, and the private connection file is written
-# once it answers (asked at the node's own name first, where the printed tunnel reaches it, then on loopback): that is
-# how the bot learns the session is ready.
+# and the private connection file is written once it answers: that is how the bot learns the session is ready. On a
+# port, it moves to another port of the site's range if the chosen one is taken.
 job_script() {
-  range=$((CONDOBOT_PORT_MAX - CONDOBOT_PORT_MIN))
   cat <<EOF
 #!/bin/bash
 # CondoBot session $session: JupyterLab on the first node of this job.
 umask 077
 conn="\$HOME/.condobot/$session.conn"
-trap 'rm -f "\$conn" "\$conn.tmp"' EXIT
-trap 'exit 143' TERM
 EOF
+  if [ "$CONDOBOT_NODE_SSH" = 1 ]; then
+    cat <<EOF
+# A fresh directory only this user can enter, on the node; the path stays far below a socket address's 107 bytes.
+labdir=\$(mktemp -d /tmp/condobot-${session%????????????????????????}.XXXXXXXX) || exit 1
+sock="\$labdir/jupyter.sock"
+trap 'rm -f "\$conn" "\$conn.tmp"; rm -rf "\$labdir"' EXIT
+EOF
+  else
+    echo "trap 'rm -f \"\$conn\" \"\$conn.tmp\"' EXIT"
+  fi
+  echo "trap 'exit 143' TERM"
   if [ -n "$CONDOBOT_PREAMBLE" ]; then
     echo '# Site preamble'
     printf '%s\n' "$CONDOBOT_PREAMBLE"
@@ -138,13 +151,44 @@ export XDG_RUNTIME_DIR=""
 JUPYTER_TOKEN="\$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \\n')"
 export JUPYTER_TOKEN
 node="\${SLURMD_NODENAME:-\$(hostname -s)}"
-port=$port
-for attempt in \$(seq 1 $LAUNCH_ATTEMPTS); do
+EOF
+  [ "$CONDOBOT_NODE_SSH" = 1 ] || echo "port=$port"
+  cat <<'EOF'
+# lab_get PATH: GET PATH from this job's JupyterLab, the body on stdout; the one place that knows how to reach it. The
+# token goes in a header read from stdin (printf is a builtin), never on a command line.
+lab_get() {
+EOF
+  if [ "$CONDOBOT_NODE_SSH" = 1 ]; then
+    cat <<'EOF'
+  printf 'header = "Authorization: token %s"\n' "$JUPYTER_TOKEN" | curl -s --max-time 2 --config - --unix-socket "$sock" "http://localhost$1"
+}
+EOF
+  else
+    cat <<'EOF'
+  printf 'header = "Authorization: token %s"\n' "$JUPYTER_TOKEN" | curl -s --max-time 2 --config - "http://$node:$port$1" \
+    || printf 'header = "Authorization: token %s"\n' "$JUPYTER_TOKEN" | curl -s --max-time 2 --config - "http://127.0.0.1:$port$1"
+}
+EOF
+  fi
+  echo "for attempt in \$(seq 1 $LAUNCH_ATTEMPTS); do"
+  if [ "$CONDOBOT_NODE_SSH" = 1 ]; then
+    cat <<EOF
+  $CONDOBOT_LAUNCH --sock="\$sock" --ServerApp.sock_mode=0600 --no-browser &
+  pid=\$!
+  while kill -0 "\$pid" 2>/dev/null; do
+    if [ -S "\$sock" ] && lab_get /api > /dev/null; then
+      printf 'node=%s\\nsocket=%s\\ntoken=%s\\nready=%s\\n' "\$node" "\$sock" "\$JUPYTER_TOKEN" "\$(date +%s)" > "\$conn.tmp"
+EOF
+  else
+    cat <<EOF
   $CONDOBOT_LAUNCH --ip=0.0.0.0 --port="\$port" --port-retries=0 --no-browser &
   pid=\$!
   while kill -0 "\$pid" 2>/dev/null; do
-    if curl -s -o /dev/null --max-time 2 "http://\$node:\$port/api" || curl -s -o /dev/null --max-time 2 "http://127.0.0.1:\$port/api"; then
+    if lab_get /api > /dev/null; then
       printf 'node=%s\\nport=%s\\ntoken=%s\\nready=%s\\n' "\$node" "\$port" "\$JUPYTER_TOKEN" "\$(date +%s)" > "\$conn.tmp"
+EOF
+  fi
+  cat <<EOF
       mv "\$conn.tmp" "\$conn"
       wait "\$pid"
       exit \$?
@@ -152,8 +196,19 @@ for attempt in \$(seq 1 $LAUNCH_ATTEMPTS); do
     sleep 0.5
   done
   wait "\$pid"
+EOF
+  if [ "$CONDOBOT_NODE_SSH" = 1 ]; then
+    cat <<EOF
+  echo "CondoBot: JupyterLab stopped before answering on \$sock (attempt \$attempt)" >&2
+  rm -f "\$sock"
+EOF
+  else
+    cat <<EOF
   echo "CondoBot: JupyterLab stopped before answering on port \$port (attempt \$attempt)" >&2
-  port=\$(( $CONDOBOT_PORT_MIN + (RANDOM * 32768 + RANDOM) % $range ))
+  port=\$(( $CONDOBOT_PORT_MIN + (RANDOM * 32768 + RANDOM) % $((CONDOBOT_PORT_MAX - CONDOBOT_PORT_MIN)) ))
+EOF
+  fi
+  cat <<EOF
 done
 echo "CondoBot: JupyterLab did not start" >&2
 exit 1

@@ -178,16 +178,30 @@ public static class SlurmOutput
             .Where(kv => kv.Length == 2)
             .GroupBy(kv => kv[0])
             .ToDictionary(g => g.Key, g => g.Last()[1]);
-        // The file lives in the user's home: accept only what a node name and a token can look like, since these
-        // values end up in commands the user pastes.
-        if (values.TryGetValue("node", out var node) && node.Length is > 0 and <= 253 && node.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')
-            && values.TryGetValue("port", out var portText) && int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port)
-            && port is > 0 and < 65536
-            && values.TryGetValue("token", out var token) && token.Length is >= 16 and <= 256 && token.All(char.IsAsciiLetterOrDigit))
+        // The file lives in the user's home: accept only what a node name, a socket path and a token can look like,
+        // since these values end up in commands the user pastes.
+        if (!values.TryGetValue("node", out var node) || node.Length is 0 or > 253 || !node.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')
+            || !values.TryGetValue("token", out var token) || token.Length is < 16 or > 256 || !token.All(char.IsAsciiLetterOrDigit))
         {
-            return new JupyterEndpoint(node, port, token);
+            return null;
         }
 
-        return null;
+        if (values.TryGetValue("socket", out var socket))
+        {
+            return IsSocketPath(socket) ? JupyterEndpoint.OnSocket(node, socket, token) : null;
+        }
+
+        return values.TryGetValue("port", out var portText) && int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+            && port is > 0 and < 65536
+            ? new JupyterEndpoint(node, port, token)
+            : null;
     }
+
+    /// <summary>
+    /// An absolute path short enough for a Unix socket's address (107 bytes on Linux), of characters that mean the
+    /// same in every shell and in ssh's <c>-L PORT:PATH</c> (no ':'), and without '..'.
+    /// </summary>
+    private static bool IsSocketPath(string path) =>
+        path.Length is > 1 and <= 107 && path[0] == '/' && !path.Contains("..", StringComparison.Ordinal)
+        && path.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '-' or '_');
 }

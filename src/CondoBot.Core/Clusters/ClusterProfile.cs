@@ -60,6 +60,18 @@ public sealed class ClusterProfile
     public int NodePortMax { get; set; } = 60000;
 
     /// <summary>
+    /// Whether users may SSH to the nodes that run their jobs (as <c>pam_slurm_adopt</c> allows it). Then JupyterLab
+    /// listens only on a Unix socket of mode 0600 in a private directory on the node, and the printed commands tunnel
+    /// to the node itself through the login node; otherwise it listens on a TCP port of the node, which any user of the
+    /// cluster can reach.
+    /// </summary>
+    public bool NodeSsh { get; set; }
+
+    /// <summary>The port of the nodes' sshd, with <see cref="NodeSsh"/>.</summary>
+    [Range(1, 65535, ErrorMessage = "NodeSshPort must be a TCP port from 1 to 65535.")]
+    public int NodeSshPort { get; set; } = 22;
+
+    /// <summary>
     /// A gate installed by the site for every user (an absolute path on the login node); empty: each user's authorize
     /// line installs their own in <c>~/.condobot/</c>. A site-wide gate holds the site's preamble, launch command and
     /// port range itself.

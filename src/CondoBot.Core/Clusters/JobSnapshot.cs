@@ -33,10 +33,18 @@ public enum JobPhase
     Unknown,
 }
 
-/// <summary>Where JupyterLab answers, read from the connection file the job writes once it is up.</summary>
-public sealed record JupyterEndpoint(string Node, int Port, string Token)
+/// <summary>
+/// Where JupyterLab answers, read from the connection file the job writes once it is up: a TCP port of the node, or
+/// (on a cluster with node SSH) a Unix socket on the node and no port at all.
+/// </summary>
+public sealed record JupyterEndpoint(string Node, int? Port, string Token)
 {
-    public override string ToString() => $"{Node}:{Port} (token hidden)";
+    /// <summary>The path of JupyterLab's Unix socket on the node; null when it listens on <see cref="Port"/>.</summary>
+    public string? Socket { get; init; }
+
+    public static JupyterEndpoint OnSocket(string node, string socket, string token) => new(node, null, token) { Socket = socket };
+
+    public override string ToString() => Socket is null ? $"{Node}:{Port} (token hidden)" : $"{Node}:{Socket} (token hidden)";
 }
 
 public static class JobPhases
