@@ -15,13 +15,15 @@ export Clusters__Default=local
 for cluster in local legacy; do
   prefix=CONDO_${cluster^^}_
   host=${prefix}LOGIN_HOST port=${prefix}LOGIN_PORT key=${prefix}HOST_KEY_SHA256 launch=${prefix}LAUNCH_COMMAND
-  url=${prefix}URL_PATH
+  url=${prefix}URL_PATH nodessh=${prefix}NODE_SSH
   export "Clusters__${cluster}__LoginHost=${!host}"
   export "Clusters__${cluster}__LoginPort=${!port}"
   export "Clusters__${cluster}__HostKeySha256=${!key}"
   export "Clusters__${cluster}__ExternalLoginHost=$CONDO_EXTERNAL_HOST"
   export "Clusters__${cluster}__LaunchCommand=${!launch}"
   export "Clusters__${cluster}__UrlPath=${!url}"
+  # Where users may SSH to the node (local's tnode01), JupyterLab listens on a private Unix socket there.
+  if [[ -n ${!nodessh:-} ]]; then export "Clusters__${cluster}__NodeSsh=true"; else export "Clusters__${cluster}__NodeSsh=false"; fi
 done
 export Storage__DataDirectory="${Storage__DataDirectory:-$PWD/data}"
 # The local site answers in a second or two; poll it often so the demo feels immediate.

@@ -321,7 +321,10 @@ root_sshd_config_content() {
       extra="AllowTcpForwarding local"$'\n'"PermitOpen $LOCAL_LOGIN_HOST:$LOCAL_LOGIN_PORT $LOGIN_HOST:$LOGIN_PORT localhost:*"
       extra+=$'\n'"AuthorizedKeysFile .ssh/authorized_keys" ;;
     node)
-      extra="AllowTcpForwarding local"$'\n'"PermitOpen localhost:*"$'\n'"AuthorizedKeysFile none"
+      # The printed tunnel forwards to JupyterLab's Unix socket (streamlocal). sshd lets a socket forward through only
+      # when local TCP forwarding is on too and PermitOpen is unset: PermitOpen (and AllowTcpForwarding no) would
+      # deny it as well.
+      extra="AllowTcpForwarding local"$'\n'"AllowStreamLocalForwarding local"$'\n'"AuthorizedKeysFile none"
       extra+=$'\n'"AuthorizedKeysCommand $R_NODE_KEYS_COMMAND %u"$'\n'"AuthorizedKeysCommandUser root" ;;
   esac
   text ROOT_SSHD_CONFIG_CONTENT <<EOF

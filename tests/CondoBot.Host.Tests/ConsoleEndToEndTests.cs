@@ -45,7 +45,7 @@ public sealed partial class ConsoleEndToEndTests : IDisposable
         var ready = await bot.WaitForAsync($@"JupyterLab is ready on {_cluster.Node} \(job (?<job>\d+).*?```(?<inside>ssh [^`]+)```.*?Then open (?<url>http://localhost:\d+/lab\?token=(?<token>[0-9a-f]+))", TimeSpan.FromSeconds(90));
         var job = ready.Groups["job"].Value;
         var inside = ready.Groups["inside"].Value;
-        Assert.Matches($@"^ssh -N -p {_cluster.LoginPort} -L {localPort}:{_cluster.Node}:\d+ condouser2@{Regex.Escape(_cluster.LoginHost)}$", inside);
+        Assert.Matches(_cluster.InsidePattern("condouser2", localPort), inside);
         Assert.Contains($"RUNNING", _cluster.Slurm("squeue", "--noheader", "--jobs", job, "--format=%T"), StringComparison.Ordinal);
 
         using (var tunnel = PrintedTunnel.Run(inside, person))
@@ -63,12 +63,11 @@ public sealed partial class ConsoleEndToEndTests : IDisposable
             Assert.Equal(System.Net.HttpStatusCode.Forbidden, anonymous.StatusCode);
         }
 
-        var nodePort = int.Parse(inside.Split(':')[^1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
         bot.Type("stop");
         await bot.WaitForAsync($"Stopping job {job}", TimeSpan.FromSeconds(10));
         await bot.WaitForAsync($@"Job {job} has ended after .*: stopped by you\.", TimeSpan.FromSeconds(60));
         Assert.Equal("", _cluster.Slurm("squeue", "--noheader", "--jobs", job, "--states=running,pending").Trim());
-        Assert.False(await PrintedTunnel.AnswersAsync(nodePort), "Jupyter must have exited with its job");
+        Assert.False(await _cluster.JupyterAnswersAsync(inside), "Jupyter must have exited with its job");
 
         // Revoking is complete without the person doing anything on the login node: the gate removed the key's line.
         bot.Type("key revoke");

@@ -8,7 +8,8 @@ namespace CondoBot.Host.Tests;
 /// Every instruction the ready message prints, run as printed on the host it names, with only the person's own ssh
 /// configuration added (identity, known hosts, agent): the inside command, the outside (<c>-J</c>) command through the
 /// site's external login host, each step of the step-by-step variant, and the <c>tunnel</c> resend. Each must reach
-/// JupyterLab with the printed token, on both clusters of the local site.
+/// JupyterLab with the printed token, on both clusters of the local site: <c>local</c> with node SSH (to JupyterLab's
+/// Unix socket on the node), <c>legacy</c> without (to the node's port).
 /// </summary>
 [Collection(nameof(LocalClusterCollection))]
 public sealed class PrintedInstructionsEndToEndTests : IDisposable
@@ -42,8 +43,20 @@ public sealed class PrintedInstructionsEndToEndTests : IDisposable
 
         var ready = await ReadySession.StartAsync(bot, cluster, "cnms", PrintedTunnel.FreePort());
         Assert.Equal(cluster.Node, ready.Node);
-        Assert.Equal($"ssh -N -p {cluster.LoginPort} -L {ready.LocalPort}:{cluster.Node}:{NodePort(ready)} {Login}@{cluster.LoginHost}", ready.Inside);
-        Assert.Equal($"ssh -N -J {Login}@{cluster.ExternalLoginHost} -p {cluster.LoginPort} -L {ready.LocalPort}:{cluster.Node}:{NodePort(ready)} {Login}@{cluster.LoginHost}", ready.Outside);
+        if (cluster.NodeSsh)
+        {
+            // To JupyterLab's socket over SSH to the node itself, through the login node (and first the external host).
+            var socket = Forwarded(ready);
+            Assert.Matches("^" + LocalCluster.SocketPathPattern + "$", socket);
+            Assert.Equal($"ssh -N -J {Login}@{cluster.LoginHost}:{cluster.LoginPort} -L {ready.LocalPort}:{socket} {Login}@{cluster.Node}", ready.Inside);
+            Assert.Equal($"ssh -N -J {Login}@{cluster.ExternalLoginHost},{Login}@{cluster.LoginHost}:{cluster.LoginPort} -L {ready.LocalPort}:{socket} {Login}@{cluster.Node}", ready.Outside);
+            Assert.Empty(ready.Steps);
+        }
+        else
+        {
+            Assert.Equal($"ssh -N -p {cluster.LoginPort} -L {ready.LocalPort}:{cluster.Node}:{NodePort(ready)} {Login}@{cluster.LoginHost}", ready.Inside);
+            Assert.Equal($"ssh -N -J {Login}@{cluster.ExternalLoginHost} -p {cluster.LoginPort} -L {ready.LocalPort}:{cluster.Node}:{NodePort(ready)} {Login}@{cluster.LoginHost}", ready.Outside);
+        }
 
         await AssertReachesJupyterLabAsync(cluster, ready, [PrintedTunnel.RunAsPrinted(ready.Inside, person)]);
         await AssertReachesJupyterLabAsync(cluster, ready, [PrintedTunnel.RunAsPrinted(ready.Outside!, person)]);
@@ -59,15 +72,19 @@ public sealed class PrintedInstructionsEndToEndTests : IDisposable
     }
 
     /// <summary>
-    /// On the Debian 13 cluster only: on one machine every host shares the loopback interface, and the machine's own
-    /// cluster runs JupyterLab on 127.0.0.1, the very address where the step-by-step relay (on the external login host's
-    /// localhost, on the node's port) has to listen. The Debian 13 node listens on its own address, as a real node does.
+    /// The step-by-step variant exists only where JupyterLab listens on a port (without node SSH), so the Debian 13
+    /// cluster runs here with <c>NodeSsh</c> off. On that cluster only: on one machine every host shares the loopback
+    /// interface, and the machine's own cluster runs JupyterLab on 127.0.0.1, the very address where the step-by-step
+    /// relay (on the external login host's localhost, on the node's port) has to listen. The Debian 13 node listens on
+    /// its own address, as a real node does.
     /// </summary>
     [Fact]
     public async Task EachStepOfTheStepByStepVariant_RunOnTheHostItNames_ReachesJupyterLab()
     {
         var cluster = LocalCluster.Get("local");
-        var bot = Track(BotProcess.Start(LocalCluster.SiteSettings(_data, "steps"), "console"));
+        var settings = LocalCluster.SiteSettings(_data, "steps");
+        settings["Clusters__local__NodeSsh"] = "false";
+        var bot = Track(BotProcess.Start(settings, "console"));
         var person = Track(new UserKey(Login, cluster));
         Track(await AuthorizedKey.LinkAsync(bot, Login));
 
@@ -94,6 +111,9 @@ public sealed class PrintedInstructionsEndToEndTests : IDisposable
         Assert.StartsWith(prefix, step, StringComparison.Ordinal);
         return step[prefix.Length..];
     }
+
+    /// <summary>What the inside command forwards the local port to: the node's port, or the socket's path.</summary>
+    private static string Forwarded(ReadySession ready) => ready.Inside.Split(' ')[Array.IndexOf(ready.Inside.Split(' '), "-L") + 1].Split(':', 2)[1];
 
     private static int NodePort(ReadySession ready) => int.Parse(ready.Inside.Split(':')[^1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
 

@@ -22,6 +22,8 @@ public sealed class StartupValidationTests : IDisposable
     [InlineData("Clusters__local__ExternalLoginHost", "ext.example.org; id", "Clusters__local__ExternalLoginHost: ExternalLoginHost must be a host name or an IP address")]
     [InlineData("Clusters__local__CommandTimeout", "30", "Clusters__local__CommandTimeout is '30', which reads as 30 days: write the duration as [d.]hh:mm:ss (00:00:30 for seconds")]
     [InlineData("Clusters__local__CommandTimeout", "01:00:00", "Clusters__local__CommandTimeout must be positive and at most 00:10:00.")]
+    [InlineData("Clusters__local__NodeSsh", "yes", "Clusters__local__NodeSsh is 'yes': write true or false.")]
+    [InlineData("Clusters__local__NodeSshPort", "0", "Clusters__local__NodeSshPort: NodeSshPort must be a TCP port from 1 to 65535.")]
     [InlineData("LoginNode__ConnectionsPerLogin", "two", "LoginNode__ConnectionsPerLogin is 'two', which is not a whole number")]
     [InlineData("LoginNode__KeepAlive", "00:00:15", "LoginNode__KeepAlive is not a setting; the LoginNode settings are: KeepAliveInterval")]
     [InlineData("Jobs__InvisibilityTimeout", "00:00:01", "Jobs__InvisibilityTimeout must be between 00:00:10 and 1.00:00:00")]

@@ -42,10 +42,52 @@ public sealed class LocalCluster
     /// <summary>The (only) compute node, as Slurm and the printed tunnel name it.</summary>
     public string Node => Fact("NODES").Split(' ')[0];
 
-    /// <summary>The node's address, where its JupyterLab answers.</summary>
+    /// <summary>The node's address, where its JupyterLab answers on a port (without <see cref="NodeSsh"/>).</summary>
     public string NodeAddress => Fact("NODE_ADDR");
 
     public string SshdLog => Fact("SSHD_LOG");
+
+    /// <summary>
+    /// Whether users may SSH to the node while a job of theirs runs there: then the bot's settings turn on
+    /// <c>NodeSsh</c>, and JupyterLab listens on a Unix socket on the node. The legacy cluster has no node SSH.
+    /// </summary>
+    public bool NodeSsh => Facts.ContainsKey($"CONDO_{Name.ToUpperInvariant()}_NODE_SSH");
+
+    /// <summary>The node's public host key file (with <see cref="NodeSsh"/>), for a person's known hosts.</summary>
+    public string NodeHostKeyFile => Fact("NODE_HOST_KEY");
+
+    /// <summary>
+    /// The inside command the bot prints for this cluster, as a regular expression: to the socket over SSH to the
+    /// node with <see cref="NodeSsh"/>, else to the node's port through the login node.
+    /// </summary>
+    public string InsidePattern(string login, int localPort) => NodeSsh
+        ? $@"^ssh -N -J {login}@{System.Text.RegularExpressions.Regex.Escape(LoginHost)}:{LoginPort} -L {localPort}:{SocketPathPattern} {login}@{Node}$"
+        : $@"^ssh -N -p {LoginPort} -L {localPort}:{Node}:\d+ {login}@{System.Text.RegularExpressions.Regex.Escape(LoginHost)}$";
+
+    /// <summary>Where the gate's job puts JupyterLab's socket: a fresh directory per job under the node's /tmp.</summary>
+    public const string SocketPathPattern = @"/tmp/condobot-[0-9a-f]{8}\.[A-Za-z0-9]{8}/jupyter\.sock";
+
+    /// <summary>
+    /// Whether JupyterLab still answers where a printed inside command forwards (the target of its <c>-L</c>): the
+    /// node's port, or the socket on the node (as the root sees it: the file is gone with the job).
+    /// </summary>
+    public async Task<bool> JupyterAnswersAsync(string inside)
+    {
+        var target = inside.Split(' ').SkipWhile(w => w != "-L").ElementAt(1);
+        var forward = target[(target.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        if (forward.StartsWith('/')) return File.Exists(PidFile(forward));
+        var port = int.Parse(forward.Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            await client.ConnectAsync(NodeAddress, port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
 
     public string LaunchCommand => Fact("LAUNCH_COMMAND");
 
@@ -103,6 +145,7 @@ public sealed class LocalCluster
         ["Clusters__local__ExternalLoginHost"] = ExternalLoginHost,
         ["Clusters__local__LaunchCommand"] = LaunchCommand,
         ["Clusters__local__UrlPath"] = UrlPath,
+        ["Clusters__local__NodeSsh"] = NodeSsh ? "true" : "false",
         ["Storage__DataDirectory"] = dataDirectory,
         ["Sessions__PollInterval"] = "00:00:01",
         ["Terminal__User"] = consoleUser,
@@ -124,6 +167,7 @@ public sealed class LocalCluster
             settings[prefix + "ExternalLoginHost"] = cluster.ExternalLoginHost;
             settings[prefix + "LaunchCommand"] = cluster.LaunchCommand;
             settings[prefix + "UrlPath"] = cluster.UrlPath;
+            settings[prefix + "NodeSsh"] = cluster.NodeSsh ? "true" : "false";
         }
 
         return settings;

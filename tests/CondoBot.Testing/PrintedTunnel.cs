@@ -6,11 +6,16 @@ namespace CondoBot.Testing;
 /// <summary>Runs a tunnel command exactly as the bot printed it, with the person's own key, and waits for its port.</summary>
 public static class PrintedTunnel
 {
+    /// <summary>
+    /// With the person's ~/.ssh/config (<c>-F</c>): ssh hands it to each <c>-J</c> hop, where options given with
+    /// <c>-i</c> or <c>-o</c> would not reach.
+    /// </summary>
     public static Process Run(string printed, UserKey person)
     {
         var words = printed.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var start = new ProcessStartInfo(words[0]) { RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var option in person.IdentityOptions) start.ArgumentList.Add(option);
+        start.ArgumentList.Add("-F");
+        start.ArgumentList.Add(person.ConfigFile);
         foreach (var word in words[1..]) start.ArgumentList.Add(word);
         return Process.Start(start)!;
     }

@@ -5,7 +5,7 @@ namespace CondoBot.Testing;
 /// <summary>
 /// A person's own SSH key (not the bot's), made with ssh-keygen and authorized for a test user, so a test can run the
 /// tunnel commands the bot printed just as that person would: with their own ~/.ssh/config (identity, known hosts of
-/// the site's login nodes and external login host, the agent forwarded to the external login host, as the
+/// the site's login nodes, nodes and external login host, the agent forwarded to the external login host, as the
 /// step-by-step variant needs there) and their own ssh-agent.
 /// </summary>
 public sealed class UserKey : IDisposable
@@ -21,6 +21,8 @@ public sealed class UserKey : IDisposable
         LocalCluster.Authorize(user, File.ReadAllText(KeyFile + ".pub").Trim());
         var known = LocalCluster.All().Select(c => $"[{c.LoginHost}]:{c.LoginPort} {KeyOf(c.HostKeyFile)}").ToList();
         known.Add($"{cluster.ExternalLoginHost} {KeyOf(cluster.ExternalHostKeyFile)}");
+        // The nodes a person logs in to through the login node (-J), by the name the printed command gives them.
+        known.AddRange(LocalCluster.All().Where(c => c.NodeSsh).Select(c => $"{c.Node} {KeyOf(c.NodeHostKeyFile)}"));
         File.WriteAllLines(KnownHosts, known);
         File.WriteAllText(ConfigFile, $"""
             Host {cluster.ExternalLoginHost}
