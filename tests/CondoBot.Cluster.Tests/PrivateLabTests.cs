@@ -1,6 +1,7 @@
 using System.Net;
 using CondoBot.Cluster.Gate;
 using CondoBot.Cluster.Keys;
+using CondoBot.Cluster.Slurm;
 using CondoBot.Core;
 using CondoBot.Core.Clusters;
 using CondoBot.Core.Commands;
@@ -15,6 +16,8 @@ namespace CondoBot.Cluster.Tests;
 /// JupyterLab on a cluster with node SSH, started through the gate on the local site's Debian 13 cluster: another
 /// user of the same node cannot open it, it listens on no TCP port, and its owner reaches it with the printed inside
 /// and outside commands. On one machine every host shares loopback, so only the socket's permissions keep it private.
+/// Without node SSH, by contrast, any user of the cluster reaches JupyterLab's port over plain HTTP, and only the token
+/// stands in the way.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class PrivateLabTests : IAsyncLifetime
@@ -24,30 +27,33 @@ public sealed class PrivateLabTests : IAsyncLifetime
     private readonly LocalCluster _cluster = LocalCluster.Get("local");
     private readonly KeyVault _vault = new(new MemoryKeyStore(), new EphemeralDataProtectionProvider(), TimeProvider.System);
     private readonly ChatUserId _user = new("test", "private-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly ClusterProfile _profile;
-    private SlurmOverSsh _rig = null!;
+    private ClusterProfile _profile = null!;
+    private SlurmOverSsh? _rig;
+    private UserLink _link = null!;
     private UserKey _person = null!;
-
-    public PrivateLabTests()
-    {
-        _profile = _cluster.Profile();
-        _profile.NodeSsh = true;
-        _profile.ExternalLoginHost = _cluster.ExternalLoginHost;
-    }
 
     private Actor Actor => new(_user, new ClusterUser(Owner), _profile.Name);
 
     public async Task InitializeAsync()
     {
-        var link = await _vault.IssueAsync(_user, new ClusterUser(Owner), CancellationToken.None);
-        AuthorizedKey.RunAs(Owner, new GateInstallation(new ClusterCatalog([_profile])).Command(link, _profile));
-        _rig = new SlurmOverSsh(_profile, _vault);
+        _link = await _vault.IssueAsync(_user, new ClusterUser(Owner), CancellationToken.None);
         _person = new UserKey(Owner, _cluster);
+    }
+
+    /// <summary>The cluster as the bot would know it, with or without node SSH, and the owner's gate installed for it.</summary>
+    private SlurmCluster Slurm(bool nodeSsh)
+    {
+        _profile = _cluster.Profile();
+        _profile.NodeSsh = nodeSsh;
+        _profile.ExternalLoginHost = _cluster.ExternalLoginHost;
+        AuthorizedKey.RunAs(Owner, new GateInstallation(new ClusterCatalog([_profile])).Command(_link, _profile));
+        _rig = new SlurmOverSsh(_profile, _vault);
+        return _rig.Slurm;
     }
 
     public Task DisposeAsync()
     {
-        _rig.Dispose();
+        _rig?.Dispose();
         _person.Dispose();
         LocalCluster.Deauthorize(Owner, KeyVault.Comment(_user));
         return Task.CompletedTask;
@@ -56,12 +62,13 @@ public sealed class PrivateLabTests : IAsyncLifetime
     [Fact]
     public async Task AnotherUserOfTheNode_IsRefusedByTheSocket_NoTcpPortIsOpen_AndTheOwnersPrintedCommandsReachIt()
     {
+        var slurm = Slurm(nodeSsh: true);
         var request = new JobRequest(SessionId.New(), "birthright", "", 1, Walltime.Parse("5")!.Value, Random.Shared.Next(20000, 60000));
-        var submitted = await _rig.Slurm.SubmitAsync(Actor, request, CancellationToken.None);
+        var submitted = await slurm.SubmitAsync(Actor, request, CancellationToken.None);
         Assert.True(submitted.Succeeded, submitted.Problem?.Message);
         try
         {
-            var jupyter = await WaitForJupyterAsync(submitted.Value, request.Session);
+            var jupyter = await WaitForJupyterAsync(slurm, submitted.Value, request.Session);
             var socket = Assert.IsType<string>(jupyter.Socket);
             Assert.Null(jupyter.Port);
             Assert.Matches("^" + LocalCluster.SocketPathPattern + "$", socket);
@@ -98,7 +105,31 @@ public sealed class PrivateLabTests : IAsyncLifetime
         }
         finally
         {
-            await _rig.Slurm.CancelAsync(Actor, submitted.Value, CancellationToken.None);
+            await slurm.CancelAsync(Actor, submitted.Value, CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task WithoutNodeSsh_AnyUserOfTheCluster_ReachesThePortOverPlainHttp_AndOnlyTheTokenStandsInTheWay()
+    {
+        var slurm = Slurm(nodeSsh: false);
+        var request = new JobRequest(SessionId.New(), "birthright", "", 1, Walltime.Parse("5")!.Value, Random.Shared.Next(20000, 60000));
+        var submitted = await slurm.SubmitAsync(Actor, request, CancellationToken.None);
+        Assert.True(submitted.Succeeded, submitted.Problem?.Message);
+        try
+        {
+            var jupyter = await WaitForJupyterAsync(slurm, submitted.Value, request.Session);
+            Assert.Null(jupyter.Socket);
+            // By the node's address: this site's JupyterLab listens there (a real node's, on every address).
+            var url = $"http://{_cluster.NodeAddress}:{jupyter.Port}/api/status";
+
+            Assert.Equal("403", InRootAs(Other, ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", url], null).Stdout);
+            Assert.Equal("200", InRootAs(Other, ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", "--config", "-", url], $"header = \"Authorization: token {jupyter.Token}\"\n").Stdout);
+            Assert.NotEmpty(JobSockets.Of(submitted.Value).Tcp);
+        }
+        finally
+        {
+            await slurm.CancelAsync(Actor, submitted.Value, CancellationToken.None);
         }
     }
 
@@ -121,12 +152,12 @@ public sealed class PrivateLabTests : IAsyncLifetime
         for (var i = 0; i < 50 && await PrintedTunnel.AnswersAsync(printed.LocalPort); i++) await Task.Delay(100);
     }
 
-    private async Task<JupyterEndpoint> WaitForJupyterAsync(SlurmJobId job, SessionId session)
+    private async Task<JupyterEndpoint> WaitForJupyterAsync(SlurmCluster slurm, SlurmJobId job, SessionId session)
     {
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
-            var snapshot = (await _rig.Slurm.GetJobAsync(Actor, job, session, CancellationToken.None)).Value!;
+            var snapshot = (await slurm.GetJobAsync(Actor, job, session, CancellationToken.None)).Value!;
             if (snapshot.Jupyter is { } jupyter) return jupyter;
             await Task.Delay(500);
         }
