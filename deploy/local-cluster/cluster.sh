@@ -280,6 +280,29 @@ ensure_users() {
   done
 }
 
+# Users whose login shell is tcsh or fish, for the gate's tests under a real sshd (GateLoginShellTests): on this
+# machine only, and let in by no sshd of the site (the test runs its own for them). The shells come with tests/run.sh;
+# without one, its user is not made.
+readonly SHELL_USERS=(condotcsh:/usr/bin/tcsh condofish:/usr/bin/fish)
+
+ensure_shell_users() {
+  local entry user shell home
+  for entry in "${SHELL_USERS[@]}"; do
+    user=${entry%%:*} shell=${entry#*:}
+    [[ -x $shell ]] || continue
+    if ! getent passwd "$user" >/dev/null; then
+      log "creating user $user (login shell $shell)"
+      useradd --create-home --shell "$shell" "$user"
+    fi
+    [[ $(getent passwd "$user" | cut -d: -f7) == "$shell" ]] || usermod -s "$shell" "$user"
+    # '*' and not useradd's locked '!': sshd without PAM refuses public-key logins to a locked account.
+    [[ $(getent shadow "$user" | cut -d: -f2) == '*' ]] || usermod -p '*' "$user"
+    home=$(getent passwd "$user" | cut -d: -f6)
+    [[ -d $home/.ssh ]] || install -d -m 700 -o "$user" -g "$(id -g "$user")" "$home/.ssh"
+    [[ -e $home/.ssh/authorized_keys ]] || install -m 600 -o "$user" -g "$(id -g "$user")" /dev/null "$home/.ssh/authorized_keys"
+  done
+}
+
 # ---------------------------------------------------------------------------------------------
 # munge
 # ---------------------------------------------------------------------------------------------
@@ -626,6 +649,7 @@ cmd_up() {
   take_lock
   ensure_packages
   ensure_users
+  ensure_shell_users
   ensure_jupyter
   ensure_munge
   ensure_slurm

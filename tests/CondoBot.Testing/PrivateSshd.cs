@@ -10,9 +10,13 @@ public sealed class PrivateSshd : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("condobot-sshd-").FullName;
 
-    public PrivateSshd(int port)
+    private readonly string[] _options;
+
+    /// <summary><paramref name="options"/>: more <c>-o</c> settings, such as <c>AllowUsers=NAME</c> (which adds a user).</summary>
+    public PrivateSshd(int port, params string[] options)
     {
         Port = port;
+        _options = options;
         Start();
     }
 
@@ -25,7 +29,7 @@ public sealed class PrivateSshd : IDisposable
 
     public void Start()
     {
-        LocalCluster.Run("/usr/sbin/sshd", "-f", "/etc/ssh/condobot_sshd_config", "-o", $"Port={Port}", "-o", $"PidFile={PidFile}", "-E", LogFile);
+        LocalCluster.Run("/usr/sbin/sshd", ["-f", "/etc/ssh/condobot_sshd_config", "-o", $"Port={Port}", "-o", $"PidFile={PidFile}", "-E", LogFile, .. _options.SelectMany(o => new[] { "-o", o })], stdin: null);
         for (var i = 0; i < 50 && !Answers(); i++) Thread.Sleep(100);
     }
 
