@@ -59,6 +59,8 @@ public sealed class SocketModeConcurrencyTests : IAsyncLifetime
         var users = Enumerable.Range(0, burst).Select(i => $"U0BURST{i:00}").ToList();
         foreach (var user in users) await _host.LinkAsync(user);
         var socket = await ConnectedAsync();
+        // Each command then takes a fifth of a second: handled one after another, the last would wait ten seconds.
+        _host.ChatState.Delay = TimeSpan.FromMilliseconds(100);
 
         var clock = Stopwatch.StartNew();
         var sentAt = new ConcurrentDictionary<string, TimeSpan>();
@@ -91,6 +93,25 @@ public sealed class SocketModeConcurrencyTests : IAsyncLifetime
             Assert.Contains("Submitting JupyterLab on local as condouser (account cnms", answer, StringComparison.Ordinal);
             Assert.Single(await _host.SessionsOfAsync(users[i]));
         }
+    }
+
+    [Fact]
+    public async Task ACommandSlowerThanItsAck_IsAckedInTime_AndItsReplyFollowsAsAnEphemeralMessage()
+    {
+        await _host.LinkAsync("U0SLOW");
+        var socket = await ConnectedAsync();
+        _host.ChatState.Delay = TimeSpan.FromSeconds(1.2);
+
+        var clock = Stopwatch.StartNew();
+        await socket.SendAsync(StartEnvelope("env-slow", "U0SLOW"));
+        var ack = await socket.ReceiveAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(clock.Elapsed < AckWithin, $"acked after {clock.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.Equal(new JsonObject { ["envelope_id"] = "env-slow" }.ToJsonString(), ack!.ToJsonString());
+        var told = await _slack.WaitForCallAsync("chat.postEphemeral", c => c.Field("user") == "U0SLOW", TimeSpan.FromSeconds(10));
+        Assert.Equal("C0BURST", told.Field("channel"));
+        Assert.Contains("Submitting JupyterLab on local as condouser (account cnms", told.Text, StringComparison.Ordinal);
+        Assert.Single(await _host.SessionsOfAsync("U0SLOW"));
     }
 
     [Fact]
