@@ -102,6 +102,22 @@ public sealed class StartFormTests(TeamsFixture fixture) : IClassFixture<TeamsFi
     }
 
     [Fact]
+    public async Task ASubmittedForm_IsReplacedByWhatItSent_SoItCannotBePressedTwice()
+    {
+        var person = await LinkedAsync();
+        var form = TestActivities.CardSubmit(Bot.ServiceUrl, person, Submitted(account: "cnms"));
+        form["replyToId"] = "activity-form-1";
+
+        await SendAsync(form);
+
+        var update = Bot.ConnectorCalls.Single(c => c.Method == "PUT" && c.Path.EndsWith("/activities/activity-form-1", StringComparison.Ordinal));
+        var card = Card(update.Body!);
+        Assert.Null(card["actions"]);
+        Assert.Contains("Sent: start --cluster local -A cnms -t 00:30:00 -n 1 --gpus 0", Lines(card));
+        Assert.Single(await SessionsOfAsync(person));
+    }
+
+    [Fact]
     public async Task AFormWithBadFields_ComesBackWithAMessageNamingEachField_KeepsWhatWasEntered_AndStartsNothing()
     {
         var person = await LinkedAsync();

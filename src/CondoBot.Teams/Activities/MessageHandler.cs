@@ -84,6 +84,24 @@ public sealed partial class MessageHandler(
         }
 
         await SendAsync(serviceUrl, conversation, activity.Id, TeamsNotifier.Text(reply.Text), cancellationToken);
+        if (form is not null && activity.ReplyToId is { Length: > 0 } formMessage)
+        {
+            // The form is replaced by what it sent, so a second press cannot start a second session.
+            await UpdateAsync(serviceUrl, conversation, formMessage, StartFormCard.Sent(text!), cancellationToken);
+        }
+    }
+
+    private async Task UpdateAsync(string serviceUrl, string conversation, string messageId, JsonObject message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var updated = await connector.UpdateAsync(serviceUrl, conversation, messageId, message, cancellationToken);
+            if (!updated.Succeeded) LogReplyFailed(updated.Status is { } s ? (int)s : 0, updated.ErrorCode);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LogReplyFailed(0, ex.GetType().Name);
+        }
     }
 
     private static bool IsPersonal(Activity activity) =>

@@ -64,6 +64,24 @@ public static class StartFormCard
         };
     }
 
+    /// <summary>What a submitted form is replaced with: the command it sent, and no button to press again.</summary>
+    public static JsonObject Sent(string commandText) => new()
+    {
+        ["type"] = "message",
+        ["summary"] = "Start JupyterLab: sent",
+        ["attachments"] = new JsonArray(new JsonObject
+        {
+            ["contentType"] = SessionCard.ContentType,
+            ["content"] = new JsonObject
+            {
+                ["type"] = "AdaptiveCard",
+                ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
+                ["version"] = "1.4",
+                ["body"] = new JsonArray(Text("Start JupyterLab", bold: true), Text("Sent: " + commandText), Text("Type `start` for a new form.")),
+            },
+        }),
+    };
+
     private static JsonObject ClusterChoice(StartForm.Field field, string value, ClusterCatalog clusters) => new()
     {
         ["type"] = "Input.ChoiceSet",
