@@ -115,6 +115,35 @@ public sealed class SocketModeConcurrencyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnEnvelopeWhoseWorkFails_GoesUnacked_WhileTheConnectionKeepsServingTheOthers()
+    {
+        await _host.LinkAsync("U0FAIL");
+        var socket = await ConnectedAsync();
+        _host.ChatState.Failing = true;
+
+        await socket.SendAsync(StartEnvelope("env-fails", "U0FAIL"));
+        await socket.SendAsync(new JsonObject
+        {
+            ["envelope_id"] = "env-status", ["type"] = "slash_commands", ["accepts_response_payload"] = true,
+            ["payload"] = new JsonObject
+            {
+                ["team_id"] = Team, ["channel_id"] = "C0BURST", ["user_id"] = "U0FAIL", ["command"] = "/condo", ["text"] = "status",
+                ["trigger_id"] = NewTrigger(), ["response_url"] = "https://hooks.slack.test/commands/1",
+            },
+        });
+        var first = await socket.ReceiveAsync(TimeSpan.FromSeconds(10));
+        _host.ChatState.Failing = false;
+        await socket.SendAsync(StartEnvelope("env-after", "U0FAIL"));
+        var second = await socket.ReceiveAsync(TimeSpan.FromSeconds(10));
+
+        // Slack shows the person that the failed command did not work, since no ack came for it.
+        Assert.Equal("env-status", first!["envelope_id"]!.GetValue<string>());
+        Assert.Equal("env-after", second!["envelope_id"]!.GetValue<string>());
+        Assert.Contains("Submitting JupyterLab", second["payload"]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Single(_slack.CallsTo("apps.connections.open"));
+    }
+
+    [Fact]
     public async Task TooManyWebsockets_BacksOff_InsteadOfReconnectingAtOnce()
     {
         var first = await ConnectedAsync();

@@ -10,6 +10,9 @@ public sealed class SlowDisk(IChatStateStore inner) : IChatStateStore
 {
     public TimeSpan Delay { get; set; }
 
+    /// <summary>While set, taking a new key fails as a full or locked disk would.</summary>
+    public bool Failing { get; set; }
+
     public Task<string?> GetAsync(string key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
 
     public async Task PutAsync(string key, string value, CancellationToken cancellationToken)
@@ -21,6 +24,7 @@ public sealed class SlowDisk(IChatStateStore inner) : IChatStateStore
     public async Task<bool> TryAddAsync(string key, string value, CancellationToken cancellationToken)
     {
         await PaceAsync();
+        if (Failing) throw new IOException("disk full");
         return await inner.TryAddAsync(key, value, cancellationToken);
     }
 
