@@ -35,6 +35,7 @@ public static class TeamsServices
         services.TryAddSingleton<CondoBotMetrics>();
         services.AddSingleton<ConnectorClient>();
         services.AddSingleton<PersonalConversations>();
+        services.AddSingleton<StartFormDefaults>();
         services.AddSingleton<MessageHandler>();
         services.AddSingleton<INotifier, TeamsNotifier>();
         services.AddHostedService<TeamsStartupNotice>();

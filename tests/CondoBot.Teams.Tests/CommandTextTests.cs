@@ -56,8 +56,18 @@ public sealed class CommandTextTests
         Assert.Equal("stop 4242", CommandText.From(Parse(activity)));
     }
 
+    [Fact]
+    public void ARenewButton_BecomesRenewWithItsJobId()
+    {
+        var activity = TestActivities.CardSubmit("https://s/", Person, new System.Text.Json.Nodes.JsonObject { ["command"] = "renew", ["job"] = "4242" });
+
+        Assert.Equal("renew 4242", CommandText.From(Parse(activity)));
+    }
+
     [Theory]
     [InlineData("""{"command":"start","job":"4242"}""")]
+    [InlineData("""{"command":"renew","job":"4242 --keep-alive"}""")]
+    [InlineData("""{"command":"startForm","account":"cnms"}""")]
     [InlineData("""{"command":"stop","job":"42; rm -rf ~"}""")]
     [InlineData("""{"command":"stop","job":4242}""")]
     [InlineData("""{"command":"stop"}""")]

@@ -43,6 +43,27 @@ public sealed class ConnectorCallsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AReminder_IsANewMessageInThe1To1Chat_WithRenewAndStopNowButtonsForItsJob()
+    {
+        var person = TestPerson.New();
+        var to = await _rig.KnownPersonAsync(person, inPersonalChat: true);
+
+        await _rig.Notifier.DeliverAsync(new ReminderNotice(to, Sessions.View(SessionState.Ready, node: "node001"), TimeSpan.FromMinutes(5)), CancellationToken.None);
+        await _rig.Notifier.DeliverAsync(new ReminderNotice(to, Sessions.View(SessionState.Ready, node: "node001") with { HasFollowOn = true }, TimeSpan.FromMinutes(5)), CancellationToken.None);
+
+        var posts = Bot.ConnectorCalls.Where(c => c.Method == "POST" && c.Path == ConnectorRig.PersonalPath(person)).ToList();
+        Assert.Equal(2, posts.Count);
+        Assert.StartsWith("Job 4242 on node001 reaches its walltime in ", posts[0].Body!["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+        var actions = posts[0].Body!["attachments"]![0]!["content"]!["actions"]!.AsArray();
+        Assert.Equal(["Renew", "Stop now"], actions.Select(a => a!["title"]!.GetValue<string>()));
+        Assert.All(actions, a => Assert.Equal("Action.Submit", a!["type"]!.GetValue<string>()));
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["command"] = "renew", ["job"] = "4242" }, actions[0]!["data"]));
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["command"] = "stop", ["job"] = "4242" }, actions[1]!["data"]));
+        // With a follow-on already queued there is nothing to renew.
+        Assert.Equal(["Stop now"], posts[1].Body!["attachments"]![0]!["content"]!["actions"]!.AsArray().Select(a => a!["title"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task TheBotsToken_IsRenewedFiveMinutesBeforeItExpires()
     {
         var to = await _rig.KnownPersonAsync(TestPerson.New(), inPersonalChat: true);

@@ -11,7 +11,7 @@ public sealed class SessionCardTests
         card["body"]!.AsArray().Where(b => b!["type"]!.GetValue<string>() == "RichTextBlock").SelectMany(b => b!["inlines"]!.AsArray()!)!;
 
     [Fact]
-    public void AReadyCard_ShowsTheCommandsVerbatim_TheUrl_AndAStopButtonCarryingTheJobId()
+    public void AReadyCard_ShowsTheCommandsVerbatim_TheUrl_AndRenewAndStopButtonsCarryingTheJobId()
     {
         var card = SessionCard.Card(Sessions.View(SessionState.Ready, node: "node001"), Sessions.Tunnel());
 
@@ -19,8 +19,10 @@ public sealed class SessionCardTests
         Assert.Equal(["ssh -N -p 2222 -L 5959:node001:23456 condo_user3@127.0.0.1", "http://localhost:5959/lab?token=0123456789abcdef"], code);
         var actions = card["actions"]!.AsArray();
         Assert.Contains(actions, a => a!["type"]!.GetValue<string>() == "Action.OpenUrl" && a["url"]!.GetValue<string>() == Sessions.Tunnel().Url);
-        var stop = Assert.Single(actions, a => a!["type"]!.GetValue<string>() == "Action.Submit")!;
-        Assert.True(JsonNode.DeepEquals(new JsonObject { ["command"] = "stop", ["job"] = "4242" }, stop["data"]));
+        var buttons = actions.Where(a => a!["type"]!.GetValue<string>() == "Action.Submit").ToList();
+        Assert.Equal(["Renew", "Stop"], buttons.Select(b => b!["title"]!.GetValue<string>()));
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["command"] = "renew", ["job"] = "4242" }, buttons[0]!["data"]));
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["command"] = "stop", ["job"] = "4242" }, buttons[1]!["data"]));
         Assert.Equal("1.4", card["version"]!.GetValue<string>());
     }
 
@@ -32,6 +34,15 @@ public sealed class SessionCardTests
         Assert.DoesNotContain("token=", activity["summary"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Null(activity["text"]);
         Assert.Contains("token=0123456789abcdef", activity["attachments"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AReadyCardWithAFollowOnQueued_OffersNoSecondRenew()
+    {
+        var card = SessionCard.Card(Sessions.View(SessionState.Ready, node: "node001") with { HasFollowOn = true }, Sessions.Tunnel());
+
+        Assert.DoesNotContain(card["actions"]!.AsArray(), a => a!["title"]!.GetValue<string>() == "Renew");
+        Assert.Contains(card["actions"]!.AsArray(), a => a!["title"]!.GetValue<string>() == "Stop");
     }
 
     [Fact]

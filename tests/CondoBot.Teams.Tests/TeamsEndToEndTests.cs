@@ -96,7 +96,7 @@ public sealed partial class TeamsEndToEndTests : IAsyncLifetime
 
         // The Stop button's own data, sent back by the person who pressed it, as Teams does.
         var stopData = ready.Body!["attachments"]![0]!["content"]!["actions"]!.AsArray()
-            .Single(a => a!["type"]!.GetValue<string>() == "Action.Submit")!["data"]!;
+            .Single(a => a!["type"]!.GetValue<string>() == "Action.Submit" && a["title"]!.GetValue<string>() == "Stop")!["data"]!;
         var stopping = await SendAsync(TestActivities.CardSubmit(_bot.ServiceUrl, person, stopData));
         Assert.Equal($"Stopping job {job}. I'll tell you when it has ended.", stopping);
         await _bot.WaitForCallAsync(c => c.Method == "PUT" && c.Path == $"{personal}/{cardId}" && c.Body!["summary"]!.GetValue<string>().Contains("ended: stopped by you", StringComparison.Ordinal), TimeSpan.FromSeconds(60));

@@ -28,11 +28,40 @@ public sealed class TeamsPackageTests : IDisposable
         Assert.Equal(AppId, bot["botId"]!.GetValue<string>());
         Assert.Equal(["personal", "team", "groupChat"], bot["scopes"]!.AsArray().Select(s => s!.GetValue<string>()));
         var commands = bot["commandLists"]![0]!["commands"]!.AsArray();
-        Assert.Equal(["start", "stop", "status", "tunnel", "key", "help"], commands.Select(c => c!["title"]!.GetValue<string>()));
+        Assert.Equal(["start", "stop", "status", "tunnel", "renew", "key", "help"], commands.Select(c => c!["title"]!.GetValue<string>()));
         Assert.All(commands, c => Assert.InRange(c!["description"]!.GetValue<string>().Length, 1, 128));
         Assert.InRange(manifest["description"]!["short"]!.GetValue<string>().Length, 1, 80);
         Assert.Equal((192, 192), PngSize(archive, "color.png"));
         Assert.Equal((32, 32), PngSize(archive, "outline.png"));
+    }
+
+    [Fact]
+    public void TheCommandList_HasEveryVerbTheParserKnows_AndNoOther()
+    {
+        var manifest = JsonNode.Parse(File.ReadAllText(LocalCluster.RepoFile("deploy/teams/manifest.json")))!;
+        var titles = manifest["bots"]![0]!["commandLists"]![0]!["commands"]!.AsArray().Select(c => c!["title"]!.GetValue<string>()).ToList();
+
+        var known = KnownVerbs();
+        Assert.Contains("start", known);
+        Assert.Equal(known.Order(StringComparer.Ordinal), titles.Order(StringComparer.Ordinal));
+        Assert.All(titles, t => Assert.DoesNotContain("Unknown command", CondoBot.Core.Commands.CommandParser.Parse(t).Error ?? "", StringComparison.Ordinal));
+        // Teams shows at most ten commands per list.
+        Assert.InRange(titles.Count, 1, 10);
+    }
+
+    /// <summary>
+    /// The verbs as the core states them: the list an unknown verb's reply gives, and the first word of each command
+    /// line of the help text. Both are checked, so a verb added to either is missed by the manifest only with a failure.
+    /// </summary>
+    private static HashSet<string> KnownVerbs()
+    {
+        var refusal = CondoBot.Core.Commands.CommandParser.Parse("no-such-verb").Error!;
+        var listed = refusal[(refusal.IndexOf("Commands:", StringComparison.Ordinal) + "Commands:".Length)..]
+            .TrimEnd('.').Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var helped = CondoBot.Core.Commands.Usage.Full.Split('\n')
+            .Where(line => line.StartsWith("  ", StringComparison.Ordinal) && !line.StartsWith("      ", StringComparison.Ordinal))
+            .Select(line => line.Trim().Split(' ')[0]);
+        return [.. listed.Concat(helped)];
     }
 
     [Fact]

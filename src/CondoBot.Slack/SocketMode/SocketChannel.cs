@@ -3,11 +3,16 @@ using System.Text;
 
 namespace CondoBot.Slack.SocketMode;
 
-/// <summary>Whole text frames over one WebSocket: Slack's frames are JSON documents, some split across fragments.</summary>
-internal sealed class SocketChannel(WebSocket socket)
+/// <summary>
+/// Whole text frames over one WebSocket: Slack's frames are JSON documents, some split across fragments. One reader
+/// (the read loop) and any number of senders: a WebSocket takes one send at a time, so sends wait their turn here.
+/// </summary>
+internal sealed class SocketChannel(WebSocket socket) : IDisposable
 {
     /// <summary>Envelopes carry one slash command or click; a frame far larger is refused rather than buffered.</summary>
     public const int MaxFrameBytes = 1024 * 1024;
+
+    private readonly SemaphoreSlim _sending = new(1, 1);
 
     /// <summary>The next text frame, or null once the socket has closed.</summary>
     public async Task<string?> ReceiveAsync(CancellationToken cancellationToken)
@@ -24,6 +29,19 @@ internal sealed class SocketChannel(WebSocket socket)
         }
     }
 
-    public Task SendAsync(string json, CancellationToken cancellationToken) =>
-        socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+    public async Task SendAsync(string json, CancellationToken cancellationToken)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        await _sending.WaitAsync(cancellationToken);
+        try
+        {
+            await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    public void Dispose() => _sending.Dispose();
 }

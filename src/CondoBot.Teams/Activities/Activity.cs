@@ -11,6 +11,9 @@ public sealed class Activity
     public string? ServiceUrl { get; set; }
     public string? ChannelId { get; set; }
     public string? Text { get; set; }
+
+    /// <summary>For a card's Action.Submit, the id of the message that carried the card.</summary>
+    public string? ReplyToId { get; set; }
     public ChannelAccount? From { get; set; }
     public ConversationAccount? Conversation { get; set; }
     public ChannelAccount? Recipient { get; set; }

@@ -5,19 +5,23 @@ using CondoBot.Core;
 namespace CondoBot.Teams.Activities;
 
 /// <summary>
-/// The command text an activity carries: what the person typed without the bot's own @mention, or a card's Stop
-/// button turned into <c>stop JOBID</c>. Whatever is returned still goes through the core's parser.
+/// The command text an activity carries: what the person typed without the bot's own @mention, or a card's Stop or
+/// Renew button turned into <c>stop JOBID</c> or <c>renew JOBID</c>. Whatever is returned still goes through the core's
+/// parser, as the person who pressed the button: the core acts only on that person's own sessions.
 /// </summary>
 public static class CommandText
 {
-    /// <summary>The data the session card's Stop button submits; changing it orphans the buttons of cards already sent.</summary>
+    /// <summary>The data the cards' Stop buttons submit; changing it orphans the buttons of cards already sent.</summary>
     public const string StopVerb = "stop";
+
+    /// <summary>The data the cards' Renew buttons submit.</summary>
+    public const string RenewVerb = "renew";
 
     public static string? From(Activity activity)
     {
         if (activity.Value is { ValueKind: JsonValueKind.Object } value)
         {
-            return StopCommand(value);
+            return ButtonCommand(value);
         }
 
         var text = activity.Text ?? "";
@@ -31,18 +35,21 @@ public static class CommandText
         return text;
     }
 
-    /// <summary>Only <c>stop</c> with a well-formed job id is accepted from a card; any other submitted data is ignored.</summary>
-    private static string? StopCommand(JsonElement value)
+    /// <summary>
+    /// Only <c>stop</c> or <c>renew</c> with a well-formed job id is accepted from a button; any other submitted data
+    /// (the start form's included, which <see cref="StartForm"/> reads) gives null.
+    /// </summary>
+    private static string? ButtonCommand(JsonElement value)
     {
         if (!value.TryGetProperty("command", out var command) || command.ValueKind != JsonValueKind.String
-            || command.GetString() != StopVerb
+            || command.GetString() is not (StopVerb or RenewVerb) || command.GetString() is not { } verb
             || !value.TryGetProperty("job", out var job) || job.ValueKind != JsonValueKind.String
             || !SlurmJobId.TryParse(job.GetString(), out var id))
         {
             return null;
         }
 
-        return $"{StopVerb} {id}";
+        return $"{verb} {id}";
     }
 
     private static IEnumerable<string> BotMentions(Activity activity) =>

@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using CondoBot.Core;
+using CondoBot.Core.Clusters;
 using CondoBot.Core.Handling;
 using CondoBot.Core.Notices;
 using CondoBot.Teams.Connector;
@@ -10,10 +12,14 @@ namespace CondoBot.Teams.Activities;
 
 /// <summary>
 /// An authenticated activity: remember who sent it and where to reach them, run the command once (Teams retries an
-/// activity it thinks went unanswered), and post the immediate reply in the same conversation.
+/// activity it thinks went unanswered), and post the immediate reply in the same conversation. In the 1:1 chat a bare
+/// <c>start</c> is answered with the start form; a submitted form becomes the <c>start</c> command its fields spell,
+/// or the form again with what to fix.
 /// </summary>
 public sealed partial class MessageHandler(
     CommandDispatcher dispatcher,
+    StartFormDefaults formDefaults,
+    ClusterCatalog clusters,
     IChatStateStore state,
     ConversationReferences references,
     TrustedServiceUrls trusted,
@@ -39,8 +45,9 @@ public sealed partial class MessageHandler(
             return;
         }
 
-        var text = CommandText.From(activity);
-        if (text is null) return;
+        var form = StartForm.IsSubmission(activity.Value) ? StartForm.Read(activity.Value!.Value, clusters) : null;
+        var text = form is not null ? form.CommandText : CommandText.From(activity);
+        if (text is null && form is null) return;
 
         var seen = $"teams:activity:{conversation}:{activity.Id}";
         if (activity.Id is { Length: > 0 } && !await state.TryAddAsync(seen, aadObjectId, cancellationToken))
@@ -49,10 +56,25 @@ public sealed partial class MessageHandler(
             return;
         }
 
+        var user = new ChatUserId(TeamsNotifier.PlatformName, aadObjectId);
+        if (form is { CommandText: null })
+        {
+            // Nothing is started: the same form comes back with the person's entries and a message under each bad field.
+            await SendAsync(serviceUrl, conversation, activity.Id, StartFormCard.Activity(form.Values, form.Errors, clusters), cancellationToken);
+            return;
+        }
+
+        if (form is null && StartForm.IsBareStart(text!) && IsPersonal(activity))
+        {
+            var defaults = await formDefaults.ForAsync(user, cancellationToken);
+            await SendAsync(serviceUrl, conversation, activity.Id, StartFormCard.Activity(defaults, new Dictionary<string, string>(), clusters), cancellationToken);
+            return;
+        }
+
         Reply reply;
         try
         {
-            reply = await dispatcher.DispatchAsync(new ChatRequest(new ChatUserId(TeamsNotifier.PlatformName, aadObjectId), text), cancellationToken);
+            reply = await dispatcher.DispatchAsync(new ChatRequest(user, text!), cancellationToken);
         }
         catch
         {
@@ -61,16 +83,36 @@ public sealed partial class MessageHandler(
             throw;
         }
 
-        await ReplyAsync(serviceUrl, conversation, activity.Id, reply, cancellationToken);
+        await SendAsync(serviceUrl, conversation, activity.Id, TeamsNotifier.Text(reply.Text), cancellationToken);
+        if (form is not null && activity.ReplyToId is { Length: > 0 } formMessage)
+        {
+            // The form is replaced by what it sent, so a second press cannot start a second session.
+            await UpdateAsync(serviceUrl, conversation, formMessage, StartFormCard.Sent(text!), cancellationToken);
+        }
     }
+
+    private async Task UpdateAsync(string serviceUrl, string conversation, string messageId, JsonObject message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var updated = await connector.UpdateAsync(serviceUrl, conversation, messageId, message, cancellationToken);
+            if (!updated.Succeeded) LogReplyFailed(updated.Status is { } s ? (int)s : 0, updated.ErrorCode);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LogReplyFailed(0, ex.GetType().Name);
+        }
+    }
+
+    private static bool IsPersonal(Activity activity) =>
+        string.Equals(activity.Conversation?.ConversationType, "personal", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The command has run whatever happens here; a reply that cannot be posted is logged, not retried, so a retried
     /// activity never repeats the command.
     /// </summary>
-    private async Task ReplyAsync(string serviceUrl, string conversation, string? replyToId, Reply reply, CancellationToken cancellationToken)
+    private async Task SendAsync(string serviceUrl, string conversation, string? replyToId, JsonObject message, CancellationToken cancellationToken)
     {
-        var message = TeamsNotifier.Text(reply.Text);
         if (replyToId is { Length: > 0 }) message["replyToId"] = replyToId;
         try
         {

@@ -8,7 +8,8 @@ namespace CondoBot.Teams.Notifying;
 
 /// <summary>
 /// A session as an Adaptive Card (plain JSON; the Adaptive Cards SDK is not available): its state, the tunnel
-/// commands once JupyterLab is ready, and a Stop button while it runs. Commands are TextRuns, which Teams shows
+/// commands once JupyterLab is ready, a Stop button while it runs, and Renew while it is ready with no follow-on queued
+/// yet. The buttons act as whoever presses them, so on someone else's card they touch nothing. Commands are TextRuns, which Teams shows
 /// verbatim, because TextBlock markdown would eat the underscores of a login name.
 /// </summary>
 public static class SessionCard
@@ -69,13 +70,8 @@ public static class SessionCard
 
         if (session.State is not (SessionState.Ended or SessionState.Stopping) && session.JobId is { } id)
         {
-            actions.Add(new JsonObject
-            {
-                ["type"] = "Action.Submit",
-                ["title"] = "Stop",
-                // Comes back as the activity's value; CommandText turns it into `stop JOBID` from whoever pressed it.
-                ["data"] = new JsonObject { ["command"] = CommandText.StopVerb, ["job"] = id.ToString() },
-            });
+            if (session.State == SessionState.Ready && !session.HasFollowOn) actions.Add(Button("Renew", CommandText.RenewVerb, id));
+            actions.Add(Button("Stop", CommandText.StopVerb, id));
         }
 
         var card = new JsonObject
@@ -89,7 +85,18 @@ public static class SessionCard
         return card;
     }
 
-    private static JsonObject Plain(string text) => RichText(new JsonObject { ["type"] = "TextRun", ["text"] = text });
+    /// <summary>
+    /// A button that comes back as the activity's value; <see cref="CommandText"/> turns it into <c>VERB JOBID</c> from
+    /// whoever pressed it.
+    /// </summary>
+    internal static JsonObject Button(string title, string verb, Core.SlurmJobId job) => new()
+    {
+        ["type"] = "Action.Submit",
+        ["title"] = title,
+        ["data"] = new JsonObject { ["command"] = verb, ["job"] = job.ToString() },
+    };
+
+    internal static JsonObject Plain(string text) => RichText(new JsonObject { ["type"] = "TextRun", ["text"] = text });
 
     private static JsonObject Code(string text) =>
         RichText(new JsonObject { ["type"] = "TextRun", ["text"] = text, ["fontType"] = "Monospace" });

@@ -34,6 +34,7 @@ public sealed partial class TeamsNotifier(
         var delivery = notice switch
         {
             SessionUpdate update => await UpdateCardAsync(reference, conversation, update, cancellationToken),
+            ReminderNotice reminder => await SendAsync(reference, conversation, ReminderCard.Activity(reminder), "a reminder", cancellationToken),
             TunnelNotice tunnel => await SendAsync(reference, conversation, SessionCard.Activity(tunnel.Session, tunnel.Tunnel), "the tunnel card", cancellationToken),
             _ => await SendAsync(reference, conversation, Text(NoticeText.Render(notice)), "a message", cancellationToken),
         };

@@ -5,6 +5,9 @@ namespace CondoBot.Slack.Tests.Fakes;
 /// <summary>One Web API call as the fake Slack received it.</summary>
 public sealed record SlackCall(string Method, string? Authorization, string? ContentType, JsonObject Body)
 {
+    /// <summary>When the fake received the call.</summary>
+    public DateTimeOffset At { get; } = DateTimeOffset.UtcNow;
+
     /// <summary>What the fake answered (for <c>chat.postMessage</c>, the new message's <c>ts</c>).</summary>
     public JsonObject? Answer { get; internal set; }
 

@@ -37,6 +37,9 @@ public sealed class SlackHost : WebApplicationFactory<Program>
 
     public RecordingWork Work { get; } = new();
 
+    /// <summary>The chat state store as the host uses it; set its delay to make every request's writes slow.</summary>
+    public SlowDisk ChatState => Get<SlowDisk>();
+
     public T Get<T>()
         where T : notnull => Services.GetRequiredService<T>();
 
@@ -62,7 +65,14 @@ public sealed class SlackHost : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
-        builder.ConfigureTestServices(services => services.AddSingleton<ISessionWork>(Work));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<ISessionWork>(Work);
+            var store = services.Last(d => d.ServiceType == typeof(IChatStateStore));
+            services.Remove(store);
+            services.AddSingleton(provider => new SlowDisk((IChatStateStore)ActivatorUtilities.CreateInstance(provider, store.ImplementationType!)));
+            services.AddSingleton<IChatStateStore>(provider => provider.GetRequiredService<SlowDisk>());
+        });
     }
 
     protected override void Dispose(bool disposing)
