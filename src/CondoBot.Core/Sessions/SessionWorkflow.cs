@@ -193,7 +193,7 @@ public sealed partial class SessionWorkflow(
         var dueReminder = session.State == SessionState.Ready ? DueReminder(session, now) : null;
         if (dueReminder is not null) notices.Add(dueReminder);
         var reminders = session.State == SessionState.Ready ? ScheduleReminders(session, now) : [];
-        var followOn = await EnsureFollowOnAsync(session, now, cancellationToken);
+        await EnsureFollowOnAsync(session, now, cancellationToken);
         var next = session.State.IsActive() ? NextPoll(session, snapshot.Value, now) : (TimeSpan?)null;
         if (next is not null)
         {
@@ -205,7 +205,6 @@ public sealed partial class SessionWorkflow(
         if (dueReminder is not null) _faults.Reached(FaultPoints.BeforeReminderSaved);
         await sessions.SaveAsync(session, notices, cancellationToken);
         foreach (var (before, delay) in reminders) work.Remind(id, before, session.RemindersFor!.Value, delay);
-        if (followOn is not null) work.Submit(followOn.Value);
         if (next is { } wait) work.Poll(id, session.PollToken, wait);
     }
 
@@ -230,20 +229,19 @@ public sealed partial class SessionWorkflow(
     /// <summary>
     /// Records the follow-on of a keep-alive session once its job id is known. The follow-on's id is derived from this
     /// session's, and it is stored before this session points to it, so a step that crashes or runs twice still
-    /// leaves exactly one follow-on; recovery after a restart submits it if its submission was lost.
+    /// leaves exactly one follow-on; its submission step is recorded with it (<see cref="ISessionStore.TryAddAsync"/>).
     /// </summary>
-    private async Task<SessionId?> EnsureFollowOnAsync(Session session, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task EnsureFollowOnAsync(Session session, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!session.KeepAlive || session.FollowOn is not null || session.JobId is null || !session.State.IsActive() || session.State == SessionState.Stopping)
         {
-            return null;
+            return;
         }
 
         var cluster = clusters.Get(session.Cluster);
         var followOn = session.CreateFollowOn(now, Random.Shared.Next(cluster.NodePortMin, cluster.NodePortMax));
         await sessions.TryAddAsync(followOn, cancellationToken);
         session.FollowOn = followOn.Id;
-        return followOn.Id;
     }
 
     /// <summary>
