@@ -45,6 +45,7 @@ public static class CondoBotServices
         services.AddHostedService<OutboxPump>();
 
         services.AddSingleton(configuration["Faults:CrashAt"] is { Length: > 0 } point ? new CrashAtFaultPoint(point) : FaultPoints.None);
+        services.AddSingleton<RefusedLogins>();
         services.AddSingleton<SessionWorkflow>();
         services.AddSingleton<SessionWatchdog>();
         services.AddHostedService<WatchdogService>();

@@ -25,6 +25,7 @@ public sealed partial class SessionWorkflow(
     IOptions<SessionOptions> options,
     TimeProvider time,
     ILogger<SessionWorkflow> logger,
+    RefusedLogins refusals,
     FaultPoints? faults = null)
 {
     private readonly FaultPoints _faults = faults ?? FaultPoints.None;
@@ -51,6 +52,12 @@ public sealed partial class SessionWorkflow(
         session = await sessions.GetAsync(id, cancellationToken);
         if (session is null || session.State != SessionState.Submitting) return;
 
+        if (refusals.For(session) is { } refused)
+        {
+            await FailedToReachAsync(session, refused, delay => work.Submit(id, delay), cancellationToken, loggedIn: false);
+            return;
+        }
+
         if (session.JobId is null)
         {
             // A submission that crashed after sbatch answered left a job carrying this session's id: adopt it.
@@ -60,6 +67,8 @@ public sealed partial class SessionWorkflow(
                 await FailedToReachAsync(session, found.Problem, delay => work.Submit(id, delay), cancellationToken);
                 return;
             }
+
+            refusals.Accepted(session.Actor);
 
             var jobId = found.Value;
             if (jobId is null)
@@ -149,6 +158,13 @@ public sealed partial class SessionWorkflow(
         if (session is null || session.PollToken != pollToken || session.JobId is not { } jobId || !session.State.IsActive()) return;
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = id.ToString(), ["JobId"] = jobId.Value });
 
+        if (refusals.For(session) is { } refused)
+        {
+            session.PollToken++;
+            await FailedToReachAsync(session, refused, delay => work.Poll(id, session.PollToken, delay), cancellationToken, loggedIn: false);
+            return;
+        }
+
         var snapshot = await cluster.GetJobAsync(session.Actor, jobId, id, cancellationToken);
         if (!snapshot.Succeeded)
         {
@@ -157,6 +173,7 @@ public sealed partial class SessionWorkflow(
             return;
         }
 
+        refusals.Accepted(session.Actor);
         var wasUnreachable = session.ClearFailures();
         var now = time.GetUtcNow();
         if (snapshot.Value.PendingReason == "DependencyNeverSatisfied")
@@ -387,11 +404,14 @@ public sealed partial class SessionWorkflow(
     /// <summary>
     /// A step could not be done. Slurm's and the key's refusals end the session with the reason; an unreachable
     /// login node is retried with back-off until it has been unreachable for <see cref="SessionOptions.GiveUpAfter"/>.
+    /// A refused key is remembered (<see cref="RefusedLogins"/>) unless the refusal is itself a remembered one
+    /// (<paramref name="loggedIn"/> false).
     /// </summary>
-    private async Task FailedToReachAsync(Session session, Problem problem, Action<TimeSpan> retry, CancellationToken cancellationToken)
+    private async Task FailedToReachAsync(Session session, Problem problem, Action<TimeSpan> retry, CancellationToken cancellationToken, bool loggedIn = true)
     {
         var now = time.GetUtcNow();
         LogStepFailed(problem.Kind, problem.Message);
+        if (loggedIn && problem.Kind == ProblemKind.NotAuthorized) refusals.Refused(session.Actor, problem);
         if (problem.Kind is ProblemKind.ClusterUnavailable)
         {
             session.UnreachableSince ??= now;

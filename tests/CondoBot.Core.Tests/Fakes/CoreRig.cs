@@ -28,7 +28,7 @@ internal sealed class CoreRig
         Store.HandOverTo = Work;
         var options = Microsoft.Extensions.Options.Options.Create(Settings);
         Options = options;
-        Workflow = new SessionWorkflow(Store, Claims, Store, Cluster, Clusters, Work, Audit, Options, Time, NullLogger<SessionWorkflow>.Instance);
+        Workflow = new SessionWorkflow(Store, Claims, Store, Cluster, Clusters, Work, Audit, Options, Time, NullLogger<SessionWorkflow>.Instance, new RefusedLogins(Time));
         Dispatcher = new CommandDispatcher(
             new StartHandler(Keys, Store, Clusters, Time),
             new StopHandler(Store, options, Time),
