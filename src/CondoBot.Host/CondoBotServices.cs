@@ -45,9 +45,8 @@ public static class CondoBotServices
         services.AddHostedService<OutboxPump>();
 
         services.AddSingleton(configuration["Faults:CrashAt"] is { Length: > 0 } point ? new CrashAtFaultPoint(point) : FaultPoints.None);
+        services.AddSingleton<RefusedLogins>();
         services.AddSingleton<SessionWorkflow>();
-        services.AddSingleton<SessionRecovery>();
-        services.AddHostedService<RecoveryService>();
         services.AddSingleton<SessionWatchdog>();
         services.AddHostedService<WatchdogService>();
         services.AddSingleton<RenewHandler>();
@@ -61,8 +60,7 @@ public static class CondoBotServices
 
         services.AddTransient<SessionSteps>();
         services.AddSingleton<HangfireSessionWork>();
-        services.AddSingleton<DeferredSessionWork>();
-        services.AddSingleton<ISessionWork>(sp => sp.GetRequiredService<DeferredSessionWork>());
+        services.AddSingleton<ISessionWork>(sp => sp.GetRequiredService<HangfireSessionWork>());
         services.AddHangfire(hangfire => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
@@ -73,8 +71,7 @@ public static class CondoBotServices
             server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             server.WorkerCount = Math.Max(4, Environment.ProcessorCount * 2);
         });
-        // After the Hangfire server, so it stops first and hands over its last steps while the queue still runs.
-        services.AddHostedService(sp => sp.GetRequiredService<DeferredSessionWork>());
+        services.AddHostedService<StepHandOverPump>();
         return services;
     }
 

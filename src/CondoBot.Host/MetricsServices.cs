@@ -58,4 +58,7 @@ internal sealed class MeteredSessionStore(ISessionStore inner, CondoBotMetrics m
         await inner.SaveAsync(session, notices, cancellationToken);
         foreach (var update in notices.OfType<SessionUpdate>()) metrics.SessionEntered(update.Session.State.ToString());
     }
+
+    // A command's change (stop, renew) queues no update, as before: the state it enters is counted when told.
+    public Task SaveAndHandOverAsync(Session session, CancellationToken cancellationToken) => inner.SaveAndHandOverAsync(session, cancellationToken);
 }

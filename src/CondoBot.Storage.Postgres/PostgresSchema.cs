@@ -83,6 +83,15 @@ internal static class PostgresSchema
         -- A notice that cannot be opened is kept but no longer handed out; see OutboxRows.
         ALTER TABLE condobot.outbox ADD COLUMN set_aside_at bigint NULL;
         """,
+        """
+        -- The step a command set off, recorded with the session it changed; see IStepHandOver.
+        CREATE TABLE condobot.session_steps (
+            seq bigserial PRIMARY KEY,
+            session_id text NOT NULL,
+            kind text NOT NULL,
+            poll_token integer NOT NULL,
+            leased_until bigint NOT NULL DEFAULT 0);
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

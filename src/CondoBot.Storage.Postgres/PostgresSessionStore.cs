@@ -12,22 +12,31 @@ namespace CondoBot.Storage.Postgres;
 /// Saves are optimistic across replicas too: the UPDATE names the version it read, so of two replicas racing on a
 /// session exactly one wins and the other gets <see cref="SessionConflictException"/>.
 /// </summary>
-public sealed class PostgresSessionStore(PostgresDatabase database, PostgresNoticeOutbox outbox) : ISessionStore
+public sealed class PostgresSessionStore(PostgresDatabase database, PostgresNoticeOutbox outbox, PostgresStepHandOver handOver) : ISessionStore
 {
     private const string Insert =
         "INSERT INTO condobot.sessions (id, owner, state, job_id, created_at, ended_at, data, version) VALUES (@id, @owner, @state, @job, @created, @ended, @data, @version)";
 
-    public async Task AddAsync(Session session, CancellationToken cancellationToken)
-    {
-        // A plain INSERT: adding an id twice is a bug and should fail loudly, not overwrite.
-        await using var command = database.Command(Insert, Values(session));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    // A plain INSERT: adding an id twice is a bug and should fail loudly, not overwrite.
+    public Task AddAsync(Session session, CancellationToken cancellationToken) => AddAsync(session, Insert, cancellationToken);
 
-    public async Task<bool> TryAddAsync(Session session, CancellationToken cancellationToken)
+    public Task<bool> TryAddAsync(Session session, CancellationToken cancellationToken) =>
+        AddAsync(session, Insert + " ON CONFLICT (id) DO NOTHING", cancellationToken);
+
+    private async Task<bool> AddAsync(Session session, string insert, CancellationToken cancellationToken)
     {
-        await using var command = database.Command(Insert + " ON CONFLICT (id) DO NOTHING", Values(session));
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var added = await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            await using (var command = PostgresDatabase.Command(connection, transaction, insert, Values(session)))
+            {
+                if (await command.ExecuteNonQueryAsync(cancellationToken) != 1) return false;
+            }
+
+            await PostgresStepHandOver.AppendAsync(connection, transaction, SessionStep.For(session), cancellationToken);
+            return true;
+        }, cancellationToken);
+        if (added) handOver.Signal();
+        return added;
     }
 
     public Task<IReadOnlyList<Session>> ListActiveAsync(CancellationToken cancellationToken) => QueryAsync(
@@ -45,7 +54,13 @@ public sealed class PostgresSessionStore(PostgresDatabase database, PostgresNoti
         """,
         cancellationToken, ("owner", owner.ToString()), ("ended", nameof(SessionState.Ended)), ("since", endedSince.ToUnixTimeMilliseconds()));
 
-    public async Task SaveAsync(Session session, IReadOnlyList<Notice> notices, CancellationToken cancellationToken)
+    public Task SaveAsync(Session session, IReadOnlyList<Notice> notices, CancellationToken cancellationToken) =>
+        SaveAsync(session, notices, handOverStep: false, cancellationToken);
+
+    public Task SaveAndHandOverAsync(Session session, CancellationToken cancellationToken) =>
+        SaveAsync(session, [], handOverStep: true, cancellationToken);
+
+    private async Task SaveAsync(Session session, IReadOnlyList<Notice> notices, bool handOverStep, CancellationToken cancellationToken)
     {
         var read = session.Version;
         session.Version = read + 1;
@@ -65,6 +80,7 @@ public sealed class PostgresSessionStore(PostgresDatabase database, PostgresNoti
                 }
 
                 await outbox.AppendAsync(connection, transaction, notices, cancellationToken);
+                if (handOverStep) await PostgresStepHandOver.AppendAsync(connection, transaction, SessionStep.For(session), cancellationToken);
                 return true;
             }, cancellationToken);
         }
@@ -75,6 +91,7 @@ public sealed class PostgresSessionStore(PostgresDatabase database, PostgresNoti
         }
 
         if (notices.Count > 0) outbox.Signal();
+        if (handOverStep) handOver.Signal();
     }
 
     private async Task<IReadOnlyList<Session>> QueryAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)

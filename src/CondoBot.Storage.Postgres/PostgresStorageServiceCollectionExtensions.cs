@@ -25,6 +25,8 @@ public static class PostgresStorageServiceCollectionExtensions
         services.AddSingleton(outbox);
         services.AddSingleton<PostgresNoticeOutbox>();
         services.AddSingleton<INoticeOutbox>(provider => provider.GetRequiredService<PostgresNoticeOutbox>());
+        services.AddSingleton<PostgresStepHandOver>();
+        services.AddSingleton<IStepHandOver>(provider => provider.GetRequiredService<PostgresStepHandOver>());
         services.AddSingleton<ISessionStore, PostgresSessionStore>();
         services.AddSingleton<ISubmissionClaims, PostgresSubmissionClaims>();
         services.AddSingleton<IDelegatedKeyStore, PostgresDelegatedKeyStore>();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using SQLite;
 
 namespace CondoBot.Storage;
@@ -8,13 +9,19 @@ namespace CondoBot.Storage;
 /// answered "done" (a chat request acknowledged, a session created) is stored. How far it is stored is
 /// <see cref="SqliteDurability"/>: with <c>Full</c> (the default) each commit waits for the log's fsync, so it survives
 /// a power cut as well as a killed process, and batching is what keeps that affordable when many requests arrive at
-/// once. Reads use their own connection: in WAL mode a reader sees the last commit and never waits for a writer's fsync.
+/// once. Reads use connections of their own, a few of them: in WAL mode a reader sees the last commit and never waits for
+/// a writer's fsync, and readers do not wait for each other either. One shared read connection was the bottleneck of a
+/// burst of <c>start</c> commands: each request reads twice (the user's key, their sessions), and background steps read
+/// too, so requests queued (spinning, on two cores) behind each other's reads.
 /// </summary>
 public sealed class SqliteDatabase : IDisposable
 {
+    /// <summary>Read connections kept open; a read finding none free opens another, and only this many are kept.</summary>
+    private const int KeptReaders = 4;
+
+    private readonly string _path;
     private readonly SQLiteConnection _writer;
-    private readonly SQLiteConnection _reader;
-    private readonly Lock _readLock = new();
+    private readonly ConcurrentBag<SQLiteConnection> _readers = [];
     private readonly GroupCommit _commits;
     private int _disposed;
 
@@ -22,6 +29,7 @@ public sealed class SqliteDatabase : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var fullPath = Path.GetFullPath(path);
+        _path = fullPath;
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
 
         _writer = Open(fullPath);
@@ -30,7 +38,7 @@ public sealed class SqliteDatabase : IDisposable
             _writer.ExecuteScalar<string>("PRAGMA journal_mode = WAL");
             _writer.Execute(durability == SqliteDurability.Normal ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL");
             SqliteSchema.Upgrade(_writer);
-            _reader = Open(fullPath);
+            _readers.Add(Open(fullPath));
         }
         catch
         {
@@ -77,9 +85,24 @@ public sealed class SqliteDatabase : IDisposable
     /// <summary>Runs <paramref name="read"/> alone on the read connection; it sees every write whose task has completed.</summary>
     internal T Read<T>(Func<SQLiteConnection, T> read)
     {
-        lock (_readLock)
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        var reader = _readers.TryTake(out var kept) ? kept : Open(_path);
+        try
         {
-            return read(_reader);
+            return read(reader);
+        }
+        finally
+        {
+            if (_readers.Count < KeptReaders && Volatile.Read(ref _disposed) == 0)
+            {
+                _readers.Add(reader);
+                // Closed while this read ran: close what Dispose may have missed.
+                if (Volatile.Read(ref _disposed) == 1) CloseReaders();
+            }
+            else
+            {
+                reader.Dispose();
+            }
         }
     }
 
@@ -102,11 +125,14 @@ public sealed class SqliteDatabase : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _commits.Dispose();
-        lock (_readLock)
-        {
-            _reader.Dispose();
-        }
+        // A read still running keeps its connection and closes it when done (see Read).
+        CloseReaders();
 
         _writer.Dispose();
+    }
+
+    private void CloseReaders()
+    {
+        while (_readers.TryTake(out var reader)) reader.Dispose();
     }
 }

@@ -85,6 +85,16 @@ internal static class SqliteSchema
             // A notice that cannot be opened is kept but no longer handed out; see OutboxRows.
             "ALTER TABLE outbox ADD COLUMN set_aside_at INTEGER NULL",
         ],
+        [
+            // The step a command set off, recorded with the session it changed; see IStepHandOver.
+            """
+            CREATE TABLE session_steps (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                session_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                poll_token INTEGER NOT NULL)
+            """,
+        ],
     ];
 
     public static int LatestVersion => Steps.Length;

@@ -11,26 +11,37 @@ namespace CondoBot.Storage;
 /// Sessions as JSON documents. The columns beside <c>data</c> copy the few fields queries filter on; <c>data</c> is
 /// the truth and is what is read back.
 /// </summary>
-public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutbox outbox) : ISessionStore
+public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutbox outbox, SqliteStepHandOver handOver) : ISessionStore
 {
     private const string Columns = "id, owner, state, job_id, created_at, ended_at, data, version";
 
-    public Task AddAsync(Session session, CancellationToken cancellationToken)
+    public async Task AddAsync(Session session, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         // A plain INSERT: adding an id twice is a bug and should fail loudly, not overwrite.
         var values = Values(session);
-        return database.WriteAsync(connection => connection.Execute(
-            $"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values));
+        var step = SessionStep.For(session);
+        await database.WriteAsync(connection =>
+        {
+            connection.Execute($"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values);
+            SqliteStepHandOver.Append(connection, step);
+        });
+        handOver.Signal();
     }
 
     public async Task<bool> TryAddAsync(Session session, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var values = Values(session);
-        var added = await database.WriteAsync(connection => connection.Execute(
-            $"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", values));
-        return added > 0;
+        var step = SessionStep.For(session);
+        var added = await database.WriteAsync(connection =>
+        {
+            if (connection.Execute($"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", values) == 0) return false;
+            SqliteStepHandOver.Append(connection, step);
+            return true;
+        });
+        if (added) handOver.Signal();
+        return added;
     }
 
     public Task<IReadOnlyList<Session>> ListActiveAsync(CancellationToken cancellationToken)
@@ -64,7 +75,13 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
         return Task.FromResult(sessions);
     }
 
-    public async Task SaveAsync(Session session, IReadOnlyList<Notice> notices, CancellationToken cancellationToken)
+    public Task SaveAsync(Session session, IReadOnlyList<Notice> notices, CancellationToken cancellationToken) =>
+        SaveAsync(session, notices, handOverStep: false, cancellationToken);
+
+    public Task SaveAndHandOverAsync(Session session, CancellationToken cancellationToken) =>
+        SaveAsync(session, [], handOverStep: true, cancellationToken);
+
+    private async Task SaveAsync(Session session, IReadOnlyList<Notice> notices, bool handOverStep, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var read = session.Version;
@@ -75,10 +92,12 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
             // Serialised and sealed here, so the commit thread only runs statements.
             var values = Values(session);
             var sealedNotices = outbox.SealAll(notices);
+            SessionStep? step = handOverStep ? SessionStep.For(session) : null;
             saved = await database.WriteAsync(connection =>
             {
                 if (!Update(connection, values, read)) return false;
                 outbox.Append(connection, sealedNotices);
+                if (step is { } recorded) SqliteStepHandOver.Append(connection, recorded);
                 return true;
             });
         }
@@ -95,6 +114,7 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
         }
 
         if (notices.Count > 0) outbox.Signal();
+        if (handOverStep) handOver.Signal();
     }
 
     /// <summary>Writes the session only over the version it was read at; answers false when another save came first.</summary>

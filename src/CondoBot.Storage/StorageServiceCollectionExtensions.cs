@@ -21,6 +21,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(_ => new SqliteDatabase(databasePath, durability));
         services.AddSingleton<SqliteNoticeOutbox>();
         services.AddSingleton<INoticeOutbox>(provider => provider.GetRequiredService<SqliteNoticeOutbox>());
+        services.AddSingleton<SqliteStepHandOver>();
+        services.AddSingleton<IStepHandOver>(provider => provider.GetRequiredService<SqliteStepHandOver>());
         services.AddSingleton<ISessionStore, SqliteSessionStore>();
         services.AddSingleton<ISubmissionClaims, SqliteSubmissionClaims>();
         services.AddSingleton<IDelegatedKeyStore, SqliteDelegatedKeyStore>();

@@ -208,16 +208,17 @@ public class SessionLifecycleExtrasTests
     }
 
     [Fact]
-    public async Task Recovery_QueuesTheNextStepOfEveryUnfinishedSession()
+    public async Task StartStopAndRenew_RecordTheStepTheySetOffWithTheSession()
     {
         var submitting = await _rig.StartLinkedAsync(Alice);
         var ready = await ReadyAsync();
-        _rig.Work.Steps.Clear();
+        await _rig.SayAsync(Alice, $"renew {_rig.Store.Get(ready).JobId}");
+        var renewedToken = _rig.Store.Get(ready).PollToken;
+        await _rig.SayAsync(Alice, $"stop {_rig.Store.Get(ready).JobId}");
 
-        await new SessionRecovery(_rig.Store, _rig.Work, NullLogger<SessionRecovery>.Instance).RunAsync(CancellationToken.None);
-
-        Assert.Contains(_rig.Work.Steps, s => s.Step == "submit" && s.Session == submitting);
-        Assert.Contains(_rig.Work.Steps, s => s.Step == "poll" && s.Session == ready && s.Token == _rig.Store.Get(ready).PollToken);
+        Assert.Contains(new SessionStep(submitting, SessionStepKind.Submit, 0), _rig.Store.HandedOver);
+        Assert.Contains(new SessionStep(ready, SessionStepKind.Poll, renewedToken), _rig.Store.HandedOver);
+        Assert.Equal(new SessionStep(ready, SessionStepKind.Cancel, 0), _rig.Store.HandedOver[^1]);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace CondoBot.Host.Tests;
 /// <summary>
 /// Two real service processes on one PostgreSQL database run twenty sessions on the real local cluster: every ready
 /// message and reminder reaches its person once, no job is submitted twice, and when one replica is killed the other
-/// finishes the work of both.
+/// finishes the work of both, submitting what the dead one held within a minute.
 /// </summary>
 [Collection(nameof(LocalClusterCollection))]
 public sealed class ReplicaEndToEndTests : IDisposable
@@ -23,6 +23,9 @@ public sealed class ReplicaEndToEndTests : IDisposable
 
     /// <summary>Every job seen in squeue since the test began (id to comment): finished jobs leave squeue after a while.</summary>
     private readonly Dictionary<string, string> _seen = [];
+
+    /// <summary>When each job comment (a session) was first seen in squeue.</summary>
+    private readonly Dictionary<string, DateTime> _firstSeen = [];
     private long _baseline;
 
     public void Dispose()
@@ -70,7 +73,12 @@ public sealed class ReplicaEndToEndTests : IDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (!condition())
         {
-            foreach (var job in Jobs().Where(j => long.Parse(j[0], CultureInfo.InvariantCulture) > _baseline)) _seen[job[0]] = job[2];
+            foreach (var job in Jobs().Where(j => long.Parse(j[0], CultureInfo.InvariantCulture) > _baseline))
+            {
+                _seen[job[0]] = job[2];
+                _firstSeen.TryAdd(job[2], DateTime.UtcNow);
+            }
+
             if (DateTime.UtcNow > deadline)
             {
                 throw new TimeoutException($"Timed out waiting until {what}.\n" + string.Join("\n", _replicas.Select((r, i) => $"--- replica {i} stdout ---\n{r.Stdout}\n--- stderr ---\n{r.Stderr}")));
@@ -101,6 +109,7 @@ public sealed class ReplicaEndToEndTests : IDisposable
 
         await WaitUntilAsync(() => Count($@"JupyterLab is ready on {_cluster.Node} \(job \d+") >= 4, TimeSpan.FromSeconds(120), "four sessions are ready");
         first.Kill();
+        var killedAt = DateTime.UtcNow;
         await WaitUntilAsync(() => Count(@"Job \d+ has ended after [^:]+: walltime reached\.") >= 2 * SessionsPerReplica, TimeSpan.FromMinutes(10), "all twenty sessions have ended");
 
         // Other test runs may share the cluster, so our jobs are the ones our messages name, and a job submitted twice
@@ -112,6 +121,12 @@ public sealed class ReplicaEndToEndTests : IDisposable
             var comment = _seen[job];
             Assert.Equal((comment, 1), (comment, _seen.Values.Count(c => c == comment)));
         }
+
+        // The dead replica's work moves on within a minute: every session it held (a submission under its claim, a step
+        // in its hand-over) has its job within 60 s of the kill (squeue is read every half second or so).
+        var lastSubmitted = ours.Select(job => _firstSeen[_seen[job]]).Max();
+        Assert.True(lastSubmitted - killedAt < TimeSpan.FromSeconds(60),
+            $"the last session's job appeared {(lastSubmitted - killedAt).TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s after the kill");
 
         foreach (var job in ours)
         {

@@ -7,8 +7,9 @@ namespace CondoBot.Host.Tests;
 
 /// <summary>
 /// A start is submitted to Slurm exactly once however the service dies around its submission: killed (a real process,
-/// <c>kill -9</c>) just after handing it to the job queue or a moment after acknowledging it and restarted, or killed
-/// holding it while another replica on the same PostgreSQL database carries on. Jobs are counted on the cluster, by the
+/// <c>kill -9</c>) after answering it but before its recorded step reached the job queue, just after handing it to the
+/// job queue, or a moment after acknowledging it, and restarted; or killed holding it while another replica on the same
+/// PostgreSQL database carries on. Jobs are counted on the cluster, by the
 /// session's comment.
 /// </summary>
 [Collection(nameof(LocalClusterCollection))]
@@ -104,6 +105,24 @@ public sealed class SubmitOnceEndToEndTests : IDisposable
         doomed.Type("start -t 0:10:00");
         Assert.True(doomed.WaitForExit(TimeSpan.FromSeconds(60)), "the service should have crashed once the submission was queued");
         Assert.Contains("Crashing at fault point after-submission-queued", doomed.Stderr, StringComparison.Ordinal);
+
+        var revived = StartBot(SqliteSettings());
+        var job = await ReadyThenStoppedAsync(revived, TimeSpan.FromSeconds(120));
+
+        Assert.Equal(1, JobsOfTheSessionOf(job));
+        Assert.Equal(1, Count(AllOutput, $@"JupyterLab is ready on {_cluster.Node}"));
+    }
+
+    // The start is answered and its step recorded, but the process dies before anything reaches the job queue: with the
+    // step held only in memory after the reply, as it once was, this start would be lost; now the restart finds the record.
+    [Fact]
+    public async Task KilledAfterAcknowledgingAStartBeforeItsStepReachedTheJobQueue_TheRestartedServiceCarriesItOutOnce()
+    {
+        await LinkedSqliteBotAsync();
+        var doomed = StartBot(SqliteSettings(), crashAt: "before-hand-over");
+        doomed.Type("start -t 0:10:00");
+        Assert.True(doomed.WaitForExit(TimeSpan.FromSeconds(60)), "the service should have crashed before handing the step over");
+        Assert.Contains("Crashing at fault point before-hand-over", doomed.Stderr, StringComparison.Ordinal);
 
         var revived = StartBot(SqliteSettings());
         var job = await ReadyThenStoppedAsync(revived, TimeSpan.FromSeconds(120));

@@ -34,7 +34,7 @@ public sealed class InteractivityEndpointTests(SlackHostFixture fixture) : IClas
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("", await response.Content.ReadAsStringAsync());
         Assert.Equal(SessionState.Stopping, Assert.Single(await _host.SessionsOfAsync(owner)).State);
-        Assert.Contains(_host.Work.Steps, s => s.Step == "cancel" && s.Session == session.Id);
+        await _host.Work.WaitForAsync(s => s.Step == "cancel" && s.Session == session.Id);
         var told = await _slack.WaitForCallAsync("chat.postEphemeral", c => c.Field("user") == owner, TimeSpan.FromSeconds(10));
         Assert.Equal("D0DM", told.Field("channel"));
         Assert.Contains($"Stopping job {job}", told.Text, StringComparison.Ordinal);

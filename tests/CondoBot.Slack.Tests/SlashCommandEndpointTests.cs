@@ -38,7 +38,7 @@ public sealed class SlashCommandEndpointTests(SlackHostFixture fixture) : IClass
 
         Assert.All(answers, status => Assert.Equal(HttpStatusCode.OK, status));
         var session = Assert.Single(await _host.SessionsOfAsync(user));
-        Assert.Single(_host.Work.Steps, s => s.Step == "submit" && s.Session == session.Id);
+        Assert.Single(await _host.Work.WaitForAsync(s => s.Step == "submit" && s.Session == session.Id));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class SlashCommandEndpointTests(SlackHostFixture fixture) : IClass
         var session = Assert.Single(await _host.SessionsOfAsync(user));
         Assert.Equal($"slack:{Team}:{user}", session.Owner.ToString());
         Assert.Equal("cnms", session.Account);
-        Assert.Contains(_host.Work.Steps, s => s.Step == "submit" && s.Session == session.Id);
+        await _host.Work.WaitForAsync(s => s.Step == "submit" && s.Session == session.Id);
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public sealed class SlashCommandEndpointTests(SlackHostFixture fixture) : IClass
         Assert.Equal(firstText, JsonNode.Parse(await second.Content.ReadAsStringAsync())!["text"]!.GetValue<string>());
         Assert.Equal(firstText, JsonNode.Parse(await third.Content.ReadAsStringAsync())!["text"]!.GetValue<string>());
         var session = Assert.Single(await _host.SessionsOfAsync(user));
-        Assert.Single(_host.Work.Steps, s => s.Step == "submit" && s.Session == session.Id);
+        Assert.Single(await _host.Work.WaitForAsync(s => s.Step == "submit" && s.Session == session.Id));
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public abstract class StorageTest : IDisposable
     {
         Database = new SqliteDatabase(DatabasePath);
         Outbox = new SqliteNoticeOutbox(Database, Protector, Signal, Time);
-        Sessions = new SqliteSessionStore(Database, Outbox);
+        Sessions = new SqliteSessionStore(Database, Outbox, new SqliteStepHandOver(Database));
         Keys = new SqliteDelegatedKeyStore(Database);
     }
 

@@ -49,6 +49,9 @@ public sealed class SshConnectionPool : IDisposable
     /// <summary>Connections open now with this user's key (for tests and diagnostics).</summary>
     public int OpenConnections(ChatUserId user) => _logins.Where(p => p.Key.User == user).Sum(p => p.Value.OpenConnections);
 
+    /// <summary>Whether any connection to this cluster is open now (so its login node answered lately).</summary>
+    internal bool HasOpen(string cluster) => _logins.Any(p => string.Equals(p.Key.Cluster, cluster, StringComparison.OrdinalIgnoreCase) && p.Value.OpenConnections > 0);
+
     /// <summary>Closes idle, old and dead connections.</summary>
     public void Sweep()
     {

@@ -14,10 +14,18 @@ namespace CondoBot.Cluster.Ssh;
 /// <summary>
 /// Runs one command on a cluster's login node as the user, with their delegated key, on a connection kept in the
 /// <see cref="SshConnectionPool"/> (opened after checking the login node's host key against the pinned fingerprint).
-/// Every SSH failure becomes a problem a user can understand.
+/// Every SSH failure becomes a problem a user can understand. A login node that refused a TCP connection is taken to
+/// be down for <see cref="RefusedConnectionPause"/>: commands for it meanwhile get the same answer at once, without
+/// building an SSH client each. During an outage every session's steps keep failing and retrying, and building (and
+/// later finalizing) a client per attempt cost the process more CPU than the chat requests it was answering.
 /// </summary>
-public sealed partial class SshRunner(ClusterCatalog clusters, KeyVault vault, SshConnectionPool pool, ILogger<SshRunner> logger, CondoBotMetrics? metrics = null)
+public sealed partial class SshRunner(ClusterCatalog clusters, KeyVault vault, SshConnectionPool pool, ILogger<SshRunner> logger, CondoBotMetrics? metrics = null, TimeProvider? time = null)
 {
+    public static readonly TimeSpan RefusedConnectionPause = TimeSpan.FromSeconds(1);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTimeOffset At, Problem Problem)> _refusedConnections = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>
     /// Runs the command. A kept connection found closed (the login node restarted, a firewall dropped it) is replaced
     /// and the command tried once more on a fresh one; never a command that must not run twice (a submission, which
@@ -34,6 +42,11 @@ public sealed partial class SshRunner(ClusterCatalog clusters, KeyVault vault, S
         if (key is null)
         {
             return new Problem(ProblemKind.NotAuthorized, "You have no key for the cluster yet: `key UID` creates one.");
+        }
+
+        if (_refusedConnections.TryGetValue(profile.Name, out var refused) && _time.GetUtcNow() - refused.At < RefusedConnectionPause && !pool.HasOpen(profile.Name))
+        {
+            return refused.Problem;
         }
 
         var poolKey = new PoolKey(profile.Name, actor.Login.Value, actor.ChatUser);
@@ -147,8 +160,10 @@ public sealed partial class SshRunner(ClusterCatalog clusters, KeyVault vault, S
             case SocketException or SshException or IOException or TimeoutException or ObjectDisposedException:
                 metrics?.SshFailure("unreachable");
                 LogUnreachable(profile.Name, profile.LoginHost, profile.LoginPort, ex.GetType().Name, ex.Message);
-                return new Problem(ProblemKind.ClusterUnavailable,
+                var unreachable = new Problem(ProblemKind.ClusterUnavailable,
                     $"Could not reach the login node {profile.LoginHost} ({ex.Message.TrimEnd('.')}). I'll keep trying.");
+                if (ex is SocketException { SocketErrorCode: SocketError.ConnectionRefused }) _refusedConnections[profile.Name] = (_time.GetUtcNow(), unreachable);
+                return unreachable;
             default:
                 throw new InvalidOperationException("Unexpected SSH failure", ex);
         }

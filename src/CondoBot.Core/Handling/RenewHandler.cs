@@ -6,9 +6,9 @@ namespace CondoBot.Core.Handling;
 
 /// <summary>
 /// <c>renew [JOBID]</c>: asks for a follow-on session with the same settings, which Slurm starts when this one's job
-/// ends (<c>afterany</c>). The next poll step creates and submits it.
+/// ends (<c>afterany</c>). The poll step recorded with the change creates and submits it.
 /// </summary>
-public sealed class RenewHandler(ISessionStore sessions, ISessionWork work, IOptions<SessionOptions> options, TimeProvider time)
+public sealed class RenewHandler(ISessionStore sessions, IOptions<SessionOptions> options, TimeProvider time)
 {
     public async Task<Reply> HandleAsync(ChatUserId user, RenewCommand command, CancellationToken cancellationToken)
     {
@@ -28,7 +28,6 @@ public sealed class RenewHandler(ISessionStore sessions, ISessionWork work, IOpt
         }, cancellationToken);
         if (renewed is null) return Reply.Refused($"Job {session.JobId} has just ended or changed; `status` shows where it is.", "ended or changed").About(session);
 
-        work.Poll(renewed.Id, renewed.PollToken, TimeSpan.Zero);
         return new Reply($"Queueing a follow-on session for job {renewed.JobId?.ToString() ?? "(being submitted)"}: same settings, it starts when this one ends, and I'll send fresh connection instructions then.").About(renewed);
     }
 }

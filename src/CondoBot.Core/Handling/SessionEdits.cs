@@ -2,7 +2,10 @@ using CondoBot.Core.Sessions;
 
 namespace CondoBot.Core.Handling;
 
-/// <summary>Applies a change to a stored session, reading it again and retrying when a background step saved it first.</summary>
+/// <summary>
+/// Applies a command's change to a stored session, reading it again and retrying when a background step saved it
+/// first; the step the changed session waits for is recorded with it (<see cref="ISessionStore.SaveAndHandOverAsync"/>).
+/// </summary>
 internal static class SessionEdits
 {
     /// <summary>Answers the session as saved, or null when <paramref name="change"/> declined (returned false).</summary>
@@ -14,7 +17,7 @@ internal static class SessionEdits
             if (!change(session)) return null;
             try
             {
-                await sessions.SaveAsync(session, [], cancellationToken);
+                await sessions.SaveAndHandOverAsync(session, cancellationToken);
                 return session;
             }
             catch (SessionConflictException) when (attempt < 5)

@@ -5,11 +5,10 @@ using CondoBot.Core.Sessions;
 
 namespace CondoBot.Core.Handling;
 
-/// <summary><c>start</c>: records a session and queues its submission; the user hears back by direct message.</summary>
+/// <summary><c>start</c>: records a session together with its submission step; the user hears back by direct message.</summary>
 public sealed class StartHandler(
     IKeyVault keys,
     ISessionStore sessions,
-    ISessionWork work,
     ClusterCatalog clusters,
     TimeProvider time)
 {
@@ -59,8 +58,8 @@ public sealed class StartHandler(
 
         var nodePort = Random.Shared.Next(cluster.NodePortMin, cluster.NodePortMax);
         var session = Session.Create(SessionId.New(), user, link.Login, cluster, wanted, localPort, nodePort, now);
+        // The session and its submission step are one write: once this returns, both are on disk.
         await sessions.AddAsync(session, cancellationToken);
-        work.Submit(session.Id);
 
         var account = session.Account.Length > 0 ? $"account {session.Account}" : "your default account";
         var partition = session.Partition.Length > 0 ? $", partition {session.Partition}" : "";

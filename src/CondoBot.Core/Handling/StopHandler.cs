@@ -5,10 +5,10 @@ using Microsoft.Extensions.Options;
 namespace CondoBot.Core.Handling;
 
 /// <summary>
-/// <c>stop [JOBID]</c>: marks the user's own session as stopping and queues the cancellation. A follow-on queued behind
+/// <c>stop [JOBID]</c>: marks the user's own session as stopping, with its cancellation recorded alongside. A follow-on queued behind
 /// it is stopped too: stopping means "I am done", not "start the next one now".
 /// </summary>
-public sealed class StopHandler(ISessionStore sessions, ISessionWork work, IOptions<SessionOptions> options, TimeProvider time)
+public sealed class StopHandler(ISessionStore sessions, IOptions<SessionOptions> options, TimeProvider time)
 {
     public async Task<Reply> HandleAsync(ChatUserId user, StopCommand command, CancellationToken cancellationToken)
     {
@@ -40,7 +40,6 @@ public sealed class StopHandler(ISessionStore sessions, ISessionWork work, IOpti
             s.NextStepAt = time.GetUtcNow();
             return true;
         }, cancellationToken);
-        if (session is not null) work.Cancel(session.Id);
         return session;
     }
 }

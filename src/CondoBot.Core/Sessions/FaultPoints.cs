@@ -11,6 +11,9 @@ public class FaultPoints
     public const string AfterSbatch = "after-sbatch";
     public const string BeforeSbatch = "before-sbatch";
     public const string AfterSubmissionQueued = "after-submission-queued";
+
+    /// <summary>A command has been answered and its step recorded, but nothing is on the job queue yet.</summary>
+    public const string BeforeHandOver = "before-hand-over";
     public const string BeforeReminderSaved = "before-reminder-saved";
     public const string BeforeReadySaved = "before-ready-saved";
 

@@ -9,9 +9,10 @@ namespace CondoBot.Core.Sessions;
 /// </summary>
 public interface ISessionStore
 {
+    /// <summary>Adds the session and records its submission step with it (see <see cref="IStepHandOver"/>).</summary>
     Task AddAsync(Session session, CancellationToken cancellationToken);
 
-    /// <summary>Adds the session unless one with its id exists; answers whether it was added.</summary>
+    /// <summary>Adds the session and its submission step unless one with its id exists; answers whether it was added.</summary>
     Task<bool> TryAddAsync(Session session, CancellationToken cancellationToken);
 
     /// <summary>Every session not yet ended, of every user (for recovery after a restart).</summary>
@@ -27,6 +28,13 @@ public interface ISessionStore
     /// <see cref="Session.Version"/> this one was read with; then increments the version.
     /// </summary>
     Task SaveAsync(Session session, IReadOnlyList<Notice> notices, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Saves the session as <see cref="SaveAsync"/> does and records, in the same transaction, the step it now waits
+    /// for (<see cref="SessionStep.For"/>): what a chat command that changes a session uses, so that once it has
+    /// answered, the work it set off is on disk too.
+    /// </summary>
+    Task SaveAndHandOverAsync(Session session, CancellationToken cancellationToken);
 }
 
 /// <summary>The session changed since it was read; reload it and try again.</summary>

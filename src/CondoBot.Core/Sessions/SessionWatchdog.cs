@@ -12,9 +12,9 @@ namespace CondoBot.Core.Sessions;
 /// A session still being submitted is guarded by its submission claim instead (<see cref="ISubmissionClaims"/>): while
 /// a step holds a live claim it is left alone; a claim that ran out belongs to a holder that died, so the submission is
 /// queued again at once (the new step takes the claim over and looks for the dead one's job before any sbatch); and a
-/// submission never claimed waits <see cref="SessionOptions.SubmitOverdueAfter"/>. This is also what carries out a
-/// start whose replica died after answering but before handing the submission to the job queue, when that replica does
-/// not come back to recover it.
+/// submission never claimed waits <see cref="SessionOptions.SubmitOverdueAfter"/>. What a chat command sets off does not
+/// depend on this: it is recorded with the command (<see cref="IStepHandOver"/>); the watchdog is for steps the job queue
+/// lost or holds for a dead process.
 /// </summary>
 public sealed partial class SessionWatchdog(
     ISessionStore sessions,
@@ -46,7 +46,7 @@ public sealed partial class SessionWatchdog(
 
             overdue++;
             LogOverdue(session.Id.ToString(), session.State, now - due);
-            SessionRecovery.QueueNextStep(work, session);
+            SessionStep.For(session).QueueOn(work);
         }
 
         return overdue;

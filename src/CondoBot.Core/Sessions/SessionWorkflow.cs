@@ -25,6 +25,7 @@ public sealed partial class SessionWorkflow(
     IOptions<SessionOptions> options,
     TimeProvider time,
     ILogger<SessionWorkflow> logger,
+    RefusedLogins refusals,
     FaultPoints? faults = null)
 {
     private readonly FaultPoints _faults = faults ?? FaultPoints.None;
@@ -51,6 +52,12 @@ public sealed partial class SessionWorkflow(
         session = await sessions.GetAsync(id, cancellationToken);
         if (session is null || session.State != SessionState.Submitting) return;
 
+        if (refusals.For(session) is { } refused)
+        {
+            await FailedToReachAsync(session, refused, delay => work.Submit(id, delay), cancellationToken, loggedIn: false);
+            return;
+        }
+
         if (session.JobId is null)
         {
             // A submission that crashed after sbatch answered left a job carrying this session's id: adopt it.
@@ -60,6 +67,8 @@ public sealed partial class SessionWorkflow(
                 await FailedToReachAsync(session, found.Problem, delay => work.Submit(id, delay), cancellationToken);
                 return;
             }
+
+            refusals.Accepted(session.Actor);
 
             var jobId = found.Value;
             if (jobId is null)
@@ -149,6 +158,13 @@ public sealed partial class SessionWorkflow(
         if (session is null || session.PollToken != pollToken || session.JobId is not { } jobId || !session.State.IsActive()) return;
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = id.ToString(), ["JobId"] = jobId.Value });
 
+        if (refusals.For(session) is { } refused)
+        {
+            session.PollToken++;
+            await FailedToReachAsync(session, refused, delay => work.Poll(id, session.PollToken, delay), cancellationToken, loggedIn: false);
+            return;
+        }
+
         var snapshot = await cluster.GetJobAsync(session.Actor, jobId, id, cancellationToken);
         if (!snapshot.Succeeded)
         {
@@ -157,6 +173,7 @@ public sealed partial class SessionWorkflow(
             return;
         }
 
+        refusals.Accepted(session.Actor);
         var wasUnreachable = session.ClearFailures();
         var now = time.GetUtcNow();
         if (snapshot.Value.PendingReason == "DependencyNeverSatisfied")
@@ -193,7 +210,7 @@ public sealed partial class SessionWorkflow(
         var dueReminder = session.State == SessionState.Ready ? DueReminder(session, now) : null;
         if (dueReminder is not null) notices.Add(dueReminder);
         var reminders = session.State == SessionState.Ready ? ScheduleReminders(session, now) : [];
-        var followOn = await EnsureFollowOnAsync(session, now, cancellationToken);
+        await EnsureFollowOnAsync(session, now, cancellationToken);
         var next = session.State.IsActive() ? NextPoll(session, snapshot.Value, now) : (TimeSpan?)null;
         if (next is not null)
         {
@@ -205,7 +222,6 @@ public sealed partial class SessionWorkflow(
         if (dueReminder is not null) _faults.Reached(FaultPoints.BeforeReminderSaved);
         await sessions.SaveAsync(session, notices, cancellationToken);
         foreach (var (before, delay) in reminders) work.Remind(id, before, session.RemindersFor!.Value, delay);
-        if (followOn is not null) work.Submit(followOn.Value);
         if (next is { } wait) work.Poll(id, session.PollToken, wait);
     }
 
@@ -230,20 +246,19 @@ public sealed partial class SessionWorkflow(
     /// <summary>
     /// Records the follow-on of a keep-alive session once its job id is known. The follow-on's id is derived from this
     /// session's, and it is stored before this session points to it, so a step that crashes or runs twice still
-    /// leaves exactly one follow-on; recovery after a restart submits it if its submission was lost.
+    /// leaves exactly one follow-on; its submission step is recorded with it (<see cref="ISessionStore.TryAddAsync"/>).
     /// </summary>
-    private async Task<SessionId?> EnsureFollowOnAsync(Session session, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task EnsureFollowOnAsync(Session session, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!session.KeepAlive || session.FollowOn is not null || session.JobId is null || !session.State.IsActive() || session.State == SessionState.Stopping)
         {
-            return null;
+            return;
         }
 
         var cluster = clusters.Get(session.Cluster);
         var followOn = session.CreateFollowOn(now, Random.Shared.Next(cluster.NodePortMin, cluster.NodePortMax));
         await sessions.TryAddAsync(followOn, cancellationToken);
         session.FollowOn = followOn.Id;
-        return followOn.Id;
     }
 
     /// <summary>
@@ -389,11 +404,14 @@ public sealed partial class SessionWorkflow(
     /// <summary>
     /// A step could not be done. Slurm's and the key's refusals end the session with the reason; an unreachable
     /// login node is retried with back-off until it has been unreachable for <see cref="SessionOptions.GiveUpAfter"/>.
+    /// A refused key is remembered (<see cref="RefusedLogins"/>) unless the refusal is itself a remembered one
+    /// (<paramref name="loggedIn"/> false).
     /// </summary>
-    private async Task FailedToReachAsync(Session session, Problem problem, Action<TimeSpan> retry, CancellationToken cancellationToken)
+    private async Task FailedToReachAsync(Session session, Problem problem, Action<TimeSpan> retry, CancellationToken cancellationToken, bool loggedIn = true)
     {
         var now = time.GetUtcNow();
         LogStepFailed(problem.Kind, problem.Message);
+        if (loggedIn && problem.Kind == ProblemKind.NotAuthorized) refusals.Refused(session.Actor, problem);
         if (problem.Kind is ProblemKind.ClusterUnavailable)
         {
             session.UnreachableSince ??= now;

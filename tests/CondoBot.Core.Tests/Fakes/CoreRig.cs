@@ -25,15 +25,16 @@ internal sealed class CoreRig
             ExternalLoginHost = "ext.example.org",
             DefaultAccount = "birthright",
         }]);
+        Store.HandOverTo = Work;
         var options = Microsoft.Extensions.Options.Options.Create(Settings);
         Options = options;
-        Workflow = new SessionWorkflow(Store, Claims, Store, Cluster, Clusters, Work, Audit, Options, Time, NullLogger<SessionWorkflow>.Instance);
+        Workflow = new SessionWorkflow(Store, Claims, Store, Cluster, Clusters, Work, Audit, Options, Time, NullLogger<SessionWorkflow>.Instance, new RefusedLogins(Time));
         Dispatcher = new CommandDispatcher(
-            new StartHandler(Keys, Store, Work, Clusters, Time),
-            new StopHandler(Store, Work, options, Time),
+            new StartHandler(Keys, Store, Clusters, Time),
+            new StopHandler(Store, options, Time),
             new StatusHandler(Store, options, Time),
             new TunnelHandler(Store, Work, options, Time),
-            new RenewHandler(Store, Work, options, Time),
+            new RenewHandler(Store, options, Time),
             new KeyHandler(Keys, Cluster, new PlainKeyInstallation(), Work, Clusters, Audit, Time),
             Audit,
             Time,

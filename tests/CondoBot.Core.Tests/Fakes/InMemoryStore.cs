@@ -4,7 +4,10 @@ using CondoBot.Core.Sessions;
 
 namespace CondoBot.Core.Tests.Fakes;
 
-/// <summary>Sessions and outbox in memory. Sessions are copied through JSON so tests see only what was saved.</summary>
+/// <summary>
+/// Sessions and outbox in memory. Sessions are copied through JSON so tests see only what was saved. Steps recorded
+/// with a session are kept in <see cref="HandedOver"/> and, like the host's pump, queued on <see cref="HandOverTo"/>.
+/// </summary>
 internal sealed class InMemoryStore : ISessionStore, INoticeOutbox
 {
     private readonly Dictionary<SessionId, string> _sessions = [];
@@ -14,16 +17,38 @@ internal sealed class InMemoryStore : ISessionStore, INoticeOutbox
 
     public List<Notice> Sent { get; } = [];
 
+    public List<SessionStep> HandedOver { get; } = [];
+
+    public ISessionWork? HandOverTo { get; set; }
+
     public IReadOnlyList<Notice> Queued => _outbox.Select(p => p.Notice).ToList();
 
     public Task AddAsync(Session session, CancellationToken cancellationToken)
     {
         _sessions.Add(session.Id, JsonSerializer.Serialize(session));
+        HandOver(session);
         return Task.CompletedTask;
     }
 
-    public Task<bool> TryAddAsync(Session session, CancellationToken cancellationToken) =>
-        Task.FromResult(_sessions.TryAdd(session.Id, JsonSerializer.Serialize(session)));
+    public Task<bool> TryAddAsync(Session session, CancellationToken cancellationToken)
+    {
+        if (!_sessions.TryAdd(session.Id, JsonSerializer.Serialize(session))) return Task.FromResult(false);
+        HandOver(session);
+        return Task.FromResult(true);
+    }
+
+    public async Task SaveAndHandOverAsync(Session session, CancellationToken cancellationToken)
+    {
+        await SaveAsync(session, [], cancellationToken);
+        HandOver(session);
+    }
+
+    private void HandOver(Session session)
+    {
+        var step = SessionStep.For(session);
+        HandedOver.Add(step);
+        if (HandOverTo is { } work) step.QueueOn(work);
+    }
 
     public Task<IReadOnlyList<Session>> ListActiveAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Session>>(_sessions.Values.Select(j => JsonSerializer.Deserialize<Session>(j)!)

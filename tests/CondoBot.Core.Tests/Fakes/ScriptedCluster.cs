@@ -43,11 +43,27 @@ internal sealed class ScriptedCluster : ICluster
         return Result<SlurmJobId>.Ok(id);
     }
 
+    /// <summary>Logins whose key the login node refuses (every command as them fails so).</summary>
+    public HashSet<string> Refusing { get; } = [];
+
+    /// <summary>How many times each login logged in to look for or at a job.</summary>
+    public Dictionary<string, int> Logins { get; } = [];
+
+    private Problem? LogIn(Actor actor)
+    {
+        Logins[actor.Login.Value] = Logins.GetValueOrDefault(actor.Login.Value) + 1;
+        return Refusing.Contains(actor.Login.Value)
+            ? new Problem(ProblemKind.NotAuthorized, $"login.example.org refused my key for {actor.Login}.")
+            : null;
+    }
+
     public Task<Result<SlurmJobId?>> FindJobAsync(Actor actor, SessionId session, CancellationToken cancellationToken) =>
-        Task.FromResult(Result<SlurmJobId?>.Ok(Existing.TryGetValue(session, out var id) ? id : null));
+        Task.FromResult(LogIn(actor) is { } refused
+            ? Result<SlurmJobId?>.Fail(refused)
+            : Result<SlurmJobId?>.Ok(Existing.TryGetValue(session, out var id) ? id : null));
 
     public Task<Result<JobSnapshot>> GetJobAsync(Actor actor, SlurmJobId job, SessionId session, CancellationToken cancellationToken) =>
-        Task.FromResult(PollProblem is null ? Result<JobSnapshot>.Ok(Snapshot) : Result<JobSnapshot>.Fail(PollProblem));
+        Task.FromResult((LogIn(actor) ?? PollProblem) is { } problem ? Result<JobSnapshot>.Fail(problem) : Result<JobSnapshot>.Ok(Snapshot));
 
     public List<IdlePartition> Idle { get; } = [];
 

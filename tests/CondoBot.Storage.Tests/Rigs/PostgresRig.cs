@@ -19,6 +19,7 @@ public sealed class PostgresRig : StoreRig
     private PostgresChatStateStore _chatState = null!;
     private PostgresAuditLog _audit = null!;
     private PostgresSubmissionClaims _claims = null!;
+    private PostgresStepHandOver _handOver = null!;
 
     public PostgresRig() => Open();
 
@@ -35,6 +36,8 @@ public sealed class PostgresRig : StoreRig
     public override IAuditLog Audit => _audit;
 
     public override ISubmissionClaims Claims => _claims;
+
+    public override IStepHandOver HandOver => _handOver;
 
     public PostgresDatabase Database => _database;
 
@@ -83,7 +86,8 @@ public sealed class PostgresRig : StoreRig
         _database = new PostgresDatabase(ConnectionString);
         // A fixed replica name: a reopened rig is the same instance restarted, and may take its own leases back.
         _outbox = new PostgresNoticeOutbox(_database, Protector, Signal, Time, new PostgresOutboxOptions { Replica = "test" }, metrics: Metrics);
-        _sessions = new PostgresSessionStore(_database, _outbox);
+        _handOver = new PostgresStepHandOver(_database, Time);
+        _sessions = new PostgresSessionStore(_database, _outbox, _handOver);
         _keys = new PostgresDelegatedKeyStore(_database);
         _chatState = new PostgresChatStateStore(_database, Time);
         _audit = new PostgresAuditLog(_database);

@@ -16,6 +16,7 @@ public sealed class SqliteRig : StoreRig
     private SqliteChatStateStore _chatState = null!;
     private SqliteAuditLog _audit = null!;
     private SqliteSubmissionClaims _claims = null!;
+    private SqliteStepHandOver _handOver = null!;
 
     public SqliteRig()
     {
@@ -37,6 +38,8 @@ public sealed class SqliteRig : StoreRig
     public override IAuditLog Audit => _audit;
 
     public override ISubmissionClaims Claims => _claims;
+
+    public override IStepHandOver HandOver => _handOver;
 
     public override void Reopen()
     {
@@ -70,7 +73,8 @@ public sealed class SqliteRig : StoreRig
     {
         _database = new SqliteDatabase(DatabasePath);
         _outbox = new SqliteNoticeOutbox(_database, Protector, Signal, Time, metrics: Metrics);
-        _sessions = new SqliteSessionStore(_database, _outbox);
+        _handOver = new SqliteStepHandOver(_database);
+        _sessions = new SqliteSessionStore(_database, _outbox, _handOver);
         _keys = new SqliteDelegatedKeyStore(_database);
         _chatState = new SqliteChatStateStore(_database, Time);
         _audit = new SqliteAuditLog(_database);

@@ -33,6 +33,8 @@ public abstract class StoreRig : IDisposable
 
     public abstract ISubmissionClaims Claims { get; }
 
+    public abstract IStepHandOver HandOver { get; }
+
     /// <summary>Closes the database and opens it again, as a restarted bot would.</summary>
     public abstract void Reopen();
 

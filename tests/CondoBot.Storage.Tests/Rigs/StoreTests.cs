@@ -29,6 +29,8 @@ public abstract class StoreTests(StoreRig rig) : IDisposable
 
     protected ISubmissionClaims Claims => rig.Claims;
 
+    protected IStepHandOver HandOver => rig.HandOver;
+
     protected void Reopen() => rig.Reopen();
 
     public void Dispose()
