@@ -163,7 +163,7 @@ public sealed class GateScriptTests : IDisposable
         var run = _home.Run($"board {Session} fedcba9876543210fedcba9876543210", new Dictionary<string, string> { ["STANDIN_OUT"] = "7|RUNNING|node001|29:00|N/A|None\n" });
 
         Assert.Equal(0, run.Exit);
-        Assert.Equal(["--noheader", "--states=all", "--user", Environment.UserName, "--name=condobot", "--format=%i|%T|%N|%L|%S|%r"], Assert.Single(_home.Calls("squeue")));
+        Assert.Equal(["--noheader", "--states=all", "--user", Environment.UserName, "--name=condobot", "--format=%i|%T|%N|%L|%S|%r|%e|%D"], Assert.Single(_home.Calls("squeue")));
         var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("7|RUNNING|node001|29:00|N/A|None", lines[0]);
         Assert.Matches(@"^@@condobot squeue-exit 0 [+-]\d{4}$", lines[1]);
@@ -177,7 +177,7 @@ public sealed class GateScriptTests : IDisposable
         _home.Run("sessions");
         _home.Run("partitions");
 
-        Assert.Equal(["--noheader", "--states=all", "--jobs", "42", "--format=%i|%T|%N|%L|%S|%r"], _home.Calls("squeue")[0]);
+        Assert.Equal(["--noheader", "--states=all", "--jobs", "42", "--format=%i|%T|%N|%L|%S|%r|%e|%D"], _home.Calls("squeue")[0]);
         Assert.Equal(["--noheader", "--states=all", "--user", Environment.UserName, "--name=condobot", "--format=%i|%k"], _home.Calls("squeue")[1]);
         Assert.Equal(["--noheader", "--format=%P|%a|%t|%D|%l"], Assert.Single(_home.Calls("sinfo")));
     }

@@ -83,7 +83,7 @@ walltime() {
 me() { id -un; }
 
 board() {
-  squeue --noheader --states=all --user "$(me)" --name="$JOB_NAME" --format='%i|%T|%N|%L|%S|%r'
+  squeue --noheader --states=all --user "$(me)" --name="$JOB_NAME" --format='%i|%T|%N|%L|%S|%r|%e|%D'
   echo "$MARKER $? $(date +%z)"
   [ $# -gt 0 ] || exit 0
   files=
@@ -94,7 +94,7 @@ board() {
 }
 
 poll() {
-  squeue --noheader --states=all --jobs "$1" --format='%i|%T|%N|%L|%S|%r'
+  squeue --noheader --states=all --jobs "$1" --format='%i|%T|%N|%L|%S|%r|%e|%D'
   echo "$MARKER $? $(date +%z)"
   cat ".condobot/$2.conn" 2>/dev/null
   exit 0

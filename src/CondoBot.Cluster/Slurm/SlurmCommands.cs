@@ -50,7 +50,7 @@ public static class SlurmCommands
     /// <summary>The login's CondoBot jobs as <c>%i|%k</c> (id and comment), to find a session's job.</summary>
     public static string FindBySession() => "sessions";
 
-    /// <summary>One job (<c>%i|%T|%N|%L|%S|%r</c>), the marker with squeue's exit status and UTC offset, then the connection file.</summary>
+    /// <summary>One job (<c>%i|%T|%N|%L|%S|%r|%e|%D</c>), the marker with squeue's exit status and UTC offset, then the connection file.</summary>
     public static string Poll(SlurmJobId job, SessionId session) => Words(["poll", job.ToString(), session.ToString()]);
 
     /// <summary>

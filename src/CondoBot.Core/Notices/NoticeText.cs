@@ -39,9 +39,11 @@ public static class NoticeText
             SessionState.Submitting => "being submitted",
             SessionState.Queued => "queued" + Reason(s.PendingReason) + ExpectedStart(s),
             SessionState.Starting => $"starting on {s.Node}",
-            SessionState.Ready => $"ready on {s.Node}, {Left(s)} (local port {s.LocalPort})",
+            SessionState.Ready => $"ready on {s.Node}, {Left(s)} (local port {s.LocalPort}){SoFar(s)}",
             SessionState.Stopping => "stopping",
-            _ => $"ended: {s.EndReason?.Describe()}" + (s.RanFor is { } ran ? $" after {Durations.Describe(ran)}" : ""),
+            _ => $"ended: {s.EndReason?.Describe()}" + (s.RanFor is { } ran ? $" after {Durations.Describe(ran)}" : "")
+                + (s.Usage is { } used ? $", {used.Describe()}" : "")
+                + (s.Usage?.Unspent is { } unspent && s.EndReason != EndReason.WalltimeReached ? $", {Durations.Describe(unspent)} of the walltime unspent" : ""),
         };
         if (s.SlurmState is { } raw) what += $" (Slurm says {raw})";
         var account = s.Account.Length > 0 ? $", account {s.Account}" : "";
@@ -65,8 +67,27 @@ public static class NoticeText
         var detail = s.EndDetail is { Length: > 0 } d && s.EndReason is EndReason.RejectedBySlurm or EndReason.NotAuthorized or EndReason.ClusterUnreachable
             ? $"\n{d}"
             : "";
-        return $"{job} has ended{ran}: {s.EndReason?.Describe()}.{detail}";
+        return $"{job} has ended{ran}: {s.EndReason?.Describe()}.{Used(s)}{detail}";
     }
+
+    /// <summary>
+    /// The allocation a session took, by Slurm's start and end times, and, when it ended early, the walltime it left
+    /// unspent (not for a job that ran to its limit, which overruns it by the seconds Slurm takes to stop it).
+    /// </summary>
+    private static string Used(SessionView s)
+    {
+        if (s.Usage is not { } used) return "";
+        var nodes = used.Nodes == 1 ? "1 node" : string.Create(CultureInfo.InvariantCulture, $"{used.Nodes} nodes");
+        var text = $" It used {used.Describe()} ({nodes} for {Durations.Describe(used.Elapsed)}, by Slurm's start and end times).";
+        if (used.Unspent is { } unspent && s.EndReason != EndReason.WalltimeReached)
+        {
+            text += $" {Durations.Describe(unspent)} of its {Durations.Describe(s.Walltime)} walltime went unspent.";
+        }
+
+        return text;
+    }
+
+    private static string SoFar(SessionView s) => s.Usage is { } used ? $", {used.Describe()} so far" : "";
 
     private static string Ready(SessionView s, TunnelInstructions t, bool withUrl = true)
     {

@@ -29,6 +29,9 @@ public sealed class Session
     /// <summary>For a follow-on session: the job it waits for (<c>--dependency=afterany</c>).</summary>
     public SlurmJobId? FollowsJob { get; init; }
 
+    /// <summary>For a follow-on session: the session it follows, whose ended notice comes before this one's news.</summary>
+    public SessionId? FollowsSession { get; init; }
+
     /// <summary>The follow-on session queued to start when this one ends, if any.</summary>
     public SessionId? FollowOn { get; set; }
 
@@ -51,7 +54,11 @@ public sealed class Session
     /// <summary>Reminders already queued for the user, by their offset in seconds: each is sent once.</summary>
     public List<int> RemindersSent { get; init; } = [];
     public DateTimeOffset? EndsAt { get; set; }
+    /// <summary>When the job started, by Slurm's clock (squeue's <c>%S</c>) when the gate says, else when first seen running.</summary>
     public DateTimeOffset? StartedAt { get; set; }
+
+    /// <summary>How many nodes Slurm gave the job, once it started; <see cref="Nodes"/> is what was asked for.</summary>
+    public int? NodeCount { get; set; }
     public DateTimeOffset? ReadyAt { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
     public EndReason? EndReason { get; set; }
@@ -89,11 +96,16 @@ public sealed class Session
 
     public TimeSpan? RanFor => StartedAt is { } started ? (EndedAt ?? started) - started : null;
 
+    /// <summary>What the session has taken from the allocation so far (all of it, once ended); null before it started.</summary>
+    public SessionUsage? Usage(DateTimeOffset now) => StartedAt is { } started
+        ? new SessionUsage((EndedAt ?? now) - started is var t && t > TimeSpan.Zero ? t : TimeSpan.Zero, NodeCount ?? Nodes, Gpus, Walltime)
+        : null;
+
     public SessionView View(DateTimeOffset now) => new(
         Id, JobId, State, Cluster, Account, Partition, Nodes, Walltime, LocalPort, Node, PendingReason,
         EndsAt, EndsAt is { } end && State != SessionState.Ended ? end - now : null, EndReason, EndDetail,
         StartedAt is { } s ? (EndedAt ?? now) - s : null, Verbose, ExpectedStart, FollowsJob, FollowOn is not null,
-        State == SessionState.Ended ? null : SlurmState);
+        State == SessionState.Ended ? null : SlurmState, Usage(now));
 
     /// <summary>Ends the session; answers false when it had already ended (nothing changes then).</summary>
     public bool End(EndReason reason, string? detail, DateTimeOffset now)
@@ -116,20 +128,26 @@ public sealed class Session
     {
         if (State == SessionState.Ended) return false;
         SlurmState = job.Phase == JobPhase.Unknown ? job.RawState : null;
-        if (job.TimeLeft is { } left) EndsAt = now + left;
+        // Slurm's own end time for a running job is exact; now + time left drifts by the moment of the look.
+        if (job.Phase is JobPhase.Running or JobPhase.Ending && job.EndTime is { } slurmEnd) EndsAt = slurmEnd;
+        else if (job.TimeLeft is { } left) EndsAt = now + left;
         if (job.Node is { Length: > 0 } node) Node = node;
+        if (job.NodeCount is > 0 and var count && job.Node is { Length: > 0 }) NodeCount = count;
 
         if (job.Phase.IsFinal())
         {
-            if (StartedAt is null && job.Phase is not (JobPhase.Pending or JobPhase.Gone) && job.Node is { Length: > 0 }) StartedAt = now;
+            var started = job.Phase is not (JobPhase.Pending or JobPhase.Gone) && job.Node is { Length: > 0 };
+            if (started) StartedAt = job.StartTime ?? StartedAt ?? now;
             var reason = State == SessionState.Stopping ? Sessions.EndReason.StoppedByUser : ReasonFor(job.Phase);
+            var endedAt = started && job.EndTime is { } e && e >= StartedAt ? e : now;
             // A purged job's record is lost; a job that vanished at its end time almost surely reached its walltime.
             if (reason == Sessions.EndReason.Vanished && EndsAt is { } end && now >= end - TimeSpan.FromMinutes(1))
             {
                 reason = Sessions.EndReason.WalltimeReached;
+                if (StartedAt is { } s && end >= s) endedAt = end;
             }
 
-            return End(reason, job.Phase == JobPhase.Gone ? null : job.RawState, now);
+            return End(reason, job.Phase == JobPhase.Gone ? null : job.RawState, endedAt);
         }
 
         switch (job.Phase)
@@ -142,7 +160,7 @@ public sealed class Session
                 ExpectedStart = job.ExpectedStart;
                 return changed;
             case JobPhase.Running or JobPhase.Ending:
-                StartedAt ??= now;
+                StartedAt = job.StartTime ?? StartedAt ?? now;
                 PendingReason = null;
                 if (State == SessionState.Stopping) return false;
                 if (job.Jupyter is not null && ReadyAt is null)
@@ -215,6 +233,7 @@ public sealed class Session
         Gpus = Gpus,
         CreatedAt = now,
         FollowsJob = JobId ?? throw new InvalidOperationException("A follow-on needs the job it follows."),
+        FollowsSession = Id,
     };
 
     public JobRequest ToJobRequest() =>
@@ -243,4 +262,5 @@ public sealed record SessionView(
     DateTimeOffset? ExpectedStart = null,
     SlurmJobId? FollowsJob = null,
     bool HasFollowOn = false,
-    string? SlurmState = null);
+    string? SlurmState = null,
+    SessionUsage? Usage = null);
