@@ -32,6 +32,12 @@ public sealed class Session
     /// <summary>For a follow-on session: the session it follows, whose ended notice comes before this one's news.</summary>
     public SessionId? FollowsSession { get; init; }
 
+    /// <summary>
+    /// Since when this follow-on's news waits for its predecessor's ended notice (see
+    /// <see cref="SessionWorkflow.PollAsync"/>); null when it does not wait.
+    /// </summary>
+    public DateTimeOffset? WaitingForPredecessorSince { get; set; }
+
     /// <summary>The follow-on session queued to start when this one ends, if any.</summary>
     public SessionId? FollowOn { get; set; }
 

@@ -157,8 +157,14 @@ public sealed partial class SessionWorkflow(
             return;
         }
 
-        var wasUnreachable = session.ClearFailures();
         var now = time.GetUtcNow();
+        if (session.FollowsSession is { } first && snapshot.Value.Phase != JobPhase.Pending
+            && await WaitForPredecessorAsync(session, first, now, cancellationToken))
+        {
+            return;
+        }
+
+        var wasUnreachable = session.ClearFailures();
         if (snapshot.Value.PendingReason == "DependencyNeverSatisfied")
         {
             // Its predecessor ended in a way that means Slurm will never start it: cancel, rather than wait forever.
@@ -210,6 +216,33 @@ public sealed partial class SessionWorkflow(
     }
 
     /// <summary>
+    /// Slurm starts a follow-on only once the job it follows has ended (<c>afterany</c>), so a follow-on seen running
+    /// means its predecessor ended, perhaps before the predecessor's own poll noticed. So that the person reads one story,
+    /// the follow-on's news waits for the predecessor's ended notice: the predecessor is looked at now, and this session
+    /// again shortly. Answers whether it waits; not longer than <see cref="PredecessorWaitMax"/> (a predecessor whose
+    /// login node stopped answering, say), after which the follow-on goes on alone.
+    /// </summary>
+    private async Task<bool> WaitForPredecessorAsync(Session session, SessionId first, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var before = await sessions.GetAsync(first, cancellationToken);
+        if (before is null || before.State == SessionState.Ended || now - (session.WaitingForPredecessorSince ?? now) > PredecessorWaitMax)
+        {
+            return false;
+        }
+
+        session.WaitingForPredecessorSince ??= now;
+        work.Poll(first, before.PollToken, TimeSpan.Zero);
+        var look = Options.PollInterval;
+        session.PollToken++;
+        session.NextStepAt = now + look;
+        await sessions.SaveAsync(session, [], cancellationToken);
+        work.Poll(session.Id, session.PollToken, look);
+        return true;
+    }
+
+    internal static readonly TimeSpan PredecessorWaitMax = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// When to look again. While the job runs but JupyterLab is not answering yet, the user is seconds from the message
     /// they wait for, so at the fastest rate. A job in the queue is looked at less often the longer it has waited (a
     /// tenth of its wait so far, between the fastest rate and <see cref="SessionOptions.QueuedPollMax"/>): fresh jobs
@@ -218,7 +251,8 @@ public sealed partial class SessionWorkflow(
     /// </summary>
     internal TimeSpan NextPoll(Session session, JobSnapshot snapshot, DateTimeOffset now)
     {
-        if (session.State == SessionState.Ready || snapshot.Phase == JobPhase.Unknown) return Options.RunningPollInterval;
+        if (session.State == SessionState.Ready) return NextReadyPoll(session, snapshot, now);
+        if (snapshot.Phase == JobPhase.Unknown) return Options.RunningPollInterval;
         var fastest = Options.PollInterval;
         if (snapshot.Phase != JobPhase.Pending) return fastest;
         var slowest = Options.QueuedPollMax > fastest ? Options.QueuedPollMax : fastest;
@@ -226,6 +260,25 @@ public sealed partial class SessionWorkflow(
         if (snapshot.ExpectedStart is { } start && start - now < delay) delay = start - now > fastest ? start - now : fastest;
         return delay;
     }
+
+    /// <summary>
+    /// A ready session is looked at on the slow cycle, except around its end: woken at the moment its walltime runs out
+    /// (Slurm's own end time), then looked at every <see cref="SessionOptions.EndPollInterval"/> until Slurm reports the
+    /// end, as also while the job is completing. A few looks per session, once, rather than a faster cycle for all.
+    /// Past the end by more than <see cref="EndWatchFor"/> (a time limit Slurm extended, say), back to the slow cycle.
+    /// </summary>
+    private TimeSpan NextReadyPoll(Session session, JobSnapshot snapshot, DateTimeOffset now)
+    {
+        var slow = Options.RunningPollInterval;
+        var close = Options.EndPollInterval < slow ? Options.EndPollInterval : slow;
+        if (snapshot.Phase == JobPhase.Ending) return close;
+        if (session.EndsAt is not { } end || now > end + EndWatchFor) return slow;
+        if (now >= end) return close;
+        return end - now < slow ? end - now : slow;
+    }
+
+    /// <summary>How long past its end time a ready session is watched closely for Slurm's end.</summary>
+    internal static readonly TimeSpan EndWatchFor = TimeSpan.FromMinutes(2);
 
     /// <summary>
     /// Records the follow-on of a keep-alive session once its job id is known. The follow-on's id is derived from this

@@ -46,8 +46,11 @@ internal sealed class ScriptedCluster : ICluster
     public Task<Result<SlurmJobId?>> FindJobAsync(Actor actor, SessionId session, CancellationToken cancellationToken) =>
         Task.FromResult(Result<SlurmJobId?>.Ok(Existing.TryGetValue(session, out var id) ? id : null));
 
+    /// <summary>Answers for particular jobs, ahead of <see cref="Snapshot"/>.</summary>
+    public Dictionary<SlurmJobId, JobSnapshot> ByJob { get; } = [];
+
     public Task<Result<JobSnapshot>> GetJobAsync(Actor actor, SlurmJobId job, SessionId session, CancellationToken cancellationToken) =>
-        Task.FromResult(PollProblem is null ? Result<JobSnapshot>.Ok(Snapshot) : Result<JobSnapshot>.Fail(PollProblem));
+        Task.FromResult(PollProblem is null ? Result<JobSnapshot>.Ok(ByJob.GetValueOrDefault(job, Snapshot)) : Result<JobSnapshot>.Fail(PollProblem));
 
     public List<IdlePartition> Idle { get; } = [];
 
