@@ -16,6 +16,7 @@
 #   partitions                        partitions and node states (sinfo)
 #   submit cluster=C session=S port=P nodes=N time=T [account=A] [partition=P] [gpus=G] [after=JOB]
 #   cancel JOB                        only a CondoBot job of this user
+#   output JOB                        the last lines of the job's output file, JupyterLab tokens hidden
 #   revoke                            removes this key's own line from ~/.ssh/authorized_keys
 #
 # POSIX sh only: it runs under /bin/sh whatever the user's login shell is. No verb is the name of a common program, so
@@ -199,6 +200,15 @@ submit() {
   job_script | sbatch "$@"
 }
 
+# The last lines of a session job's output (the file its submission named), to explain a job that ended before
+# JupyterLab answered. Anything that looks like a token is hidden here already: JupyterLab prints its URL with it.
+output() {
+  file=".condobot/slurm-$1.out"
+  [ -f "$file" ] || { echo "condobot-gate: job $1 left no output file" >&2; exit 0; }
+  tail -n 40 "$file" | sed -e 's/token=[A-Za-z0-9]*/token=(hidden)/g' -e 's/[0-9a-fA-F]\{32,\}/(hidden)/g'
+  exit 0
+}
+
 revoke() {
   matches "$tag" '0-9a-f' 32 || refuse "revoke: this key's line names no key tag"
   keys=.ssh/authorized_keys
@@ -247,6 +257,9 @@ case $verb in
   cancel)
     [ $# -eq 1 ] && number "$1" 12 || refuse "cancel takes one job id"
     cancel "$1" ;;
+  output)
+    [ $# -eq 1 ] && number "$1" 12 || refuse "output takes one job id"
+    output "$1" ;;
   revoke) [ $# -eq 0 ] || refuse "revoke takes no arguments"; revoke ;;
   *) refuse "not a CondoBot command" ;;
 esac

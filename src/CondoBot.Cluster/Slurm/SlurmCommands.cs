@@ -66,6 +66,9 @@ public static class SlurmCommands
     /// <summary>Cancels the job if it is one of the login's CondoBot jobs; scancel's own messages otherwise.</summary>
     public static string Cancel(SlurmJobId job) => Words(["cancel", job.ToString()]);
 
+    /// <summary>The last lines of the job's output file, with anything like a token hidden by the gate.</summary>
+    public static string Output(SlurmJobId job) => Words(["output", job.ToString()]);
+
     private static string Words(IEnumerable<string> words)
     {
         var line = string.Join(' ', words);

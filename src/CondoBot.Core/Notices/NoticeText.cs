@@ -67,7 +67,8 @@ public static class NoticeText
         var detail = s.EndDetail is { Length: > 0 } d && s.EndReason is EndReason.RejectedBySlurm or EndReason.NotAuthorized or EndReason.ClusterUnreachable
             ? $"\n{d}"
             : "";
-        return $"{job} has ended{ran}: {s.EndReason?.Describe()}.{Used(s)}{detail}";
+        var why = s.Explanation is { Length: > 0 } e ? $"\n{e}" : "";
+        return $"{job} has ended{ran}: {s.EndReason?.Describe()}.{Used(s)}{detail}{why}";
     }
 
     /// <summary>

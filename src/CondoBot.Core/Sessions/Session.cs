@@ -70,6 +70,16 @@ public sealed class Session
     public EndReason? EndReason { get; set; }
     public string? EndDetail { get; set; }
 
+    /// <summary>For a job that ended before JupyterLab answered: why, from its output, and what to do (<see cref="StartFailures"/>).</summary>
+    public string? Explanation { get; set; }
+
+    /// <summary>
+    /// Whether the session's job ended before JupyterLab answered in a way its output can explain (not stopped, not
+    /// cancelled from outside, not refused before it ran).
+    /// </summary>
+    public bool EndedBeforeReady => State == SessionState.Ended && ReadyAt is null && StartedAt is not null && JobId is not null
+        && EndReason is Sessions.EndReason.Failed or Sessions.EndReason.Completed or Sessions.EndReason.OutOfMemory;
+
     /// <summary>
     /// When the session's next background step is due (null: at <see cref="CreatedAt"/>, the first submission); see
     /// <see cref="SessionWatchdog"/>.
@@ -111,7 +121,7 @@ public sealed class Session
         Id, JobId, State, Cluster, Account, Partition, Nodes, Walltime, LocalPort, Node, PendingReason,
         EndsAt, EndsAt is { } end && State != SessionState.Ended ? end - now : null, EndReason, EndDetail,
         StartedAt is { } s ? (EndedAt ?? now) - s : null, Verbose, ExpectedStart, FollowsJob, FollowOn is not null,
-        State == SessionState.Ended ? null : SlurmState, Usage(now));
+        State == SessionState.Ended ? null : SlurmState, Usage(now), Explanation);
 
     /// <summary>Ends the session; answers false when it had already ended (nothing changes then).</summary>
     public bool End(EndReason reason, string? detail, DateTimeOffset now)
@@ -269,4 +279,5 @@ public sealed record SessionView(
     SlurmJobId? FollowsJob = null,
     bool HasFollowOn = false,
     string? SlurmState = null,
-    SessionUsage? Usage = null);
+    SessionUsage? Usage = null,
+    string? Explanation = null);

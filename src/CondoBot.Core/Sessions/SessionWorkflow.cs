@@ -177,6 +177,7 @@ public sealed partial class SessionWorkflow(
 
         var knownBefore = session.SlurmState;
         var tell = session.Observe(snapshot.Value, now);
+        if (tell && session.EndedBeforeReady) await ExplainAsync(session, cancellationToken);
         var notices = new List<Notice>();
         if (session.SlurmState is { } raw && raw != knownBefore)
         {
@@ -213,6 +214,18 @@ public sealed partial class SessionWorkflow(
         foreach (var (before, delay) in reminders) work.Remind(id, before, session.RemindersFor!.Value, delay);
         if (followOn is not null) work.Submit(followOn.Value);
         if (next is { } wait) work.Poll(id, session.PollToken, wait);
+    }
+
+    /// <summary>
+    /// Reads the last lines of a job that ended before JupyterLab answered and notes why, for the ended notice. One more
+    /// round-trip, once per such session; output that cannot be read is said so, and the session still ends.
+    /// </summary>
+    private async Task ExplainAsync(Session session, CancellationToken cancellationToken)
+    {
+        var output = await cluster.JobOutputAsync(session.Actor, session.JobId!.Value, cancellationToken);
+        session.Explanation = output.Succeeded
+            ? StartFailures.Explain(output.Value, session.Cluster, session.JobId.Value)
+            : $"JupyterLab stopped before it answered; its output could not be read ({output.Problem.Message.TrimEnd('.')}).";
     }
 
     /// <summary>

@@ -68,6 +68,12 @@ internal sealed class ScriptedCluster : ICluster
         return Task.FromResult(RemoveKey);
     }
 
+    /// <summary>The job's output as the gate would return it.</summary>
+    public List<string> Output { get; } = [];
+
+    public Task<Result<IReadOnlyList<string>>> JobOutputAsync(Actor actor, SlurmJobId job, CancellationToken cancellationToken) =>
+        Task.FromResult(Result<IReadOnlyList<string>>.Ok(Output.ToList()));
+
     public Task<Result<bool>> CancelAsync(Actor actor, SlurmJobId job, CancellationToken cancellationToken)
     {
         Cancelled.Add(job);
