@@ -183,6 +183,37 @@ public sealed class GateScriptTests : IDisposable
     }
 
     [Fact]
+    public void Output_GivesTheLastLinesOfTheJobsOutputFile_WithTokensHidden()
+    {
+        var lines = Enumerable.Range(1, 50).Select(i => $"line {i}").ToList();
+        lines.Add("[I ServerApp] http://node001:23456/lab?token=0123456789abcdef0123456789abcdef0123456789abcdef");
+        lines.Add("CondoBot: JupyterLab did not start");
+        File.WriteAllText(Path.Combine(_home.Dir, ".condobot", "slurm-42.out"), string.Join('\n', lines) + "\n");
+
+        var run = _home.Run("output 42");
+
+        Assert.Equal(0, run.Exit);
+        var got = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(40, got.Length);
+        Assert.Equal("line 13", got[0]);
+        Assert.Equal("[I ServerApp] http://node001:23456/lab?token=(hidden)", got[^2]);
+        Assert.DoesNotContain("0123456789abcdef0123", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("output 42", "")]
+    [InlineData("output ../x", "refused")]
+    [InlineData("output 42 43", "refused")]
+    public void Output_OfAJobWithoutAFile_SaysSo_AndAnythingButOneJobIdIsRefused(string request, string refusal)
+    {
+        var run = _home.Run(request);
+
+        Assert.Equal("", run.Stdout);
+        if (refusal.Length > 0) Assert.Equal(126, run.Exit);
+        else Assert.Contains("left no output file", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Cancel_RunsScancel_OnlyForACondoBotJobOfTheUser()
     {
         var notListed = _home.Run("cancel 42");
