@@ -183,6 +183,56 @@ public sealed class GateScriptTests : IDisposable
     }
 
     [Fact]
+    public void Submit_WithAnEnvironment_RunsItsPreambleAfterTheClusters_AndItsLaunchCommand()
+    {
+        var cluster = new ClusterProfile
+        {
+            Name = "test",
+            LoginHost = "login",
+            JobPreamble = "module purge",
+            Environments =
+            {
+                ["pytorch"] = new ClusterEnvironment { Preamble = "module load pytorch/2.5\nexport TORCH_HOME=$HOME/.torch", LaunchCommand = "python -m jupyterlab" },
+                ["plain"] = new ClusterEnvironment { Preamble = "module load anaconda3" },
+            },
+        };
+        File.WriteAllText(_home.Gate, GateProgram.Render([cluster]));
+
+        Assert.Equal(0, _home.Run($"submit cluster=test session={Session} port=23456 nodes=1 time=00:30:00 env=pytorch").Exit);
+        var script = File.ReadAllText(Path.Combine(_home.Dir, "sbatch.script"));
+        LocalCluster.Run("bash", ["-n"], stdin: script);
+        var order = new[] { "module purge", "# Environment pytorch", "module load pytorch/2.5\nexport TORCH_HOME=$HOME/.torch", "python -m jupyterlab --ip=0.0.0.0" }
+            .Select(line => script.IndexOf(line, StringComparison.Ordinal)).ToList();
+        Assert.DoesNotContain(-1, order);
+        Assert.Equal(order.Order(), order);
+
+        Assert.Equal(0, _home.Run($"submit cluster=test session={Session} port=23456 nodes=1 time=00:30:00 env=plain").Exit);
+        var plain = File.ReadAllText(Path.Combine(_home.Dir, "sbatch.script"));
+        Assert.Contains("module load anaconda3\n", plain, StringComparison.Ordinal);
+        Assert.Contains("jupyter lab --ip=0.0.0.0", plain, StringComparison.Ordinal);
+        Assert.DoesNotContain("pytorch", plain, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("env=tensorflow", "no environment tensorflow for cluster test")]
+    [InlineData("env=a.b", "env= must be an environment name")]
+    [InlineData("env=", "")]
+    public void Submit_WithAnEnvironmentTheGateDoesNotHold_IsRefused_AndSubmitsNothing(string env, string refusal)
+    {
+        var run = _home.Run($"submit cluster=test session={Session} port=23456 nodes=1 time=00:30:00 {env}");
+
+        if (refusal.Length == 0)
+        {
+            Assert.Equal(0, run.Exit);
+            return;
+        }
+
+        Assert.Equal(126, run.Exit);
+        Assert.Contains(refusal, run.Stderr, StringComparison.Ordinal);
+        Assert.Empty(_home.Calls("sbatch"));
+    }
+
+    [Fact]
     public void Output_GivesTheLastLinesOfTheJobsOutputFile_WithTokensHidden()
     {
         var lines = Enumerable.Range(1, 50).Select(i => $"line {i}").ToList();

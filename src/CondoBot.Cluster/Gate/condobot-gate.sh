@@ -14,7 +14,7 @@
 #   board [SESSION...]                the user's CondoBot jobs, a marker, then the sessions' connection files
 #   poll JOB SESSION                  one job, a marker, then the session's connection file
 #   partitions                        partitions and node states (sinfo)
-#   submit cluster=C session=S port=P nodes=N time=T [account=A] [partition=P] [gpus=G] [after=JOB]
+#   submit cluster=C session=S port=P nodes=N time=T [account=A] [partition=P] [gpus=G] [after=JOB] [env=E]
 #   cancel JOB                        only a CondoBot job of this user
 #   output JOB                        the last lines of the job's output file, JupyterLab tokens hidden
 #   revoke                            removes this key's own line from ~/.ssh/authorized_keys
@@ -31,6 +31,10 @@ CONDOBOT_PORT_MAX=60000
 # cluster_settings NAME sets the values for the cluster the bot names in a submission, or fails for a cluster this
 # gate does not serve. A site-wide gate serves one cluster, whatever the bot calls it: the values above.
 cluster_settings() { return 0; }
+# environment_settings CLUSTER ENV sets an environment's preamble (run after the cluster's) and launch command, or
+# fails for an environment this gate does not hold. None here.
+CONDOBOT_ENV_PREAMBLE=''
+environment_settings() { return 1; }
 # --- site settings (end) ---
 
 GATE_PROTOCOL=1
@@ -134,6 +138,10 @@ EOF
     echo '# Site preamble'
     printf '%s\n' "$CONDOBOT_PREAMBLE"
   fi
+  if [ -n "$env" ]; then
+    echo "# Environment $env"
+    [ -z "$CONDOBOT_ENV_PREAMBLE" ] || printf '%s\n' "$CONDOBOT_ENV_PREAMBLE"
+  fi
   cat <<EOF
 export XDG_RUNTIME_DIR=""
 JUPYTER_TOKEN="\$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \\n')"
@@ -162,7 +170,7 @@ EOF
 }
 
 submit() {
-  cluster= session= port= nodes= time= account= partition= gpus=0 after=
+  cluster= session= port= nodes= time= account= partition= gpus=0 after= env=
   for a; do
     case $a in
       cluster=*) cluster=${a#*=} ;;
@@ -174,7 +182,8 @@ submit() {
       partition=*) partition=${a#*=} ;;
       gpus=*) gpus=${a#*=} ;;
       after=*) after=${a#*=} ;;
-      *) refuse "submit takes cluster=, session=, port=, nodes=, time=, account=, partition=, gpus= and after=" ;;
+      env=*) env=${a#*=} ;;
+      *) refuse "submit takes cluster=, session=, port=, nodes=, time=, account=, partition=, gpus=, after= and env=" ;;
     esac
   done
   matches "$cluster" 'A-Za-z0-9_-' 32 || refuse "submit: cluster= must be a cluster name"
@@ -188,6 +197,8 @@ submit() {
   [ -z "$account" ] || slurm_name "$account" || refuse "submit: account= must be a Slurm account name"
   [ -z "$partition" ] || slurm_name "$partition" || refuse "submit: partition= must be a Slurm partition name"
   [ -z "$after" ] || { number "$after" 12 && [ "$after" -ge 1 ]; } || refuse "submit: after= must be a job id"
+  [ -z "$env" ] || matches "$env" 'A-Za-z0-9_-' 32 || refuse "submit: env= must be an environment name"
+  [ -z "$env" ] || environment_settings "$cluster" "$env" || refuse "submit: this gate has no environment $env for cluster $cluster"
 
   umask 077
   mkdir -p .condobot && chmod 700 .condobot || exit 1

@@ -44,6 +44,7 @@ public static class SlurmCommands
         if (request.Partition.Length > 0) words.Add($"partition={request.Partition}");
         if (request.Gpus > 0) words.Add($"gpus={request.Gpus.ToString(CultureInfo.InvariantCulture)}");
         if (request.After is { } first) words.Add($"after={first}");
+        if (request.Environment.Length > 0) words.Add($"env={request.Environment}");
         return Words(words);
     }
 

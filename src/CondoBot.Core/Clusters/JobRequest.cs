@@ -17,4 +17,7 @@ public sealed record JobRequest(
     /// <summary>A job this one waits for, whatever its outcome (<c>--dependency=afterany</c>); never <c>afterok</c>,
     /// whose dependants wait forever when the first job fails.</summary>
     public SlurmJobId? After { get; init; }
+
+    /// <summary>The cluster environment the job runs in (built into the gate); empty: the cluster's own settings.</summary>
+    public string Environment { get; init; } = "";
 }

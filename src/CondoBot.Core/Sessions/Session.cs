@@ -22,6 +22,9 @@ public sealed class Session
     public required int NodePort { get; init; }
     public bool Verbose { get; init; }
     public int Gpus { get; init; }
+
+    /// <summary>The cluster environment (<c>start --env</c>, else the cluster's default); empty: the cluster's own settings.</summary>
+    public string Environment { get; init; } = "";
     /// <summary>Queue a follow-on when the job is known (set by <c>start --keep-alive</c> or <c>renew</c>).</summary>
     public bool KeepAlive { get; set; }
     public required DateTimeOffset CreatedAt { get; init; }
@@ -226,6 +229,7 @@ public sealed class Session
         NodePort = nodePort,
         Verbose = options.Verbose,
         Gpus = options.Gpus,
+        Environment = cluster.EnvironmentFor(options.Environment) ?? "",
         KeepAlive = options.KeepAlive,
         CreatedAt = now,
     };
@@ -247,13 +251,14 @@ public sealed class Session
         NodePort = nodePort,
         Verbose = Verbose,
         Gpus = Gpus,
+        Environment = Environment,
         CreatedAt = now,
         FollowsJob = JobId ?? throw new InvalidOperationException("A follow-on needs the job it follows."),
         FollowsSession = Id,
     };
 
     public JobRequest ToJobRequest() =>
-        new(Id, Account, Partition, Nodes, Commands.Walltime.FromTimeSpan(Walltime), NodePort) { Gpus = Gpus, After = FollowsJob };
+        new(Id, Account, Partition, Nodes, Commands.Walltime.FromTimeSpan(Walltime), NodePort) { Gpus = Gpus, After = FollowsJob, Environment = Environment };
 }
 
 /// <summary>A read-only picture of a session at one moment, for replies and messages.</summary>

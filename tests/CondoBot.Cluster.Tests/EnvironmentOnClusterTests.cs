@@ -11,10 +11,10 @@ using Microsoft.AspNetCore.DataProtection;
 namespace CondoBot.Cluster.Tests;
 
 /// <summary>
-/// A job whose launch command does not exist, on the real local cluster: it ends before JupyterLab answers, and what
-/// its output says is read back through the gate and explained.
+/// Environments on the real local cluster: one whose preamble leaves a mark in the job, and one whose launch command
+/// does not exist, which ends before JupyterLab answers and is explained from its output, read back through the gate.
 /// </summary>
-public sealed class StartFailureOnClusterTests : IAsyncLifetime
+public sealed class EnvironmentOnClusterTests : IAsyncLifetime
 {
     private const string Login = "condouser3";
     private readonly LocalCluster _cluster = LocalCluster.Get();
@@ -24,12 +24,42 @@ public sealed class StartFailureOnClusterTests : IAsyncLifetime
 
     private Actor Actor => new(_user, new ClusterUser(Login), "local");
 
-    /// <summary>The local cluster, with a launch command no node has.</summary>
+    private readonly string _mark = "condobot-env-" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>The local cluster, with an environment that marks its job and one with a launch command no node has.</summary>
     private ClusterProfile Profile()
     {
         var profile = _cluster.Profile();
-        profile.LaunchCommand = "jupyter-nosuchlab lab";
+        profile.Environments["marked"] = new ClusterEnvironment { Preamble = $"echo {_mark}" };
+        profile.Environments["broken"] = new ClusterEnvironment { LaunchCommand = "jupyter-nosuchlab lab" };
         return profile;
+    }
+
+    private JobRequest Request(string environment) =>
+        new(SessionId.New(), "birthright", "", 1, Walltime.Parse("5")!.Value, Random.Shared.Next(20000, 60000)) { Environment = environment };
+
+    [Fact]
+    public async Task AnEnvironmentsPreamble_RunsInTheJob()
+    {
+        var request = Request("marked");
+        var submitted = await _rig.Slurm.SubmitAsync(Actor, request, CancellationToken.None);
+        Assert.True(submitted.Succeeded, submitted.Problem?.Message);
+        try
+        {
+            IReadOnlyList<string> output = [];
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!output.Contains(_mark) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+                output = (await _rig.Slurm.JobOutputAsync(Actor, submitted.Value, CancellationToken.None)).Value ?? [];
+            }
+
+            Assert.Contains(_mark, output);
+        }
+        finally
+        {
+            await _rig.Slurm.CancelAsync(Actor, submitted.Value, CancellationToken.None);
+        }
     }
 
     public async Task InitializeAsync()
@@ -47,9 +77,9 @@ public sealed class StartFailureOnClusterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AMissingLaunchCommand_EndsTheJob_AndItsOutputIsExplainedAsNotFound()
+    public async Task AnEnvironmentWhoseLaunchCommandIsMissing_EndsTheJob_AndItsOutputIsExplainedAsNotFound()
     {
-        var request = new JobRequest(SessionId.New(), "birthright", "", 1, Walltime.Parse("5")!.Value, Random.Shared.Next(20000, 60000));
+        var request = Request("broken");
         var submitted = await _rig.Slurm.SubmitAsync(Actor, request, CancellationToken.None);
         Assert.True(submitted.Succeeded, submitted.Problem?.Message);
         try
