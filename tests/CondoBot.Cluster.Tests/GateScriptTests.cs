@@ -233,6 +233,32 @@ public sealed class GateScriptTests : IDisposable
     }
 
     [Fact]
+    public void Submit_OfAFollowOnKeepingTheToken_MarksTheFirstSession_AndTakesItsTokenOver()
+    {
+        const string first = "fedcba9876543210fedcba9876543210";
+
+        Assert.Equal(0, _home.Run($"submit cluster=test session={Session} port=23456 nodes=1 time=00:30:00 after=41 keep={first}").Exit);
+
+        Assert.True(File.Exists(Path.Combine(_home.Dir, ".condobot", first + ".keep")));
+        var script = File.ReadAllText(Path.Combine(_home.Dir, "sbatch.script"));
+        LocalCluster.Run("bash", ["-n"], stdin: script);
+        Assert.Contains($"kept_file=\"$HOME/.condobot/{first}.token\"", script, StringComparison.Ordinal);
+        Assert.Contains("[ \"$kept\" = 1 ] || JUPYTER_TOKEN=", script, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("keep=fedcba9876543210fedcba9876543210")]
+    [InlineData("after=41 keep=0123456789abcdef0123456789abcdef")]
+    [InlineData("after=41 keep=../../x")]
+    public void Submit_KeepingATokenOfNoFollowedSession_IsRefused(string words)
+    {
+        var run = _home.Run($"submit cluster=test session={Session} port=23456 nodes=1 time=00:30:00 {words}");
+
+        Assert.Equal(126, run.Exit);
+        Assert.Empty(_home.Calls("sbatch"));
+    }
+
+    [Fact]
     public void Output_GivesTheLastLinesOfTheJobsOutputFile_WithTokensHidden()
     {
         var lines = Enumerable.Range(1, 50).Select(i => $"line {i}").ToList();

@@ -128,3 +128,74 @@ public class PromptEndTests
         Assert.Equal(SessionState.Ready, _rig.Store.Get(first).State);
     }
 }
+
+/// <summary>A follow-on keeps the local port, the node port and JupyterLab's token, and its ready message says what changed.</summary>
+public class RenewalBookmarkTests
+{
+    private readonly CoreRig _rig = new();
+
+    private async Task<(SessionId First, SessionId FollowOn, SlurmJobId FirstJob, SlurmJobId SecondJob)> FollowOnAsync()
+    {
+        var first = await _rig.StartLinkedAsync(Alice, "start -A cnms -t 2:00:00 --keep-alive");
+        await _rig.Workflow.SubmitAsync(first, CancellationToken.None);
+        _rig.Cluster.Snapshot = new JobSnapshot(JobPhase.Running, "RUNNING", "node001", TimeSpan.FromMinutes(100), null,
+            new JupyterEndpoint("node001", 23456, "0123456789abcdef0123"));
+        await _rig.PollAsync(first);
+        var followOn = _rig.Work.Steps.Last(s => s.Step == "submit").Session!.Value;
+        await _rig.Workflow.SubmitAsync(followOn, CancellationToken.None);
+        var firstJob = _rig.Store.Get(first).JobId!.Value;
+        _rig.Cluster.ByJob[firstJob] = new JobSnapshot(JobPhase.Completed, "COMPLETED", "node001", null, null, null);
+        await _rig.PollAsync(first);
+        return (first, followOn, firstJob, _rig.Store.Get(followOn).JobId!.Value);
+    }
+
+    private async Task<string> ReadyOnAsync(SessionId followOn, SlurmJobId job, string node, int port, bool kept)
+    {
+        _rig.Cluster.ByJob[job] = new JobSnapshot(JobPhase.Running, "RUNNING", node, TimeSpan.FromHours(2), null,
+            new JupyterEndpoint(node, port, "0123456789abcdef0123") { TokenKept = kept });
+        await _rig.PollAsync(followOn);
+        return NoticeText.Render(_rig.Store.Queued.OfType<SessionUpdate>().Last(u => u.Session.Id == followOn));
+    }
+
+    [Fact]
+    public async Task TheFollowOn_AsksTheGateToKeepTheToken_OnTheSameNodePort()
+    {
+        var (first, _, _, _) = await FollowOnAsync();
+
+        var request = _rig.Cluster.Submitted[1];
+        Assert.Equal((first, 23456), (request.KeepTokenOf!.Value, request.NodePort));
+    }
+
+    [Fact]
+    public async Task OnAnotherNode_TheReadyMessageSaysOnlyTheNodeChanged_AndTheOpenTabReconnects()
+    {
+        var (_, followOn, firstJob, secondJob) = await FollowOnAsync();
+
+        var ready = await ReadyOnAsync(followOn, secondJob, "node002", 23456, kept: true);
+
+        Assert.Contains($"JupyterLab is ready again on node002 (follow-on job {secondJob}, continuing job {firstJob}", ready, StringComparison.Ordinal);
+        Assert.Contains("What changed: the node (node001 → node002). Stop your old tunnel (Ctrl+C) and run the new command below. The URL and its token are the same, so your open browser tab reconnects once the tunnel is up.", ready, StringComparison.Ordinal);
+        Assert.Equal(5959, _rig.Store.Get(followOn).LocalPort);
+    }
+
+    [Fact]
+    public async Task OnTheSameNodeAndPort_TheReadyMessageSaysNothingChanged()
+    {
+        var (_, followOn, _, secondJob) = await FollowOnAsync();
+
+        var ready = await ReadyOnAsync(followOn, secondJob, "node001", 23456, kept: true);
+
+        Assert.Contains("Nothing changed (same node, port and token): your tunnel and open browser tab carry on", ready, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WhenTheTokenCouldNotBeKept_TheReadyMessageSaysToOpenTheNewUrl()
+    {
+        var (_, followOn, _, secondJob) = await FollowOnAsync();
+
+        var ready = await ReadyOnAsync(followOn, secondJob, "node001", 24567, kept: false);
+
+        Assert.Contains("What changed: the port on the node (23456 → 24567) and the token.", ready, StringComparison.Ordinal);
+        Assert.Contains("Open the new URL below", ready, StringComparison.Ordinal);
+    }
+}

@@ -14,7 +14,7 @@
 #   board [SESSION...]                the user's CondoBot jobs, a marker, then the sessions' connection files
 #   poll JOB SESSION                  one job, a marker, then the session's connection file
 #   partitions                        partitions and node states (sinfo)
-#   submit cluster=C session=S port=P nodes=N time=T [account=A] [partition=P] [gpus=G] [after=JOB] [env=E]
+#   submit cluster=C session=S port=P nodes=N time=T [account=A] [partition=P] [gpus=G] [after=JOB] [env=E] [keep=SESSION]
 #   cancel JOB                        only a CondoBot job of this user
 #   output JOB                        the last lines of the job's output file, JupyterLab tokens hidden
 #   revoke                            removes this key's own line from ~/.ssh/authorized_keys
@@ -123,7 +123,9 @@ cancel() {
 # The batch script for one session. JupyterLab gets a fresh token only in its environment (never on a command line),
 # moves to another port of the site's range if the chosen one is taken, and the private connection file is written
 # once it answers (asked at the node's own name first, where the printed tunnel reaches it, then on loopback): that is
-# how the bot learns the session is ready.
+# how the bot learns the session is ready. The token is also kept in SESSION.token while the job runs; a follow-on
+# (keep=) marks it with SESSION.keep, so the job leaves it behind at its end, and the follow-on takes it over (and
+# removes it): an open browser tab's URL stays good.
 job_script() {
   range=$((CONDOBOT_PORT_MAX - CONDOBOT_PORT_MIN))
   cat <<EOF
@@ -131,7 +133,8 @@ job_script() {
 # CondoBot session $session: JupyterLab on the first node of this job.
 umask 077
 conn="\$HOME/.condobot/$session.conn"
-trap 'rm -f "\$conn" "\$conn.tmp"' EXIT
+token_file="\$HOME/.condobot/$session.token"
+trap 'rm -f "\$conn" "\$conn.tmp"; [ -f "\$HOME/.condobot/$session.keep" ] || rm -f "\$token_file"; rm -f "\$HOME/.condobot/$session.keep"' EXIT
 trap 'exit 143' TERM
 EOF
   if [ -n "$CONDOBOT_PREAMBLE" ]; then
@@ -144,8 +147,22 @@ EOF
   fi
   cat <<EOF
 export XDG_RUNTIME_DIR=""
-JUPYTER_TOKEN="\$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \\n')"
+EOF
+  if [ -n "$keep" ]; then
+    cat <<EOF
+kept_file="\$HOME/.condobot/$keep.token"
+JUPYTER_TOKEN="\$(tr -cd '0-9a-f' < "\$kept_file" 2>/dev/null)"
+rm -f "\$kept_file"
+kept=1
+[ "\${#JUPYTER_TOKEN}" -eq 48 ] || kept=0
+EOF
+  else
+    echo 'kept=0'
+  fi
+  cat <<EOF
+[ "\$kept" = 1 ] || JUPYTER_TOKEN="\$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \\n')"
 export JUPYTER_TOKEN
+printf '%s\\n' "\$JUPYTER_TOKEN" > "\$token_file"
 node="\${SLURMD_NODENAME:-\$(hostname -s)}"
 port=$port
 for attempt in \$(seq 1 $LAUNCH_ATTEMPTS); do
@@ -153,7 +170,7 @@ for attempt in \$(seq 1 $LAUNCH_ATTEMPTS); do
   pid=\$!
   while kill -0 "\$pid" 2>/dev/null; do
     if curl -s -o /dev/null --max-time 2 "http://\$node:\$port/api" || curl -s -o /dev/null --max-time 2 "http://127.0.0.1:\$port/api"; then
-      printf 'node=%s\\nport=%s\\ntoken=%s\\nready=%s\\n' "\$node" "\$port" "\$JUPYTER_TOKEN" "\$(date +%s)" > "\$conn.tmp"
+      printf 'node=%s\\nport=%s\\ntoken=%s\\nready=%s\\nkept=%s\\n' "\$node" "\$port" "\$JUPYTER_TOKEN" "\$(date +%s)" "\$kept" > "\$conn.tmp"
       mv "\$conn.tmp" "\$conn"
       wait "\$pid"
       exit \$?
@@ -170,7 +187,7 @@ EOF
 }
 
 submit() {
-  cluster= session= port= nodes= time= account= partition= gpus=0 after= env=
+  cluster= session= port= nodes= time= account= partition= gpus=0 after= env= keep=
   for a; do
     case $a in
       cluster=*) cluster=${a#*=} ;;
@@ -183,7 +200,8 @@ submit() {
       gpus=*) gpus=${a#*=} ;;
       after=*) after=${a#*=} ;;
       env=*) env=${a#*=} ;;
-      *) refuse "submit takes cluster=, session=, port=, nodes=, time=, account=, partition=, gpus=, after= and env=" ;;
+      keep=*) keep=${a#*=} ;;
+      *) refuse "submit takes cluster=, session=, port=, nodes=, time=, account=, partition=, gpus=, after=, env= and keep=" ;;
     esac
   done
   matches "$cluster" 'A-Za-z0-9_-' 32 || refuse "submit: cluster= must be a cluster name"
@@ -199,9 +217,13 @@ submit() {
   [ -z "$after" ] || { number "$after" 12 && [ "$after" -ge 1 ]; } || refuse "submit: after= must be a job id"
   [ -z "$env" ] || matches "$env" 'A-Za-z0-9_-' 32 || refuse "submit: env= must be an environment name"
   [ -z "$env" ] || environment_settings "$cluster" "$env" || refuse "submit: this gate has no environment $env for cluster $cluster"
+  [ -z "$keep" ] || { session_id "$keep" && [ -n "$after" ] && [ "$keep" != "$session" ]; } \
+    || refuse "submit: keep= must be the session id of the job named by after="
 
   umask 077
   mkdir -p .condobot && chmod 700 .condobot || exit 1
+  # The session followed keeps its token at its end for this one (see job_script).
+  [ -z "$keep" ] || : > ".condobot/$keep.keep" || exit 1
   set -- --parsable --job-name="$JOB_NAME" --comment="condobot:$session"
   [ -z "$account" ] || set -- "$@" --account "$account"
   [ -z "$partition" ] || set -- "$@" --partition "$partition"

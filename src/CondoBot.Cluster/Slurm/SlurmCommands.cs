@@ -45,6 +45,7 @@ public static class SlurmCommands
         if (request.Gpus > 0) words.Add($"gpus={request.Gpus.ToString(CultureInfo.InvariantCulture)}");
         if (request.After is { } first) words.Add($"after={first}");
         if (request.Environment.Length > 0) words.Add($"env={request.Environment}");
+        if (request.KeepTokenOf is { } kept && request.After is not null) words.Add($"keep={kept}");
         return Words(words);
     }
 

@@ -195,7 +195,7 @@ public static class SlurmOutput
             && port is > 0 and < 65536
             && values.TryGetValue("token", out var token) && token.Length is >= 16 and <= 256 && token.All(char.IsAsciiLetterOrDigit))
         {
-            return new JupyterEndpoint(node, port, token);
+            return new JupyterEndpoint(node, port, token) { TokenKept = values.GetValueOrDefault("kept") == "1" };
         }
 
         return null;

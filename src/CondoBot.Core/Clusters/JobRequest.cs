@@ -20,4 +20,10 @@ public sealed record JobRequest(
 
     /// <summary>The cluster environment the job runs in (built into the gate); empty: the cluster's own settings.</summary>
     public string Environment { get; init; } = "";
+
+    /// <summary>
+    /// For a follow-on: the session whose JupyterLab token this job takes over (the gate's <c>keep=</c>), so the URL
+    /// the person has open stays good. Only with <see cref="After"/>.
+    /// </summary>
+    public SessionId? KeepTokenOf { get; init; }
 }

@@ -48,6 +48,9 @@ public enum JobPhase
 /// <summary>Where JupyterLab answers, read from the connection file the job writes once it is up.</summary>
 public sealed record JupyterEndpoint(string Node, int Port, string Token)
 {
+    /// <summary>JupyterLab took over the token of the session it follows (a renewal), so an open browser tab's URL still works.</summary>
+    public bool TokenKept { get; init; }
+
     public override string ToString() => $"{Node}:{Port} (token hidden)";
 }
 

@@ -94,7 +94,9 @@ public static class NoticeText
     {
         var lines = new List<string>
         {
-            $"JupyterLab is ready on {t.Node} (job {s.JobId}, {Left(s)}).",
+            s.Continues is { } c
+                ? $"JupyterLab is ready again on {t.Node} (follow-on job {s.JobId}, continuing job {c.PreviousJob}, {Left(s)}). {Continuation(c)}"
+                : $"JupyterLab is ready on {t.Node} (job {s.JobId}, {Left(s)}).",
             "Inside the lab network, run on your computer:",
             $"```{t.Inside}```",
         };
@@ -113,6 +115,26 @@ public static class NoticeText
 
         lines.Add($"When you are done: `stop {s.JobId}` (or File > Shut Down in JupyterLab), then Ctrl+C the tunnel.");
         return string.Join('\n', lines);
+    }
+
+    /// <summary>What changed for the person between a session and its follow-on, and so what they need to do.</summary>
+    public static string Continuation(Continuation c)
+    {
+        var changed = new List<string>();
+        if (c.PreviousNode != c.Node) changed.Add($"the node ({c.PreviousNode ?? "unknown"} → {c.Node})");
+        if (c.PreviousPort != c.Port) changed.Add($"the port on the node ({(c.PreviousPort is { } p ? p.ToString(CultureInfo.InvariantCulture) : "unknown")} → {c.Port.ToString(CultureInfo.InvariantCulture)})");
+        if (!c.TokenKept) changed.Add("the token");
+        if (changed.Count == 0)
+        {
+            return "Nothing changed (same node, port and token): your tunnel and open browser tab carry on; reload the tab if it shows a connection error.";
+        }
+
+        var what = "What changed: " + string.Join(" and ", changed) + ".";
+        var tunnel = c.SameTunnel ? " Your tunnel carries on as it is." : " Stop your old tunnel (Ctrl+C) and run the new command below.";
+        var tab = c.TokenKept
+            ? " The URL and its token are the same, so your open browser tab reconnects once the tunnel is up."
+            : " Open the new URL below (the old token no longer works).";
+        return what + tunnel + tab;
     }
 
     private static string Reminder(SessionView s, TimeSpan before)

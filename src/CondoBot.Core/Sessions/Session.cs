@@ -50,6 +50,9 @@ public sealed class Session
     public SessionState State { get; set; } = SessionState.Submitting;
     public SlurmJobId? JobId { get; set; }
     public string? Node { get; set; }
+
+    /// <summary>The port JupyterLab answered on, once ready (it may have moved from <see cref="NodePort"/>).</summary>
+    public int? LabPort { get; set; }
     public string? PendingReason { get; set; }
 
     /// <summary>Slurm's raw state while it is one the bot does not know (<see cref="JobPhase.Unknown"/>), shown as is; null otherwise.</summary>
@@ -185,6 +188,7 @@ public sealed class Session
                 if (job.Jupyter is not null && ReadyAt is null)
                 {
                     ReadyAt = now;
+                    LabPort = job.Jupyter.Port;
                     State = SessionState.Ready;
                     return true;
                 }
@@ -235,7 +239,7 @@ public sealed class Session
     };
 
     /// <summary>A session with this one's settings that Slurm starts when this one's job ends (whatever its end).</summary>
-    public Session CreateFollowOn(DateTimeOffset now, int nodePort) => new()
+    public Session CreateFollowOn(DateTimeOffset now) => new()
     {
         Id = SessionId.Derive(Id, "follow-on"),
         Owner = Owner,
@@ -245,10 +249,11 @@ public sealed class Session
         Partition = Partition,
         Nodes = Nodes,
         Walltime = Walltime,
-        // The two never run at once, so the follow-on keeps the port the user already opens; on the node it gets a
-        // port of its own, since it may start there while the first JupyterLab is still letting go of its port.
+        // The two never run at once, so the follow-on keeps the port the user already opens, and the node port too
+        // (Slurm starts it only once the first job has ended; should the port still be taken, the job moves to
+        // another): on the same node, the running tunnel then carries on unchanged.
         LocalPort = LocalPort,
-        NodePort = nodePort,
+        NodePort = LabPort ?? NodePort,
         Verbose = Verbose,
         Gpus = Gpus,
         Environment = Environment,
@@ -258,7 +263,7 @@ public sealed class Session
     };
 
     public JobRequest ToJobRequest() =>
-        new(Id, Account, Partition, Nodes, Commands.Walltime.FromTimeSpan(Walltime), NodePort) { Gpus = Gpus, After = FollowsJob, Environment = Environment };
+        new(Id, Account, Partition, Nodes, Commands.Walltime.FromTimeSpan(Walltime), NodePort) { Gpus = Gpus, After = FollowsJob, Environment = Environment, KeepTokenOf = FollowsJob is null ? null : FollowsSession };
 }
 
 /// <summary>A read-only picture of a session at one moment, for replies and messages.</summary>
@@ -285,4 +290,13 @@ public sealed record SessionView(
     bool HasFollowOn = false,
     string? SlurmState = null,
     SessionUsage? Usage = null,
-    string? Explanation = null);
+    string? Explanation = null,
+    Continuation? Continues = null);
+
+/// <summary>
+/// A follow-on's ready message: the session it continues, and what changed for the person (usually only the node).
+/// </summary>
+public sealed record Continuation(SlurmJobId? PreviousJob, string? PreviousNode, int? PreviousPort, string Node, int Port, bool TokenKept)
+{
+    public bool SameTunnel => PreviousNode == Node && PreviousPort == Port;
+}

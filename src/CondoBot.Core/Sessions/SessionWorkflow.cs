@@ -190,7 +190,7 @@ public sealed partial class SessionWorkflow(
             notices.Add(new TextNotice(session.Owner, $"I can reach {session.Cluster} again; job {jobId} is {snapshot.Value.RawState.ToLowerInvariant()}.", id));
         }
 
-        if (tell) notices.Add(Update(session, snapshot.Value.Jupyter));
+        if (tell) notices.Add(await ReadyOrUpdateAsync(session, snapshot.Value.Jupyter, cancellationToken));
         if (session.State == SessionState.Queued && !session.QueueHintSent && now - session.CreatedAt >= Options.QueueHintAfter)
         {
             session.QueueHintSent = true;
@@ -306,7 +306,7 @@ public sealed partial class SessionWorkflow(
         }
 
         var cluster = clusters.Get(session.Cluster);
-        var followOn = session.CreateFollowOn(now, Random.Shared.Next(cluster.NodePortMin, cluster.NodePortMax));
+        var followOn = session.CreateFollowOn(now);
         await sessions.TryAddAsync(followOn, cancellationToken);
         session.FollowOn = followOn.Id;
         return followOn.Id;
@@ -444,6 +444,16 @@ public sealed partial class SessionWorkflow(
             _ => new TextNotice(session.Owner, $"Job {jobId} has no JupyterLab answering yet ({snapshot.Value.RawState}); I will send the instructions when it is ready.", id),
         };
         await outbox.AddAsync(notice, cancellationToken);
+    }
+
+    /// <summary>The update to tell; a follow-on's ready message also says what changed from the session it continues.</summary>
+    private async Task<SessionUpdate> ReadyOrUpdateAsync(Session session, JupyterEndpoint? jupyter, CancellationToken cancellationToken)
+    {
+        var update = Update(session, jupyter);
+        if (update.Tunnel is null || jupyter is null || session.FollowsSession is not { } first) return update;
+        var before = await sessions.GetAsync(first, cancellationToken);
+        var continues = new Continuation(before?.JobId ?? session.FollowsJob, before?.Node, before?.LabPort, jupyter.Node, jupyter.Port, jupyter.TokenKept);
+        return update with { Session = update.Session with { Continues = continues } };
     }
 
     private SessionUpdate Update(Session session, JupyterEndpoint? jupyter = null) =>

@@ -57,6 +57,7 @@ public static class SessionCard
         // The commands and the token are shown only while the session is ready; the ended card drops them.
         if (session.State == SessionState.Ready && tunnel is not null)
         {
+            if (session.Continues is { } continues) body.Add(Plain(NoticeText.Continuation(continues)));
             body.Add(Plain("Inside the lab network, run on your computer:"));
             body.Add(Code(tunnel.Inside));
             if (tunnel.Outside is not null)
