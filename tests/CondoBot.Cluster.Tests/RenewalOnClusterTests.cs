@@ -47,6 +47,13 @@ public sealed class RenewalOnClusterTests : IAsyncLifetime
         throw new TimeoutException($"JupyterLab of job {job} did not answer within 50 s");
     }
 
+    /// <summary>Slurm's own elapsed time for the job (squeue's <c>%M</c>), asked as root on the cluster.</summary>
+    private TimeSpan Elapsed(SlurmJobId job)
+    {
+        var text = _cluster.Slurm("squeue", "--noheader", "--states=all", "--jobs", job.ToString(), "--format=%M").Trim();
+        return Slurm.SlurmOutput.ParseTimeLeft(text) ?? throw new InvalidOperationException($"squeue printed '{text}' for the elapsed time");
+    }
+
     [Fact]
     public async Task AFollowOn_AnswersWithTheTokenOfTheSessionItFollows_AndLeavesNoTokenFileBehind()
     {
@@ -64,6 +71,8 @@ public sealed class RenewalOnClusterTests : IAsyncLifetime
             await _rig.Slurm.CancelAsync(Actor, firstJob, CancellationToken.None);
 
             var after = await ReadyAsync(secondJob, second.Session);
+            var ended = (await _rig.Slurm.GetJobAsync(Actor, firstJob, first.Session, CancellationToken.None)).Value!;
+            var elapsed = Elapsed(firstJob);
 
             Assert.Equal(before.Token, after.Token);
             Assert.True(after.TokenKept);
@@ -72,6 +81,10 @@ public sealed class RenewalOnClusterTests : IAsyncLifetime
             Assert.True(status.IsSuccessStatusCode);
             Assert.False(File.Exists($"/home/{Login}/.condobot/{first.Session}.token"));
             Assert.False(File.Exists($"/home/{Login}/.condobot/{first.Session}.keep"));
+
+            // Usage's raw material is Slurm's own: the ended job's start and end are those Slurm reports as its elapsed time.
+            Assert.Equal((JobPhase.Cancelled, 1), (ended.Phase, ended.NodeCount));
+            Assert.Equal(elapsed, ended.EndTime - ended.StartTime);
         }
         finally
         {
