@@ -69,6 +69,34 @@ public class PromptEndTests
     }
 
     [Fact]
+    public async Task LongPastItsEnd_ASessionSlurmKeepsRunning_GoesBackToTheSlowCycle()
+    {
+        var end = Now + TimeSpan.FromSeconds(20);
+        var id = await ReadyAsync(end);
+        _rig.Time.Advance(TimeSpan.FromMinutes(5));
+        _rig.Cluster.Snapshot = Running(end) with { TimeLeft = TimeSpan.Zero };
+
+        await _rig.PollAsync(id);
+
+        Assert.Equal(_rig.Settings.RunningPollInterval, LastDelay(id));
+    }
+
+    [Fact]
+    public async Task AJobPurgedAtItsEnd_CountsAsReachingItsWalltime_AndIsCountedToItsEndTime()
+    {
+        var end = Now + TimeSpan.FromSeconds(20);
+        var id = await ReadyAsync(end);
+        _rig.Time.Advance(TimeSpan.FromMinutes(3));
+        _rig.Cluster.Snapshot = new JobSnapshot(JobPhase.Gone, "GONE", null, null, null, null);
+
+        await _rig.PollAsync(id);
+
+        var session = _rig.Store.Get(id);
+        Assert.Equal((EndReason.WalltimeReached, end), (session.EndReason!.Value, session.EndedAt!.Value));
+        Assert.Equal(TimeSpan.FromHours(2), session.RanFor);
+    }
+
+    [Fact]
     public async Task AJobThatIsCompleting_IsLookedAtEveryFewSeconds()
     {
         var id = await ReadyAsync(Now + TimeSpan.FromMinutes(90));
