@@ -56,6 +56,7 @@ public static class CondoBotServices
         services.AddSingleton<StatusHandler>();
         services.AddSingleton<TunnelHandler>();
         services.AddSingleton<KeyHandler>();
+        services.AddSingleton<EnvsHandler>();
         services.AddSingleton<CommandDispatcher>();
 
         services.AddTransient<SessionSteps>();

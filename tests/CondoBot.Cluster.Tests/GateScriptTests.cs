@@ -183,7 +183,7 @@ public sealed class GateScriptTests : IDisposable
         var run = _home.Run($"board {Session} fedcba9876543210fedcba9876543210", new Dictionary<string, string> { ["STANDIN_OUT"] = "7|RUNNING|node001|29:00|N/A|None\n" });
 
         Assert.Equal(0, run.Exit);
-        Assert.Equal(["--noheader", "--states=all", "--user", Environment.UserName, "--name=condobot", "--format=%i|%T|%N|%L|%S|%r"], Assert.Single(_home.Calls("squeue")));
+        Assert.Equal(["--noheader", "--states=all", "--user", Environment.UserName, "--name=condobot", "--format=%i|%T|%N|%L|%S|%r|%e|%D"], Assert.Single(_home.Calls("squeue")));
         var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("7|RUNNING|node001|29:00|N/A|None", lines[0]);
         Assert.Matches(@"^@@condobot squeue-exit 0 [+-]\d{4}$", lines[1]);
@@ -197,9 +197,116 @@ public sealed class GateScriptTests : IDisposable
         _home.Run("sessions");
         _home.Run("partitions");
 
-        Assert.Equal(["--noheader", "--states=all", "--jobs", "42", "--format=%i|%T|%N|%L|%S|%r"], _home.Calls("squeue")[0]);
+        Assert.Equal(["--noheader", "--states=all", "--jobs", "42", "--format=%i|%T|%N|%L|%S|%r|%e|%D"], _home.Calls("squeue")[0]);
         Assert.Equal(["--noheader", "--states=all", "--user", Environment.UserName, "--name=condobot", "--format=%i|%k"], _home.Calls("squeue")[1]);
         Assert.Equal(["--noheader", "--format=%P|%a|%t|%D|%l"], Assert.Single(_home.Calls("sinfo")));
+    }
+
+    [Fact]
+    public void Submit_WithAnEnvironment_RunsItsPreambleAfterTheClusters_AndItsLaunchCommand()
+    {
+        var cluster = new ClusterProfile
+        {
+            Name = "test",
+            LoginHost = "login",
+            JobPreamble = "module purge",
+            Environments =
+            {
+                ["pytorch"] = new ClusterEnvironment { Preamble = "module load pytorch/2.5\nexport TORCH_HOME=$HOME/.torch", LaunchCommand = "python -m jupyterlab" },
+                ["plain"] = new ClusterEnvironment { Preamble = "module load anaconda3" },
+            },
+        };
+        File.WriteAllText(_home.Gate, GateProgram.Render([cluster]));
+
+        Assert.Equal(0, _home.Run($"submit cluster=test session={Session} port=23456 nodes=1 time=00:30:00 env=pytorch").Exit);
+        var script = File.ReadAllText(Path.Combine(_home.Dir, "sbatch.script"));
+        LocalCluster.Run("bash", ["-n"], stdin: script);
+        var order = new[] { "module purge", "# Environment pytorch", "module load pytorch/2.5\nexport TORCH_HOME=$HOME/.torch", "python -m jupyterlab --ip=0.0.0.0" }
+            .Select(line => script.IndexOf(line, StringComparison.Ordinal)).ToList();
+        Assert.DoesNotContain(-1, order);
+        Assert.Equal(order.Order(), order);
+
+        Assert.Equal(0, _home.Run($"submit cluster=test session={Session} port=23456 nodes=1 time=00:30:00 env=plain").Exit);
+        var plain = File.ReadAllText(Path.Combine(_home.Dir, "sbatch.script"));
+        Assert.Contains("module load anaconda3\n", plain, StringComparison.Ordinal);
+        Assert.Contains("jupyter lab --ip=0.0.0.0", plain, StringComparison.Ordinal);
+        Assert.DoesNotContain("pytorch", plain, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("env=tensorflow", "no environment tensorflow for cluster test")]
+    [InlineData("env=a.b", "env= must be an environment name")]
+    [InlineData("env=", "")]
+    public void Submit_WithAnEnvironmentTheGateDoesNotHold_IsRefused_AndSubmitsNothing(string env, string refusal)
+    {
+        var run = _home.Run($"submit cluster=test session={Session} port=23456 nodes=1 time=00:30:00 {env}");
+
+        if (refusal.Length == 0)
+        {
+            Assert.Equal(0, run.Exit);
+            return;
+        }
+
+        Assert.Equal(126, run.Exit);
+        Assert.Contains(refusal, run.Stderr, StringComparison.Ordinal);
+        Assert.Empty(_home.Calls("sbatch"));
+    }
+
+    [Fact]
+    public void Submit_OfAFollowOnKeepingTheToken_MarksTheFirstSession_AndTakesItsTokenOver()
+    {
+        const string first = "fedcba9876543210fedcba9876543210";
+
+        Assert.Equal(0, _home.Run($"submit cluster=test session={Session} port=23456 nodes=1 time=00:30:00 after=41 keep={first}").Exit);
+
+        Assert.True(File.Exists(Path.Combine(_home.Dir, ".condobot", first + ".keep")));
+        var script = File.ReadAllText(Path.Combine(_home.Dir, "sbatch.script"));
+        LocalCluster.Run("bash", ["-n"], stdin: script);
+        Assert.Contains($"kept_file=\"$HOME/.condobot/{first}.token\"", script, StringComparison.Ordinal);
+        Assert.Contains("[ \"$kept\" = 1 ] || JUPYTER_TOKEN=", script, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("keep=fedcba9876543210fedcba9876543210")]
+    [InlineData("after=41 keep=0123456789abcdef0123456789abcdef")]
+    [InlineData("after=41 keep=../../x")]
+    public void Submit_KeepingATokenOfNoFollowedSession_IsRefused(string words)
+    {
+        var run = _home.Run($"submit cluster=test session={Session} port=23456 nodes=1 time=00:30:00 {words}");
+
+        Assert.Equal(126, run.Exit);
+        Assert.Empty(_home.Calls("sbatch"));
+    }
+
+    [Fact]
+    public void Output_GivesTheLastLinesOfTheJobsOutputFile_WithTokensHidden()
+    {
+        var lines = Enumerable.Range(1, 50).Select(i => $"line {i}").ToList();
+        lines.Add("[I ServerApp] http://node001:23456/lab?token=0123456789abcdef0123456789abcdef0123456789abcdef");
+        lines.Add("CondoBot: JupyterLab did not start");
+        File.WriteAllText(Path.Combine(_home.Dir, ".condobot", "slurm-42.out"), string.Join('\n', lines) + "\n");
+
+        var run = _home.Run("output 42");
+
+        Assert.Equal(0, run.Exit);
+        var got = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(40, got.Length);
+        Assert.Equal("line 13", got[0]);
+        Assert.Equal("[I ServerApp] http://node001:23456/lab?token=(hidden)", got[^2]);
+        Assert.DoesNotContain("0123456789abcdef0123", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("output 42", "")]
+    [InlineData("output ../x", "refused")]
+    [InlineData("output 42 43", "refused")]
+    public void Output_OfAJobWithoutAFile_SaysSo_AndAnythingButOneJobIdIsRefused(string request, string refusal)
+    {
+        var run = _home.Run(request);
+
+        Assert.Equal("", run.Stdout);
+        if (refusal.Length > 0) Assert.Equal(126, run.Exit);
+        else Assert.Contains("left no output file", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -112,3 +112,53 @@ public sealed class RecordedSlurmOutputTests
     public void ANodeRunningAJob_IsNotCountedAsIdle(string version) =>
         Assert.Empty(SlurmOutput.ParseIdlePartitions(Recorded(version, "sinfo.out")));
 }
+
+/// <summary>Usage's raw material on both real clusters (<c>Recorded/record-times.sh</c>): Slurm's own start and end times and node count.</summary>
+public sealed class RecordedJobTimesTests
+{
+    private static string Recorded(string version, string file) =>
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Recorded", "slurm-" + version, file));
+
+    private static JobSnapshot Job(string version, string name)
+    {
+        var id = Recorded(version, "jobs-times.txt").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('=')).Single(kv => kv[0] == name)[1];
+        var board = SlurmOutput.ParseBoard(Recorded(version, "board-times.out"))!;
+        return board.Find(new SlurmJobId(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture)), SessionId.New())!;
+    }
+
+    [Theory]
+    [InlineData("22.05")]
+    [InlineData("24.11")]
+    public void AnEndedJob_CarriesSlurmsStartAndEndTimes_AndItsNodeCount(string version)
+    {
+        var shortJob = Job(version, "short");
+        var stopped = Job(version, "stopped");
+
+        Assert.Equal((JobPhase.Completed, 1), (shortJob.Phase, shortJob.NodeCount));
+        Assert.Equal(TimeSpan.FromSeconds(20), shortJob.EndTime - shortJob.StartTime);
+        Assert.Equal((JobPhase.Cancelled, TimeSpan.FromSeconds(10)), (stopped.Phase, stopped.EndTime - stopped.StartTime));
+    }
+
+    [Theory]
+    [InlineData("22.05")]
+    [InlineData("24.11")]
+    public void ARunningJob_EndsWhenItsWalltimeRunsOut_BySlurmsClock(string version)
+    {
+        var running = Job(version, "running");
+
+        Assert.Equal(JobPhase.Running, running.Phase);
+        Assert.Equal(TimeSpan.FromMinutes(5), running.EndTime - running.StartTime);
+        Assert.Null(running.ExpectedStart);
+    }
+
+    [Theory]
+    [InlineData("22.05")]
+    [InlineData("24.11")]
+    public void AJobCancelledInTheQueue_NeverStarted(string version)
+    {
+        var queued = Job(version, "queued");
+
+        Assert.Equal((JobPhase.Cancelled, (DateTimeOffset?)null, (DateTimeOffset?)null), (queued.Phase, queued.StartTime, queued.EndTime));
+    }
+}

@@ -22,7 +22,14 @@ public class CommandParserTests
         { "key revoke", new KeyRevokeCommand() },
         { "renew", new RenewCommand(null) },
         { "renew 77", new RenewCommand(new SlurmJobId(77)) },
+        { "envs", new EnvsCommand(null) },
+        { "envs --cluster legacy", new EnvsCommand("legacy") },
+        { "envs --cluster=legacy", new EnvsCommand("legacy") },
     };
+
+    [Fact]
+    public void Parse_Start_WithEnv_NamesTheEnvironment() =>
+        Assert.Equal("pytorch", Assert.IsType<StartCommand>(CommandParser.Parse("start --env pytorch -t 1:00:00").Command).Options.Environment);
 
     [Theory]
     [MemberData(nameof(Accepted))]
@@ -119,6 +126,12 @@ public class CommandParserTests
     [InlineData("key Root;", "`Root;` is not a cluster login", Usage.Key)]
     [InlineData("key a b", "Unexpected `b` after `key`", Usage.Key)]
     [InlineData("launch", "Unknown command `launch`", null)]
+    [InlineData("start --env py;torch", "`py;torch` is not an environment name", Usage.Start)]
+    [InlineData("start --env", "Option `--env` needs a value", Usage.Start)]
+    [InlineData("envs pytorch", "Unexpected `pytorch` after `envs`", Usage.Envs)]
+    [InlineData("envs --cluster", "Option `--cluster` needs a value", Usage.Envs)]
+    [InlineData("envs --cluster a/b", "`a/b` is not a cluster name", Usage.Envs)]
+    [InlineData("envs --cluster legacy x", "Unexpected `x` after `envs`", Usage.Envs)]
     public void Parse_RefusesBadInput_NamingWhatWasWrongAndTheAcceptedForm(string text, string error, string? form)
     {
         var result = CommandParser.Parse(text);

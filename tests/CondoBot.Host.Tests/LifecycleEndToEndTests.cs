@@ -59,16 +59,22 @@ public sealed partial class LifecycleEndToEndTests : IDisposable
         _cleanup.Add(person);
 
         bot.Type($"start -A ccsd -t 0:02:00 --keep-alive -p {PrintedTunnel.FreePort()}");
-        var first = await bot.WaitForAsync($@"JupyterLab is ready on {_cluster.Node} \(job (?<job>\d+)", TimeSpan.FromSeconds(90));
+        var first = await bot.WaitForAsync($@"JupyterLab is ready on {_cluster.Node} \(job (?<job>\d+).*?lab\?token=(?<token>[0-9a-f]+)", TimeSpan.FromSeconds(90));
         var job = first.Groups["job"].Value;
         await bot.WaitForAsync($@"Follow-on job (?<next>\d+) is queued on local; it starts when job {job} ends", TimeSpan.FromSeconds(30));
 
         var reminder = await bot.WaitForAsync($@"Job {job} on {_cluster.Node} reaches its walltime in (?<left>[^(]+) \(at", TimeSpan.FromSeconds(120));
         Assert.DoesNotMatch($@"Job {job} has ended", bot.Stdout[..reminder.Index]);
-        await bot.WaitForAsync($@"Job {job} has ended after [^:]+: walltime reached\.", TimeSpan.FromSeconds(150));
+        var ended = await bot.WaitForAsync($@"Job {job} has ended after [^:]+: walltime reached\. It used [0-9.]+ node-hours \(1 node for ", TimeSpan.FromSeconds(150));
 
-        var next = await bot.WaitForAsync($@"JupyterLab is ready on {_cluster.Node} \(job (?<job>\d+).*?```(?<inside>ssh [^`]+)```.*?Then open (?<url>http://localhost:(?<port>\d+)/lab\?token=(?<token>[0-9a-f]+))", TimeSpan.FromSeconds(90), reminder.Index);
+        // The follow-on's ready message comes after the first one's ended notice, keeps the token, and says what changed.
+        var next = await bot.WaitForAsync($@"JupyterLab is ready again on {_cluster.Node} \(follow-on job (?<job>\d+), continuing job {job}, [^)]*\)\. (?<changed>[^\n]+).*?```(?<inside>ssh [^`]+)```.*?Then open (?<url>http://localhost:(?<port>\d+)/lab\?token=(?<token>[0-9a-f]+))", TimeSpan.FromSeconds(90), reminder.Index);
         Assert.NotEqual(job, next.Groups["job"].Value);
+        Assert.True(next.Index > ended.Index, "the follow-on's ready message came before the first session's ended notice");
+        Assert.Equal(first.Groups["token"].Value, next.Groups["token"].Value);
+        // One node: nothing changed, unless the node port was still taken when the follow-on started and it moved.
+        Assert.Matches("^(Nothing changed|What changed: the port on the node)", next.Groups["changed"].Value);
+        Assert.DoesNotContain("the token", next.Groups["changed"].Value, StringComparison.Ordinal);
         using (var tunnel = PrintedTunnel.Run(next.Groups["inside"].Value, person))
         {
             await PrintedTunnel.WaitForPortAsync(int.Parse(next.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture), tunnel);

@@ -115,6 +115,25 @@ public static partial class GateProgram
         }
 
         s.Append("    *) return 1 ;;\n  esac\n}\n");
+        s.Append("CONDOBOT_ENV_PREAMBLE=''\n");
+        s.Append("environment_settings() {\n  case $1:$2 in\n");
+        foreach (var cluster in clusters)
+        {
+            foreach (var (name, environment) in cluster.Environments.OrderBy(e => e.Key, StringComparer.Ordinal))
+            {
+                if (!SafeName().IsMatch(name)) throw new ArgumentException($"Environment name {name} is not letters, digits, '_' and '-'.", nameof(clusters));
+                s.Append(CultureInfo.InvariantCulture, $"    {cluster.Name}:{name})\n");
+                s.Append(CultureInfo.InvariantCulture, $"      CONDOBOT_ENV_PREAMBLE={Quote(environment.Preamble.ReplaceLineEndings("\n").TrimEnd())}\n");
+                if (environment.LaunchCommand.Trim().Length > 0)
+                {
+                    s.Append(CultureInfo.InvariantCulture, $"      CONDOBOT_LAUNCH={Quote(environment.LaunchCommand.Trim())}\n");
+                }
+
+                s.Append("      ;;\n");
+            }
+        }
+
+        s.Append("    *) return 1 ;;\n  esac\n}\n");
         return s.Append(SettingsEnd).ToString();
     }
 

@@ -14,8 +14,9 @@
 #   board [SESSION...]                the user's CondoBot jobs, a marker, then the sessions' connection files
 #   poll JOB SESSION                  one job, a marker, then the session's connection file
 #   partitions                        partitions and node states (sinfo)
-#   submit cluster=C session=S port=P nodes=N time=T [account=A] [partition=P] [gpus=G] [after=JOB]
+#   submit cluster=C session=S port=P nodes=N time=T [account=A] [partition=P] [gpus=G] [after=JOB] [env=E] [keep=SESSION]
 #   cancel JOB                        only a CondoBot job of this user
+#   output JOB                        the last lines of the job's output file, JupyterLab tokens hidden
 #   revoke                            removes this key's own line from ~/.ssh/authorized_keys
 #
 # With CONDOBOT_NODE_SSH=1 (users may SSH to the nodes running their jobs), JupyterLab listens on no port at all: only
@@ -36,6 +37,10 @@ CONDOBOT_NODE_SSH=0
 # cluster_settings NAME sets the values for the cluster the bot names in a submission, or fails for a cluster this
 # gate does not serve. A site-wide gate serves one cluster, whatever the bot calls it: the values above.
 cluster_settings() { return 0; }
+# environment_settings CLUSTER ENV sets an environment's preamble (run after the cluster's) and launch command, or
+# fails for an environment this gate does not hold. None here.
+CONDOBOT_ENV_PREAMBLE=''
+environment_settings() { return 1; }
 # --- site settings (end) ---
 
 GATE_PROTOCOL=2
@@ -89,7 +94,7 @@ walltime() {
 me() { id -un; }
 
 board() {
-  squeue --noheader --states=all --user "$(me)" --name="$JOB_NAME" --format='%i|%T|%N|%L|%S|%r'
+  squeue --noheader --states=all --user "$(me)" --name="$JOB_NAME" --format='%i|%T|%N|%L|%S|%r|%e|%D'
   echo "$MARKER $? $(date +%z)"
   [ $# -gt 0 ] || exit 0
   files=
@@ -100,7 +105,7 @@ board() {
 }
 
 poll() {
-  squeue --noheader --states=all --jobs "$1" --format='%i|%T|%N|%L|%S|%r'
+  squeue --noheader --states=all --jobs "$1" --format='%i|%T|%N|%L|%S|%r|%e|%D'
   echo "$MARKER $? $(date +%z)"
   cat ".condobot/$2.conn" 2>/dev/null
   exit 0
@@ -123,33 +128,55 @@ cancel() {
 
 # The batch script for one session. JupyterLab gets a fresh token only in its environment (never on a command line),
 # and the private connection file is written once it answers: that is how the bot learns the session is ready. On a
-# port, it moves to another port of the site's range if the chosen one is taken.
+# port, it moves to another port of the site's range if the chosen one is taken. The token is also kept in
+# SESSION.token while the job runs; a follow-on (keep=) marks it with SESSION.keep, so the job leaves it behind at its
+# end, and the follow-on takes it over (and removes it): an open browser tab's URL stays good.
 job_script() {
   cat <<EOF
 #!/bin/bash
 # CondoBot session $session: JupyterLab on the first node of this job.
 umask 077
 conn="\$HOME/.condobot/$session.conn"
+token_file="\$HOME/.condobot/$session.token"
+keep_mark="\$HOME/.condobot/$session.keep"
 EOF
   if [ "$CONDOBOT_NODE_SSH" = 1 ]; then
     cat <<EOF
 # A fresh directory only this user can enter, on the node; the path stays far below a socket address's 107 bytes.
 labdir=\$(mktemp -d /tmp/condobot-${session%????????????????????????}.XXXXXXXX) || exit 1
 sock="\$labdir/jupyter.sock"
-trap 'rm -f "\$conn" "\$conn.tmp"; rm -rf "\$labdir"' EXIT
+trap 'rm -f "\$conn" "\$conn.tmp"; [ -f "\$keep_mark" ] || rm -f "\$token_file"; rm -f "\$keep_mark"; rm -rf "\$labdir"' EXIT
 EOF
   else
-    echo "trap 'rm -f \"\$conn\" \"\$conn.tmp\"' EXIT"
+    echo "trap 'rm -f \"\$conn\" \"\$conn.tmp\"; [ -f \"\$keep_mark\" ] || rm -f \"\$token_file\"; rm -f \"\$keep_mark\"' EXIT"
   fi
   echo "trap 'exit 143' TERM"
   if [ -n "$CONDOBOT_PREAMBLE" ]; then
     echo '# Site preamble'
     printf '%s\n' "$CONDOBOT_PREAMBLE"
   fi
+  if [ -n "$env" ]; then
+    echo "# Environment $env"
+    [ -z "$CONDOBOT_ENV_PREAMBLE" ] || printf '%s\n' "$CONDOBOT_ENV_PREAMBLE"
+  fi
   cat <<EOF
 export XDG_RUNTIME_DIR=""
-JUPYTER_TOKEN="\$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \\n')"
+EOF
+  if [ -n "$keep" ]; then
+    cat <<EOF
+kept_file="\$HOME/.condobot/$keep.token"
+JUPYTER_TOKEN="\$(tr -cd '0-9a-f' < "\$kept_file" 2>/dev/null)"
+rm -f "\$kept_file"
+kept=1
+[ "\${#JUPYTER_TOKEN}" -eq 48 ] || kept=0
+EOF
+  else
+    echo 'kept=0'
+  fi
+  cat <<EOF
+[ "\$kept" = 1 ] || JUPYTER_TOKEN="\$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \\n')"
 export JUPYTER_TOKEN
+printf '%s\\n' "\$JUPYTER_TOKEN" > "\$token_file"
 node="\${SLURMD_NODENAME:-\$(hostname -s)}"
 EOF
   [ "$CONDOBOT_NODE_SSH" = 1 ] || echo "port=$port"
@@ -177,7 +204,7 @@ EOF
   pid=\$!
   while kill -0 "\$pid" 2>/dev/null; do
     if [ -S "\$sock" ] && lab_get /api > /dev/null; then
-      printf 'node=%s\\nsocket=%s\\ntoken=%s\\nready=%s\\n' "\$node" "\$sock" "\$JUPYTER_TOKEN" "\$(date +%s)" > "\$conn.tmp"
+      printf 'node=%s\\nsocket=%s\\ntoken=%s\\nready=%s\\nkept=%s\\n' "\$node" "\$sock" "\$JUPYTER_TOKEN" "\$(date +%s)" "\$kept" > "\$conn.tmp"
 EOF
   else
     cat <<EOF
@@ -185,7 +212,7 @@ EOF
   pid=\$!
   while kill -0 "\$pid" 2>/dev/null; do
     if lab_get /api > /dev/null; then
-      printf 'node=%s\\nport=%s\\ntoken=%s\\nready=%s\\n' "\$node" "\$port" "\$JUPYTER_TOKEN" "\$(date +%s)" > "\$conn.tmp"
+      printf 'node=%s\\nport=%s\\ntoken=%s\\nready=%s\\nkept=%s\\n' "\$node" "\$port" "\$JUPYTER_TOKEN" "\$(date +%s)" "\$kept" > "\$conn.tmp"
 EOF
   fi
   cat <<EOF
@@ -216,7 +243,7 @@ EOF
 }
 
 submit() {
-  cluster= session= port= nodes= time= account= partition= gpus=0 after=
+  cluster= session= port= nodes= time= account= partition= gpus=0 after= env= keep=
   for a; do
     case $a in
       cluster=*) cluster=${a#*=} ;;
@@ -228,7 +255,9 @@ submit() {
       partition=*) partition=${a#*=} ;;
       gpus=*) gpus=${a#*=} ;;
       after=*) after=${a#*=} ;;
-      *) refuse "submit takes cluster=, session=, port=, nodes=, time=, account=, partition=, gpus= and after=" ;;
+      env=*) env=${a#*=} ;;
+      keep=*) keep=${a#*=} ;;
+      *) refuse "submit takes cluster=, session=, port=, nodes=, time=, account=, partition=, gpus=, after=, env= and keep=" ;;
     esac
   done
   matches "$cluster" 'A-Za-z0-9_-' 32 || refuse "submit: cluster= must be a cluster name"
@@ -242,9 +271,15 @@ submit() {
   [ -z "$account" ] || slurm_name "$account" || refuse "submit: account= must be a Slurm account name"
   [ -z "$partition" ] || slurm_name "$partition" || refuse "submit: partition= must be a Slurm partition name"
   [ -z "$after" ] || { number "$after" 12 && [ "$after" -ge 1 ]; } || refuse "submit: after= must be a job id"
+  [ -z "$env" ] || matches "$env" 'A-Za-z0-9_-' 32 || refuse "submit: env= must be an environment name"
+  [ -z "$env" ] || environment_settings "$cluster" "$env" || refuse "submit: this gate has no environment $env for cluster $cluster"
+  [ -z "$keep" ] || { session_id "$keep" && [ -n "$after" ] && [ "$keep" != "$session" ]; } \
+    || refuse "submit: keep= must be the session id of the job named by after="
 
   umask 077
   mkdir -p .condobot && chmod 700 .condobot || exit 1
+  # The session followed keeps its token at its end for this one (see job_script).
+  [ -z "$keep" ] || : > ".condobot/$keep.keep" || exit 1
   set -- --parsable --job-name="$JOB_NAME" --comment="condobot:$session"
   [ -z "$account" ] || set -- "$@" --account "$account"
   [ -z "$partition" ] || set -- "$@" --partition "$partition"
@@ -252,6 +287,15 @@ submit() {
   [ -z "$after" ] || set -- "$@" --dependency="afterany:$after"
   set -- "$@" --nodes "$nodes" --time "$time" --output=.condobot/slurm-%j.out
   job_script | sbatch "$@"
+}
+
+# The last lines of a session job's output (the file its submission named), to explain a job that ended before
+# JupyterLab answered. Anything that looks like a token is hidden here already: JupyterLab prints its URL with it.
+output() {
+  file=".condobot/slurm-$1.out"
+  [ -f "$file" ] || { echo "condobot-gate: job $1 left no output file" >&2; exit 0; }
+  tail -n 40 "$file" | sed -e 's/token=[A-Za-z0-9]*/token=(hidden)/g' -e 's/[0-9a-fA-F]\{32,\}/(hidden)/g'
+  exit 0
 }
 
 revoke() {
@@ -302,6 +346,9 @@ case $verb in
   cancel)
     [ $# -eq 1 ] && number "$1" 12 || refuse "cancel takes one job id"
     cancel "$1" ;;
+  output)
+    [ $# -eq 1 ] && number "$1" 12 || refuse "output takes one job id"
+    output "$1" ;;
   revoke) [ $# -eq 0 ] || refuse "revoke takes no arguments"; revoke ;;
   *) refuse "not a CondoBot command" ;;
 esac

@@ -124,6 +124,14 @@ public sealed partial class SlurmCluster(
         return Result<IReadOnlyList<IdlePartition>>.Ok(SlurmOutput.ParseIdlePartitions(run.Value.Stdout));
     }
 
+    public async Task<Result<IReadOnlyList<string>>> JobOutputAsync(Actor actor, SlurmJobId job, CancellationToken cancellationToken)
+    {
+        var run = await RunAsync("tail", actor, SlurmCommands.Output(job), cancellationToken);
+        if (!run.Succeeded) return run.Problem;
+        if (run.Value.ExitStatus != 0) return Unavailable("the gate", run.Value);
+        return Result<IReadOnlyList<string>>.Ok(run.Value.Stdout.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList());
+    }
+
     public async Task<Result<bool>> CancelAsync(Actor actor, SlurmJobId job, CancellationToken cancellationToken)
     {
         var run = await RunAsync("scancel", actor, SlurmCommands.Cancel(job), cancellationToken);

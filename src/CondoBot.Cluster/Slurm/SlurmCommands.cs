@@ -44,13 +44,15 @@ public static class SlurmCommands
         if (request.Partition.Length > 0) words.Add($"partition={request.Partition}");
         if (request.Gpus > 0) words.Add($"gpus={request.Gpus.ToString(CultureInfo.InvariantCulture)}");
         if (request.After is { } first) words.Add($"after={first}");
+        if (request.Environment.Length > 0) words.Add($"env={request.Environment}");
+        if (request.KeepTokenOf is { } kept && request.After is not null) words.Add($"keep={kept}");
         return Words(words);
     }
 
     /// <summary>The login's CondoBot jobs as <c>%i|%k</c> (id and comment), to find a session's job.</summary>
     public static string FindBySession() => "sessions";
 
-    /// <summary>One job (<c>%i|%T|%N|%L|%S|%r</c>), the marker with squeue's exit status and UTC offset, then the connection file.</summary>
+    /// <summary>One job (<c>%i|%T|%N|%L|%S|%r|%e|%D</c>), the marker with squeue's exit status and UTC offset, then the connection file.</summary>
     public static string Poll(SlurmJobId job, SessionId session) => Words(["poll", job.ToString(), session.ToString()]);
 
     /// <summary>
@@ -65,6 +67,9 @@ public static class SlurmCommands
 
     /// <summary>Cancels the job if it is one of the login's CondoBot jobs; scancel's own messages otherwise.</summary>
     public static string Cancel(SlurmJobId job) => Words(["cancel", job.ToString()]);
+
+    /// <summary>The last lines of the job's output file, with anything like a token hidden by the gate.</summary>
+    public static string Output(SlurmJobId job) => Words(["output", job.ToString()]);
 
     private static string Words(IEnumerable<string> words)
     {

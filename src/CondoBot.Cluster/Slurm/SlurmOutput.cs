@@ -42,7 +42,7 @@ public static class SlurmOutput
     }
 
     /// <summary>
-    /// Reads a poll: a <c>%i|%T|%N|%L|%S|%r</c> line, the marker with squeue's exit status and the login node's UTC
+    /// Reads a poll: a <c>%i|%T|%N|%L|%S|%r|%e|%D</c> line, the marker with squeue's exit status and the login node's UTC
     /// offset (Slurm prints times in the cluster's local time), then the connection file.
     /// </summary>
     public static JobSnapshot ParsePoll(string stdout, SlurmJobId job)
@@ -100,7 +100,7 @@ public static class SlurmOutput
 
     public static JobSnapshot Gone { get; } = new(JobPhase.Gone, "GONE", null, null, null, null);
 
-    /// <summary>One <c>%i|%T|%N|%L|%S|%r</c> line, with the login node's UTC offset and the job's connection file.</summary>
+    /// <summary>One <c>%i|%T|%N|%L|%S|%r|%e|%D</c> line, with the login node's UTC offset and the job's connection file.</summary>
     internal static JobSnapshot ParseJobLine(string line, TimeSpan offset, string connection)
     {
         var f = line.Split('|');
@@ -108,10 +108,20 @@ public static class SlurmOutput
         var phase = JobPhases.FromSlurm(state);
         var node = f.Length > 2 && f[2].Length > 0 && f[2] != "(null)" ? f[2] : null;
         var left = f.Length > 3 ? ParseTimeLeft(f[3]) : null;
-        var start = f.Length > 4 && phase == JobPhase.Pending ? ParseLocalTime(f[4], offset) : null;
-        var reason = f.Length > 5 ? string.Join('|', f[5..]) : null;
+        var start = f.Length > 4 ? ParseLocalTime(f[4], offset) : null;
+        var reason = f.Length > 5 ? f[5] : null;
+        // %e: for a running job when its walltime runs out, for an ended one when it ended; for a queued one a guess.
+        var end = f.Length > 6 && phase != JobPhase.Pending ? ParseLocalTime(f[6], offset) : null;
+        var nodes = f.Length > 7 && int.TryParse(f[7], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : (int?)null;
         var jupyter = phase is JobPhase.Running ? ParseConnectionFile(connection) : null;
-        return new JobSnapshot(phase, state, node, left, phase == JobPhase.Pending ? reason : null, jupyter, start);
+        var pending = phase == JobPhase.Pending;
+        return new JobSnapshot(phase, state, node, left, pending ? reason : null, jupyter, pending ? start : null)
+        {
+            // A job that never ran (cancelled in the queue) has Slurm's start and end at the moment it was cancelled.
+            StartTime = pending || node is null ? null : start,
+            EndTime = pending || node is null ? null : end,
+            NodeCount = nodes,
+        };
     }
 
     /// <summary>sinfo's <c>%P|%a|%t|%D|%l</c> lines, folded into idle node counts per available partition.</summary>
@@ -186,14 +196,15 @@ public static class SlurmOutput
             return null;
         }
 
+        var kept = values.GetValueOrDefault("kept") == "1";
         if (values.TryGetValue("socket", out var socket))
         {
-            return IsSocketPath(socket) ? JupyterEndpoint.OnSocket(node, socket, token) : null;
+            return IsSocketPath(socket) ? JupyterEndpoint.OnSocket(node, socket, token) with { TokenKept = kept } : null;
         }
 
         return values.TryGetValue("port", out var portText) && int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port)
             && port is > 0 and < 65536
-            ? new JupyterEndpoint(node, port, token)
+            ? new JupyterEndpoint(node, port, token) { TokenKept = kept }
             : null;
     }
 

@@ -42,6 +42,21 @@ public sealed class ClusterProfile
     public string LaunchCommand { get; set; } = "jupyter lab";
 
     /// <summary>
+    /// Named environments people choose with <c>start --env NAME</c> and list with <c>envs</c>; each is built into the
+    /// gate, so a submission names one and never carries shell text.
+    /// </summary>
+    public Dictionary<string, ClusterEnvironment> Environments { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The environment <c>start</c> uses without <c>--env</c>; empty: the cluster's own preamble and launch command.</summary>
+    [RegularExpression("^([A-Za-z0-9_-]{1,32})?$", ErrorMessage = "DefaultEnvironment must be the name of one of the cluster's environments (letters, digits, '_' and '-').")]
+    public string DefaultEnvironment { get; set; } = "";
+
+    /// <summary>The environment a session asking for <paramref name="name"/> (or none: the default) gets; null for an unknown name.</summary>
+    public string? EnvironmentFor(string? name) =>
+        name is null ? DefaultEnvironment
+        : Environments.Keys.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
     /// The path of the web UI the printed URL opens: <c>/lab</c> for JupyterLab, <c>/tree</c> for a cluster whose
     /// launch command starts the classic Notebook.
     /// </summary>

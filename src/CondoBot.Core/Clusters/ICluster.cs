@@ -26,6 +26,12 @@ public interface ICluster
     /// </summary>
     Task<Result<bool>> RemoveKeyAsync(Actor actor, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The last lines of the job's output (at most 40, anything like a token hidden), to explain a job that ended
+    /// before JupyterLab answered; empty when it left none.
+    /// </summary>
+    Task<Result<IReadOnlyList<string>>> JobOutputAsync(Actor actor, SlurmJobId job, CancellationToken cancellationToken);
+
     /// <summary>Cancels the job; a job that is already gone counts as cancelled.</summary>
     Task<Result<bool>> CancelAsync(Actor actor, SlurmJobId job, CancellationToken cancellationToken);
 }

@@ -1,6 +1,10 @@
 namespace CondoBot.Core.Clusters;
 
-/// <summary>A job as the cluster saw it at one moment.</summary>
+/// <summary>
+/// A job as the cluster saw it at one moment. <see cref="StartTime"/> and <see cref="EndTime"/> are Slurm's own (squeue's
+/// <c>%S</c> and <c>%e</c>) once the job has started: for a running job the end is when its walltime runs out, for an
+/// ended one when it ended. They are what usage is counted from, never the moment the bot happened to look.
+/// </summary>
 public sealed record JobSnapshot(
     JobPhase Phase,
     string RawState,
@@ -8,7 +12,15 @@ public sealed record JobSnapshot(
     TimeSpan? TimeLeft,
     string? PendingReason,
     JupyterEndpoint? Jupyter,
-    DateTimeOffset? ExpectedStart = null);
+    DateTimeOffset? ExpectedStart = null)
+{
+    public DateTimeOffset? StartTime { get; init; }
+
+    public DateTimeOffset? EndTime { get; init; }
+
+    /// <summary>How many nodes Slurm gave the job (<c>%D</c>); null when the gate did not say.</summary>
+    public int? NodeCount { get; init; }
+}
 
 /// <summary>Slurm's many states folded into the few a user cares about; the raw state is kept for display.</summary>
 public enum JobPhase
@@ -41,6 +53,9 @@ public sealed record JupyterEndpoint(string Node, int? Port, string Token)
 {
     /// <summary>The path of JupyterLab's Unix socket on the node; null when it listens on <see cref="Port"/>.</summary>
     public string? Socket { get; init; }
+
+    /// <summary>JupyterLab took over the token of the session it follows (a renewal), so an open browser tab's URL still works.</summary>
+    public bool TokenKept { get; init; }
 
     public static JupyterEndpoint OnSocket(string node, string socket, string token) => new(node, null, token) { Socket = socket };
 

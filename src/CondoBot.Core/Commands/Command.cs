@@ -24,3 +24,6 @@ public sealed record KeyCheckCommand : Command;
 public sealed record KeyRevokeCommand : Command;
 
 public sealed record HelpCommand : Command;
+
+/// <summary>List a cluster's environments (or every cluster's), for <c>start --env NAME</c>.</summary>
+public sealed record EnvsCommand(string? Cluster) : Command;

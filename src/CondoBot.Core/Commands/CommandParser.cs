@@ -26,6 +26,7 @@ public static partial class CommandParser
         new("", "--partition", true, SetPartition),
         new("", "--gpus", true, SetGpus),
         new("", "--cluster", true, SetCluster),
+        new("", "--env", true, SetEnvironment),
         new("", "--keep-alive", false, (ref StartOptions o, string? _) => { o = o with { KeepAlive = true }; return null; }),
     ];
 
@@ -56,8 +57,9 @@ public static partial class CommandParser
             "renew" => ParseOptionalJob(args, "renew", id => new RenewCommand(id)),
             "status" => args.Length == 0 ? ParseResult.Of(new StatusCommand()) : Extra("status", args[0]),
             "help" => ParseResult.Of(new HelpCommand()),
+            "envs" => ParseEnvs(args),
             "key" => ParseKey(args),
-            _ => ParseResult.Wrong($"Unknown command `{Shorten(words[start])}`. Commands: start, stop, status, tunnel, renew, key, help.", Usage.Full),
+            _ => ParseResult.Wrong($"Unknown command `{Shorten(words[start])}`. Commands: start, stop, status, tunnel, renew, envs, key, help.", Usage.Full),
         };
     }
 
@@ -160,6 +162,35 @@ public static partial class CommandParser
 
         options = options with { Cluster = value };
         return null;
+    }
+
+    private static string? SetEnvironment(ref StartOptions options, string? value)
+    {
+        if (!ClusterName().IsMatch(value!))
+        {
+            return $"`{Shorten(value!)}` is not an environment name: use letters, digits, `_` and `-`, at most 32 characters (`envs` lists them).";
+        }
+
+        options = options with { Environment = value };
+        return null;
+    }
+
+    /// <summary><c>envs</c>, or <c>envs --cluster NAME</c> (also <c>--cluster=NAME</c>).</summary>
+    private static ParseResult ParseEnvs(ReadOnlySpan<string> args)
+    {
+        if (args.Length == 0) return ParseResult.Of(new EnvsCommand(null));
+        var (word, value) = args[0].StartsWith("--cluster=", StringComparison.Ordinal)
+            ? ("--cluster", args[0]["--cluster=".Length..])
+            : (args[0], args.Length > 1 ? args[1] : "");
+        var used = args[0].Contains('=', StringComparison.Ordinal) ? 1 : 2;
+        if (word != "--cluster") return ParseResult.Wrong($"Unexpected `{Shorten(args[0])}` after `envs`.", Usage.Envs);
+        if (value.Length == 0) return ParseResult.Wrong("Option `--cluster` needs a value.", Usage.Envs);
+        if (!ClusterName().IsMatch(value))
+        {
+            return ParseResult.Wrong($"`{Shorten(value)}` is not a cluster name: use letters, digits, `_` and `-`, at most 32 characters.", Usage.Envs);
+        }
+
+        return args.Length > used ? Extra("envs", args[used]) : ParseResult.Of(new EnvsCommand(value));
     }
 
     private static string? SetNodes(ref StartOptions options, string? value)

@@ -31,6 +31,9 @@ public sealed record StartOptions
     /// <summary>The cluster to run on; null is the default (first configured) cluster.</summary>
     public string? Cluster { get; init; }
 
+    /// <summary>The cluster environment to run in (<c>--env</c>); null is the cluster's default.</summary>
+    public string? Environment { get; init; }
+
     /// <summary>Queue a follow-on session that starts when this one ends, so JupyterLab outlives one walltime.</summary>
     public bool KeepAlive { get; init; }
 }

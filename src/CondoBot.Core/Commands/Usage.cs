@@ -4,13 +4,14 @@ namespace CondoBot.Core.Commands;
 public static class Usage
 {
     public const string Start =
-        "start [-A ACCOUNT] [-n NODES] [-p PORT] [-t WALLTIME] [-v] [--partition NAME] [--gpus N] [--cluster NAME] [--keep-alive]";
+        "start [-A ACCOUNT] [-n NODES] [-p PORT] [-t WALLTIME] [-v] [--partition NAME] [--gpus N] [--cluster NAME] [--env NAME] [--keep-alive]";
 
     public const string Stop = "stop [JOBID]";
     public const string Status = "status";
     public const string Tunnel = "tunnel [JOBID]";
     public const string Renew = "renew [JOBID]";
     public const string Key = "key UID | key check | key revoke";
+    public const string Envs = "envs [--cluster NAME]";
     public const string Help = "help";
 
     public static string For(string verb) => verb switch
@@ -21,6 +22,7 @@ public static class Usage
         "tunnel" => Tunnel,
         "renew" => Renew,
         "key" => Key,
+        "envs" => Envs,
         _ => Help,
     };
 
@@ -36,11 +38,13 @@ public static class Usage
         "      --partition NAME  Slurm partition (default: the cluster's)",
         "      --gpus N      GPUs per node, 0 to 16 (default none)",
         "      --cluster NAME    which cluster (default: the first configured)",
+        "      --env NAME    the cluster environment to run in (see `envs`; default: the cluster's)",
         "      --keep-alive  queue a follow-on session that starts when this one ends",
         $"  {Stop}           cancel a session (the only one you have, or the one with JOBID)",
         $"  {Status}               list your sessions",
         $"  {Tunnel}       send the connection instructions again",
         $"  {Renew}        queue a follow-on session that starts when this one ends",
+        $"  {Envs} list the environments `start --env` chooses from",
         "  key UID              link your cluster login UID and get a key to authorize once",
         "  key check            check that the bot can log in with your key",
         "  key revoke           forget your key and remove its line from ~/.ssh/authorized_keys",

@@ -17,6 +17,7 @@ public sealed partial class CommandDispatcher(
     TunnelHandler tunnel,
     RenewHandler renew,
     KeyHandler key,
+    EnvsHandler envs,
     IAuditLog audit,
     TimeProvider time,
     ILogger<CommandDispatcher> logger,
@@ -107,6 +108,7 @@ public sealed partial class CommandDispatcher(
             KeyCheckCommand => await key.CheckAsync(request.User, cancellationToken),
             KeyRevokeCommand => await key.RevokeAsync(request.User, cancellationToken),
             HelpCommand => Usage.Full,
+            EnvsCommand c => envs.Handle(c),
             _ => throw new InvalidOperationException($"No handler for {parsed.Command.GetType().Name}."),
         };
     }

@@ -31,6 +31,16 @@ public sealed class StartHandler(
                 "unknown cluster") with { Login = link.Login };
         }
 
+        if (cluster.EnvironmentFor(command.Options.Environment) is null)
+        {
+            var names = cluster.Environments.Keys.Order(StringComparer.Ordinal).ToList();
+            return Reply.Refused(
+                names.Count == 0
+                    ? $"{cluster.Name} has no environments to choose from; leave `--env` out to use its own setup."
+                    : $"{cluster.Name} has no environment `{command.Options.Environment}`. Environments: {string.Join(", ", names)} (`envs` describes them).",
+                "unknown environment") with { Login = link.Login, Cluster = cluster.Name };
+        }
+
         // Only the active ones matter here (their local ports): ended since now is none, so the store reads no ended
         // session, however many the user has had today.
         var active = (await sessions.ListAsync(user, now, cancellationToken))
@@ -64,7 +74,8 @@ public sealed class StartHandler(
         var account = session.Account.Length > 0 ? $"account {session.Account}" : "your default account";
         var partition = session.Partition.Length > 0 ? $", partition {session.Partition}" : "";
         var nodes = (session.Nodes == 1 ? "1 node" : $"{session.Nodes} nodes") + (session.Gpus > 0 ? $", {session.Gpus} GPU{(session.Gpus == 1 ? "" : "s")} per node" : "");
-        var reply = $"Submitting JupyterLab on {cluster.Name} as {link.Login} ({account}{partition}, {nodes}, {wanted.Walltime}). " +
+        var environment = session.Environment.Length > 0 ? $", environment {session.Environment}" : "";
+        var reply = $"Submitting JupyterLab on {cluster.Name} as {link.Login} ({account}{partition}, {nodes}, {wanted.Walltime}{environment}). " +
             "I'll message you when it is ready." +
             (wanted.KeepAlive ? " A follow-on session will be queued to start when this one ends." : "");
         if (wanted.Verbose)

@@ -39,9 +39,11 @@ public static class NoticeText
             SessionState.Submitting => "being submitted",
             SessionState.Queued => "queued" + Reason(s.PendingReason) + ExpectedStart(s),
             SessionState.Starting => $"starting on {s.Node}",
-            SessionState.Ready => $"ready on {s.Node}, {Left(s)} (local port {s.LocalPort})",
+            SessionState.Ready => $"ready on {s.Node}, {Left(s)} (local port {s.LocalPort}){SoFar(s)}",
             SessionState.Stopping => "stopping",
-            _ => $"ended: {s.EndReason?.Describe()}" + (s.RanFor is { } ran ? $" after {Durations.Describe(ran)}" : ""),
+            _ => $"ended: {s.EndReason?.Describe()}" + (s.RanFor is { } ran ? $" after {Durations.Describe(ran)}" : "")
+                + (s.Usage is { } used ? $", {used.Describe()}" : "")
+                + (s.Usage?.Unspent is { } unspent && s.EndReason != EndReason.WalltimeReached ? $", {Durations.Describe(unspent)} of the walltime unspent" : ""),
         };
         if (s.SlurmState is { } raw) what += $" (Slurm says {raw})";
         var account = s.Account.Length > 0 ? $", account {s.Account}" : "";
@@ -65,14 +67,36 @@ public static class NoticeText
         var detail = s.EndDetail is { Length: > 0 } d && s.EndReason is EndReason.RejectedBySlurm or EndReason.NotAuthorized or EndReason.ClusterUnreachable
             ? $"\n{d}"
             : "";
-        return $"{job} has ended{ran}: {s.EndReason?.Describe()}.{detail}";
+        var why = s.Explanation is { Length: > 0 } e ? $"\n{e}" : "";
+        return $"{job} has ended{ran}: {s.EndReason?.Describe()}.{Used(s)}{detail}{why}";
     }
+
+    /// <summary>
+    /// The allocation a session took, by Slurm's start and end times, and, when it ended early, the walltime it left
+    /// unspent (not for a job that ran to its limit, which overruns it by the seconds Slurm takes to stop it).
+    /// </summary>
+    private static string Used(SessionView s)
+    {
+        if (s.Usage is not { } used) return "";
+        var nodes = used.Nodes == 1 ? "1 node" : string.Create(CultureInfo.InvariantCulture, $"{used.Nodes} nodes");
+        var text = $" It used {used.Describe()} ({nodes} for {Durations.Describe(used.Elapsed)}, by Slurm's start and end times).";
+        if (used.Unspent is { } unspent && s.EndReason != EndReason.WalltimeReached)
+        {
+            text += $" {Durations.Describe(unspent)} of its {Durations.Describe(s.Walltime)} walltime went unspent.";
+        }
+
+        return text;
+    }
+
+    private static string SoFar(SessionView s) => s.Usage is { } used ? $", {used.Describe()} so far" : "";
 
     private static string Ready(SessionView s, TunnelInstructions t, bool withUrl = true)
     {
         var lines = new List<string>
         {
-            $"JupyterLab is ready on {t.Node} (job {s.JobId}, {Left(s)}).",
+            s.Continues is { } c
+                ? $"JupyterLab is ready again on {t.Node} (follow-on job {s.JobId}, continuing job {c.PreviousJob}, {Left(s)}). {Continuation(c)}"
+                : $"JupyterLab is ready on {t.Node} (job {s.JobId}, {Left(s)}).",
             "Inside the lab network, run on your computer:",
             $"```{t.Inside}```",
         };
@@ -91,6 +115,27 @@ public static class NoticeText
 
         lines.Add($"When you are done: `stop {s.JobId}` (or File > Shut Down in JupyterLab), then Ctrl+C the tunnel.");
         return string.Join('\n', lines);
+    }
+
+    /// <summary>What changed for the person between a session and its follow-on, and so what they need to do.</summary>
+    public static string Continuation(Continuation c)
+    {
+        var changed = new List<string>();
+        if (c.PreviousNode != c.Node) changed.Add($"the node ({c.PreviousNode ?? "unknown"} → {c.Node})");
+        if (c.OnSocket) changed.Add("JupyterLab's socket on the node (each job has its own)");
+        else if (c.PreviousPort != c.Port) changed.Add($"the port on the node ({(c.PreviousPort is { } p ? p.ToString(CultureInfo.InvariantCulture) : "unknown")} → {(c.Port is { } q ? q.ToString(CultureInfo.InvariantCulture) : "unknown")})");
+        if (!c.TokenKept) changed.Add("the token");
+        if (changed.Count == 0)
+        {
+            return "Nothing changed (same node, port and token): your tunnel and open browser tab carry on; reload the tab if it shows a connection error.";
+        }
+
+        var what = "What changed: " + string.Join(" and ", changed) + ".";
+        var tunnel = c.SameTunnel ? " Your tunnel carries on as it is." : " Stop your old tunnel (Ctrl+C) and run the new command below.";
+        var tab = c.TokenKept
+            ? " The URL and its token are the same, so your open browser tab reconnects once the tunnel is up."
+            : " Open the new URL below (the old token no longer works).";
+        return what + tunnel + tab;
     }
 
     private static string Reminder(SessionView s, TimeSpan before)

@@ -22,12 +22,24 @@ public sealed class Session
     public required int NodePort { get; init; }
     public bool Verbose { get; init; }
     public int Gpus { get; init; }
+
+    /// <summary>The cluster environment (<c>start --env</c>, else the cluster's default); empty: the cluster's own settings.</summary>
+    public string Environment { get; init; } = "";
     /// <summary>Queue a follow-on when the job is known (set by <c>start --keep-alive</c> or <c>renew</c>).</summary>
     public bool KeepAlive { get; set; }
     public required DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>For a follow-on session: the job it waits for (<c>--dependency=afterany</c>).</summary>
     public SlurmJobId? FollowsJob { get; init; }
+
+    /// <summary>For a follow-on session: the session it follows, whose ended notice comes before this one's news.</summary>
+    public SessionId? FollowsSession { get; init; }
+
+    /// <summary>
+    /// Since when this follow-on's news waits for its predecessor's ended notice (see
+    /// <see cref="SessionWorkflow.PollAsync"/>); null when it does not wait.
+    /// </summary>
+    public DateTimeOffset? WaitingForPredecessorSince { get; set; }
 
     /// <summary>The follow-on session queued to start when this one ends, if any.</summary>
     public SessionId? FollowOn { get; set; }
@@ -38,6 +50,9 @@ public sealed class Session
     public SessionState State { get; set; } = SessionState.Submitting;
     public SlurmJobId? JobId { get; set; }
     public string? Node { get; set; }
+
+    /// <summary>The port JupyterLab answered on, once ready (it may have moved from <see cref="NodePort"/>).</summary>
+    public int? LabPort { get; set; }
     public string? PendingReason { get; set; }
 
     /// <summary>Slurm's raw state while it is one the bot does not know (<see cref="JobPhase.Unknown"/>), shown as is; null otherwise.</summary>
@@ -51,11 +66,25 @@ public sealed class Session
     /// <summary>Reminders already queued for the user, by their offset in seconds: each is sent once.</summary>
     public List<int> RemindersSent { get; init; } = [];
     public DateTimeOffset? EndsAt { get; set; }
+    /// <summary>When the job started, by Slurm's clock (squeue's <c>%S</c>) when the gate says, else when first seen running.</summary>
     public DateTimeOffset? StartedAt { get; set; }
+
+    /// <summary>How many nodes Slurm gave the job, once it started; <see cref="Nodes"/> is what was asked for.</summary>
+    public int? NodeCount { get; set; }
     public DateTimeOffset? ReadyAt { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
     public EndReason? EndReason { get; set; }
     public string? EndDetail { get; set; }
+
+    /// <summary>For a job that ended before JupyterLab answered: why, from its output, and what to do (<see cref="StartFailures"/>).</summary>
+    public string? Explanation { get; set; }
+
+    /// <summary>
+    /// Whether the session's job ended before JupyterLab answered in a way its output can explain (not stopped, not
+    /// cancelled from outside, not refused before it ran).
+    /// </summary>
+    public bool EndedBeforeReady => State == SessionState.Ended && ReadyAt is null && StartedAt is not null && JobId is not null
+        && EndReason is Sessions.EndReason.Failed or Sessions.EndReason.Completed or Sessions.EndReason.OutOfMemory;
 
     /// <summary>
     /// When the session's next background step is due (null: at <see cref="CreatedAt"/>, the first submission); see
@@ -89,11 +118,16 @@ public sealed class Session
 
     public TimeSpan? RanFor => StartedAt is { } started ? (EndedAt ?? started) - started : null;
 
+    /// <summary>What the session has taken from the allocation so far (all of it, once ended); null before it started.</summary>
+    public SessionUsage? Usage(DateTimeOffset now) => StartedAt is { } started
+        ? new SessionUsage((EndedAt ?? now) - started is var t && t > TimeSpan.Zero ? t : TimeSpan.Zero, NodeCount ?? Nodes, Gpus, Walltime)
+        : null;
+
     public SessionView View(DateTimeOffset now) => new(
         Id, JobId, State, Cluster, Account, Partition, Nodes, Walltime, LocalPort, Node, PendingReason,
         EndsAt, EndsAt is { } end && State != SessionState.Ended ? end - now : null, EndReason, EndDetail,
         StartedAt is { } s ? (EndedAt ?? now) - s : null, Verbose, ExpectedStart, FollowsJob, FollowOn is not null,
-        State == SessionState.Ended ? null : SlurmState);
+        State == SessionState.Ended ? null : SlurmState, Usage(now), Explanation);
 
     /// <summary>Ends the session; answers false when it had already ended (nothing changes then).</summary>
     public bool End(EndReason reason, string? detail, DateTimeOffset now)
@@ -116,20 +150,26 @@ public sealed class Session
     {
         if (State == SessionState.Ended) return false;
         SlurmState = job.Phase == JobPhase.Unknown ? job.RawState : null;
-        if (job.TimeLeft is { } left) EndsAt = now + left;
+        // Slurm's own end time for a running job is exact; now + time left drifts by the moment of the look.
+        if (job.Phase is JobPhase.Running or JobPhase.Ending && job.EndTime is { } slurmEnd) EndsAt = slurmEnd;
+        else if (job.TimeLeft is { } left) EndsAt = now + left;
         if (job.Node is { Length: > 0 } node) Node = node;
+        if (job.NodeCount is > 0 and var count && job.Node is { Length: > 0 }) NodeCount = count;
 
         if (job.Phase.IsFinal())
         {
-            if (StartedAt is null && job.Phase is not (JobPhase.Pending or JobPhase.Gone) && job.Node is { Length: > 0 }) StartedAt = now;
+            var started = job.Phase is not (JobPhase.Pending or JobPhase.Gone) && job.Node is { Length: > 0 };
+            if (started) StartedAt = job.StartTime ?? StartedAt ?? now;
             var reason = State == SessionState.Stopping ? Sessions.EndReason.StoppedByUser : ReasonFor(job.Phase);
+            var endedAt = started && job.EndTime is { } e && e >= StartedAt ? e : now;
             // A purged job's record is lost; a job that vanished at its end time almost surely reached its walltime.
             if (reason == Sessions.EndReason.Vanished && EndsAt is { } end && now >= end - TimeSpan.FromMinutes(1))
             {
                 reason = Sessions.EndReason.WalltimeReached;
+                if (StartedAt is { } s && end >= s) endedAt = end;
             }
 
-            return End(reason, job.Phase == JobPhase.Gone ? null : job.RawState, now);
+            return End(reason, job.Phase == JobPhase.Gone ? null : job.RawState, endedAt);
         }
 
         switch (job.Phase)
@@ -142,12 +182,13 @@ public sealed class Session
                 ExpectedStart = job.ExpectedStart;
                 return changed;
             case JobPhase.Running or JobPhase.Ending:
-                StartedAt ??= now;
+                StartedAt = job.StartTime ?? StartedAt ?? now;
                 PendingReason = null;
                 if (State == SessionState.Stopping) return false;
                 if (job.Jupyter is not null && ReadyAt is null)
                 {
                     ReadyAt = now;
+                    LabPort = job.Jupyter.Port;
                     State = SessionState.Ready;
                     return true;
                 }
@@ -192,12 +233,13 @@ public sealed class Session
         NodePort = nodePort,
         Verbose = options.Verbose,
         Gpus = options.Gpus,
+        Environment = cluster.EnvironmentFor(options.Environment) ?? "",
         KeepAlive = options.KeepAlive,
         CreatedAt = now,
     };
 
     /// <summary>A session with this one's settings that Slurm starts when this one's job ends (whatever its end).</summary>
-    public Session CreateFollowOn(DateTimeOffset now, int nodePort) => new()
+    public Session CreateFollowOn(DateTimeOffset now) => new()
     {
         Id = SessionId.Derive(Id, "follow-on"),
         Owner = Owner,
@@ -207,18 +249,21 @@ public sealed class Session
         Partition = Partition,
         Nodes = Nodes,
         Walltime = Walltime,
-        // The two never run at once, so the follow-on keeps the port the user already opens; on the node it gets a
-        // port of its own, since it may start there while the first JupyterLab is still letting go of its port.
+        // The two never run at once, so the follow-on keeps the port the user already opens, and the node port too
+        // (Slurm starts it only once the first job has ended; should the port still be taken, the job moves to
+        // another): on the same node, the running tunnel then carries on unchanged.
         LocalPort = LocalPort,
-        NodePort = nodePort,
+        NodePort = LabPort ?? NodePort,
         Verbose = Verbose,
         Gpus = Gpus,
+        Environment = Environment,
         CreatedAt = now,
         FollowsJob = JobId ?? throw new InvalidOperationException("A follow-on needs the job it follows."),
+        FollowsSession = Id,
     };
 
     public JobRequest ToJobRequest() =>
-        new(Id, Account, Partition, Nodes, Commands.Walltime.FromTimeSpan(Walltime), NodePort) { Gpus = Gpus, After = FollowsJob };
+        new(Id, Account, Partition, Nodes, Commands.Walltime.FromTimeSpan(Walltime), NodePort) { Gpus = Gpus, After = FollowsJob, Environment = Environment, KeepTokenOf = FollowsJob is null ? null : FollowsSession };
 }
 
 /// <summary>A read-only picture of a session at one moment, for replies and messages.</summary>
@@ -243,4 +288,18 @@ public sealed record SessionView(
     DateTimeOffset? ExpectedStart = null,
     SlurmJobId? FollowsJob = null,
     bool HasFollowOn = false,
-    string? SlurmState = null);
+    string? SlurmState = null,
+    SessionUsage? Usage = null,
+    string? Explanation = null,
+    Continuation? Continues = null);
+
+/// <summary>
+/// A follow-on's ready message: the session it continues, and what changed for the person (usually only the node).
+/// On a Unix socket (<see cref="OnSocket"/>) each job's socket is new, so the tunnel always changes.
+/// </summary>
+public sealed record Continuation(SlurmJobId? PreviousJob, string? PreviousNode, int? PreviousPort, string Node, int? Port, bool TokenKept)
+{
+    public bool OnSocket { get; init; }
+
+    public bool SameTunnel => !OnSocket && PreviousNode == Node && PreviousPort == Port;
+}

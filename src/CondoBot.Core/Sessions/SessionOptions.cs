@@ -21,6 +21,15 @@ public sealed class SessionOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan RunningPollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often a ready session is checked from the moment its walltime runs out until Slurm reports its end (Slurm
+    /// enforces time limits on its own cycle, up to about half a minute late), and while its job is completing: the
+    /// ended notice then follows the end within this long. A ready session is first woken at its end time rather than
+    /// on <see cref="RunningPollInterval"/>'s cycle.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan EndPollInterval { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>How long a session may stay unreachable (login node down) before the user is told it was given up.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromMinutes(30);

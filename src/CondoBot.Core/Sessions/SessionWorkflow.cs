@@ -174,8 +174,14 @@ public sealed partial class SessionWorkflow(
         }
 
         refusals.Accepted(session.Actor);
-        var wasUnreachable = session.ClearFailures();
         var now = time.GetUtcNow();
+        if (session.FollowsSession is { } first && snapshot.Value.Phase != JobPhase.Pending
+            && await WaitForPredecessorAsync(session, first, now, cancellationToken))
+        {
+            return;
+        }
+
+        var wasUnreachable = session.ClearFailures();
         if (snapshot.Value.PendingReason == "DependencyNeverSatisfied")
         {
             // Its predecessor ended in a way that means Slurm will never start it: cancel, rather than wait forever.
@@ -188,6 +194,7 @@ public sealed partial class SessionWorkflow(
 
         var knownBefore = session.SlurmState;
         var tell = session.Observe(snapshot.Value, now);
+        if (tell && session.EndedBeforeReady) await ExplainAsync(session, cancellationToken);
         var notices = new List<Notice>();
         if (session.SlurmState is { } raw && raw != knownBefore)
         {
@@ -200,7 +207,7 @@ public sealed partial class SessionWorkflow(
             notices.Add(new TextNotice(session.Owner, $"I can reach {session.Cluster} again; job {jobId} is {snapshot.Value.RawState.ToLowerInvariant()}.", id));
         }
 
-        if (tell) notices.Add(Update(session, snapshot.Value.Jupyter));
+        if (tell) notices.Add(await ReadyOrUpdateAsync(session, snapshot.Value.Jupyter, cancellationToken));
         if (session.State == SessionState.Queued && !session.QueueHintSent && now - session.CreatedAt >= Options.QueueHintAfter)
         {
             session.QueueHintSent = true;
@@ -226,6 +233,45 @@ public sealed partial class SessionWorkflow(
     }
 
     /// <summary>
+    /// Reads the last lines of a job that ended before JupyterLab answered and notes why, for the ended notice. One more
+    /// round-trip, once per such session; output that cannot be read is said so, and the session still ends.
+    /// </summary>
+    private async Task ExplainAsync(Session session, CancellationToken cancellationToken)
+    {
+        var output = await cluster.JobOutputAsync(session.Actor, session.JobId!.Value, cancellationToken);
+        session.Explanation = output.Succeeded
+            ? StartFailures.Explain(output.Value, session.Cluster, session.JobId.Value)
+            : $"JupyterLab stopped before it answered; its output could not be read ({output.Problem.Message.TrimEnd('.')}).";
+    }
+
+    /// <summary>
+    /// Slurm starts a follow-on only once the job it follows has ended (<c>afterany</c>), so a follow-on seen running
+    /// means its predecessor ended, perhaps before the predecessor's own poll noticed. So that the person reads one story,
+    /// the follow-on's news waits for the predecessor's ended notice: the predecessor is looked at now, and this session
+    /// again shortly. Answers whether it waits; not longer than <see cref="PredecessorWaitMax"/> (a predecessor whose
+    /// login node stopped answering, say), after which the follow-on goes on alone.
+    /// </summary>
+    private async Task<bool> WaitForPredecessorAsync(Session session, SessionId first, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var before = await sessions.GetAsync(first, cancellationToken);
+        if (before is null || before.State == SessionState.Ended || now - (session.WaitingForPredecessorSince ?? now) > PredecessorWaitMax)
+        {
+            return false;
+        }
+
+        session.WaitingForPredecessorSince ??= now;
+        work.Poll(first, before.PollToken, TimeSpan.Zero);
+        var look = Options.PollInterval;
+        session.PollToken++;
+        session.NextStepAt = now + look;
+        await sessions.SaveAsync(session, [], cancellationToken);
+        work.Poll(session.Id, session.PollToken, look);
+        return true;
+    }
+
+    internal static readonly TimeSpan PredecessorWaitMax = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// When to look again. While the job runs but JupyterLab is not answering yet, the user is seconds from the message
     /// they wait for, so at the fastest rate. A job in the queue is looked at less often the longer it has waited (a
     /// tenth of its wait so far, between the fastest rate and <see cref="SessionOptions.QueuedPollMax"/>): fresh jobs
@@ -234,7 +280,8 @@ public sealed partial class SessionWorkflow(
     /// </summary>
     internal TimeSpan NextPoll(Session session, JobSnapshot snapshot, DateTimeOffset now)
     {
-        if (session.State == SessionState.Ready || snapshot.Phase == JobPhase.Unknown) return Options.RunningPollInterval;
+        if (session.State == SessionState.Ready) return NextReadyPoll(session, snapshot, now);
+        if (snapshot.Phase == JobPhase.Unknown) return Options.RunningPollInterval;
         var fastest = Options.PollInterval;
         if (snapshot.Phase != JobPhase.Pending) return fastest;
         var slowest = Options.QueuedPollMax > fastest ? Options.QueuedPollMax : fastest;
@@ -242,6 +289,25 @@ public sealed partial class SessionWorkflow(
         if (snapshot.ExpectedStart is { } start && start - now < delay) delay = start - now > fastest ? start - now : fastest;
         return delay;
     }
+
+    /// <summary>
+    /// A ready session is looked at on the slow cycle, except around its end: woken at the moment its walltime runs out
+    /// (Slurm's own end time), then looked at every <see cref="SessionOptions.EndPollInterval"/> until Slurm reports the
+    /// end, as also while the job is completing. A few looks per session, once, rather than a faster cycle for all.
+    /// Past the end by more than <see cref="EndWatchFor"/> (a time limit Slurm extended, say), back to the slow cycle.
+    /// </summary>
+    private TimeSpan NextReadyPoll(Session session, JobSnapshot snapshot, DateTimeOffset now)
+    {
+        var slow = Options.RunningPollInterval;
+        var close = Options.EndPollInterval < slow ? Options.EndPollInterval : slow;
+        if (snapshot.Phase == JobPhase.Ending) return close;
+        if (session.EndsAt is not { } end || now > end + EndWatchFor) return slow;
+        if (now >= end) return close;
+        return end - now < slow ? end - now : slow;
+    }
+
+    /// <summary>How long past its end time a ready session is watched closely for Slurm's end.</summary>
+    internal static readonly TimeSpan EndWatchFor = TimeSpan.FromMinutes(2);
 
     /// <summary>
     /// Records the follow-on of a keep-alive session once its job id is known. The follow-on's id is derived from this
@@ -256,7 +322,7 @@ public sealed partial class SessionWorkflow(
         }
 
         var cluster = clusters.Get(session.Cluster);
-        var followOn = session.CreateFollowOn(now, Random.Shared.Next(cluster.NodePortMin, cluster.NodePortMax));
+        var followOn = session.CreateFollowOn(now);
         await sessions.TryAddAsync(followOn, cancellationToken);
         session.FollowOn = followOn.Id;
     }
@@ -393,6 +459,16 @@ public sealed partial class SessionWorkflow(
             _ => new TextNotice(session.Owner, $"Job {jobId} has no JupyterLab answering yet ({snapshot.Value.RawState}); I will send the instructions when it is ready.", id),
         };
         await outbox.AddAsync(notice, cancellationToken);
+    }
+
+    /// <summary>The update to tell; a follow-on's ready message also says what changed from the session it continues.</summary>
+    private async Task<SessionUpdate> ReadyOrUpdateAsync(Session session, JupyterEndpoint? jupyter, CancellationToken cancellationToken)
+    {
+        var update = Update(session, jupyter);
+        if (update.Tunnel is null || jupyter is null || session.FollowsSession is not { } first) return update;
+        var before = await sessions.GetAsync(first, cancellationToken);
+        var continues = new Continuation(before?.JobId ?? session.FollowsJob, before?.Node, before?.LabPort, jupyter.Node, jupyter.Port, jupyter.TokenKept) { OnSocket = jupyter.Socket is not null };
+        return update with { Session = update.Session with { Continues = continues } };
     }
 
     private SessionUpdate Update(Session session, JupyterEndpoint? jupyter = null) =>

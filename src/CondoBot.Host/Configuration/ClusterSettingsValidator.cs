@@ -47,6 +47,17 @@ public sealed partial class ClusterSettingsValidator : IValidateOptions<ClusterS
                 failures.Add($"Clusters__{clusterName}__NodePortMin must be below Clusters__{clusterName}__NodePortMax.");
             }
 
+            foreach (var environment in profile.Environments.Keys.Where(e => !ClusterName().IsMatch(e)))
+            {
+                failures.Add($"Clusters__{clusterName}__Environments__{environment}: an environment name uses letters, digits, '_' and '-', at most 32 characters.");
+            }
+
+            if (profile.DefaultEnvironment.Length > 0 && !profile.Environments.ContainsKey(profile.DefaultEnvironment))
+            {
+                var known = profile.Environments.Count == 0 ? "it has none" : "it has " + string.Join(", ", profile.Environments.Keys.Order(StringComparer.Ordinal));
+                failures.Add($"Clusters__{clusterName}__DefaultEnvironment is '{profile.DefaultEnvironment}', which is not one of the cluster's environments ({known}; set Clusters__{clusterName}__Environments__NAME__Preamble or __LaunchCommand to add one).");
+            }
+
             if (profile.CommandTimeout <= TimeSpan.Zero || profile.CommandTimeout > TimeSpan.FromMinutes(10))
             {
                 failures.Add($"Clusters__{clusterName}__CommandTimeout must be positive and at most 00:10:00.");

@@ -96,7 +96,17 @@ public static class SettingsSchema
             }
 
             var items = child.GetChildren().ToList();
-            if (items.Count == 0)
+            if (property.PropertyType.IsGenericType && property.PropertyType.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+            {
+                // Named entries (a cluster's environments): each NAME holds the entry type's settings.
+                var entry = new SettingsSection(key + "__NAME", property.PropertyType.GetGenericArguments()[1], NoLists);
+                foreach (var item in items)
+                {
+                    if (!item.GetChildren().Any()) failures.Add($"{key}__{item.Key} is not a setting: write {key}__{item.Key}__SETTING, with SETTING one of {entry.Accepted}.");
+                    else CheckSection(item, $"{key}__{item.Key}", entry, failures);
+                }
+            }
+            else if (items.Count == 0)
             {
                 CheckValue(key, child.Value ?? "", property.PropertyType, failures);
             }

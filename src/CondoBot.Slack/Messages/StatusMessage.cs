@@ -38,6 +38,7 @@ public static class StatusMessage
                 break;
             case SessionState.Ready when tunnel is not null:
                 yield return Block.Section($"*JupyterLab is ready* on {Mrkdwn.Escape(tunnel.Node)} ({job.ToLowerInvariant()}, {SessionFacts.TimeLeft(s)}).");
+                if (s.Continues is { } continues) yield return Block.Section(Mrkdwn.Escape(NoticeText.Continuation(continues)));
                 yield return Block.Section("Inside the lab network, run on your computer:\n" + Mrkdwn.CodeBlock(tunnel.Inside));
                 yield return Block.Section("Then open " + Mrkdwn.Escape(tunnel.Url));
                 yield return Block.Context(Mrkdwn.Escape("When you are done: *Stop* (or File > Shut Down in JupyterLab), then Ctrl+C the tunnel."));

@@ -51,10 +51,14 @@ public static class SessionCard
             body.Add(Plain(detail));
         }
 
+        // Why a job ended before JupyterLab answered, read from its output; usage is in the status line above.
+        if (session is { State: SessionState.Ended, Explanation: { Length: > 0 } why }) body.Add(Plain(why));
+
         var actions = new JsonArray();
         // The commands and the token are shown only while the session is ready; the ended card drops them.
         if (session.State == SessionState.Ready && tunnel is not null)
         {
+            if (session.Continues is { } continues) body.Add(Plain(NoticeText.Continuation(continues)));
             body.Add(Plain("Inside the lab network, run on your computer:"));
             body.Add(Code(tunnel.Inside));
             if (tunnel.Outside is not null)

@@ -24,6 +24,11 @@ internal sealed class CoreRig
             HostKeySha256 = "SHA256:" + new string('A', 43),
             ExternalLoginHost = "ext.example.org",
             DefaultAccount = "birthright",
+            Environments =
+            {
+                ["pytorch"] = new ClusterEnvironment { Preamble = "module load pytorch/2.5", Description = "PyTorch 2.5 with CUDA 12" },
+                ["rapids"] = new ClusterEnvironment { Preamble = "module load rapids", LaunchCommand = "jupyter-lab" },
+            },
         }]);
         Store.HandOverTo = Work;
         var options = Microsoft.Extensions.Options.Options.Create(Settings);
@@ -36,6 +41,7 @@ internal sealed class CoreRig
             new TunnelHandler(Store, Work, options, Time),
             new RenewHandler(Store, options, Time),
             new KeyHandler(Keys, Cluster, new PlainKeyInstallation(), Work, Clusters, Audit, Time),
+            new EnvsHandler(Clusters),
             Audit,
             Time,
             NullLogger<CommandDispatcher>.Instance);

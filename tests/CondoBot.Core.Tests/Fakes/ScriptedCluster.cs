@@ -62,8 +62,11 @@ internal sealed class ScriptedCluster : ICluster
             ? Result<SlurmJobId?>.Fail(refused)
             : Result<SlurmJobId?>.Ok(Existing.TryGetValue(session, out var id) ? id : null));
 
+    /// <summary>Answers for particular jobs, ahead of <see cref="Snapshot"/>.</summary>
+    public Dictionary<SlurmJobId, JobSnapshot> ByJob { get; } = [];
+
     public Task<Result<JobSnapshot>> GetJobAsync(Actor actor, SlurmJobId job, SessionId session, CancellationToken cancellationToken) =>
-        Task.FromResult((LogIn(actor) ?? PollProblem) is { } problem ? Result<JobSnapshot>.Fail(problem) : Result<JobSnapshot>.Ok(Snapshot));
+        Task.FromResult((LogIn(actor) ?? PollProblem) is { } problem ? Result<JobSnapshot>.Fail(problem) : Result<JobSnapshot>.Ok(ByJob.GetValueOrDefault(job, Snapshot)));
 
     public List<IdlePartition> Idle { get; } = [];
 
@@ -80,6 +83,12 @@ internal sealed class ScriptedCluster : ICluster
         KeysRemoved.Add(actor);
         return Task.FromResult(RemoveKey);
     }
+
+    /// <summary>The job's output as the gate would return it.</summary>
+    public List<string> Output { get; } = [];
+
+    public Task<Result<IReadOnlyList<string>>> JobOutputAsync(Actor actor, SlurmJobId job, CancellationToken cancellationToken) =>
+        Task.FromResult(Result<IReadOnlyList<string>>.Ok(Output.ToList()));
 
     public Task<Result<bool>> CancelAsync(Actor actor, SlurmJobId job, CancellationToken cancellationToken)
     {
