@@ -61,7 +61,7 @@ public sealed class LocalCluster
     /// node with <see cref="NodeSsh"/>, else to the node's port through the login node.
     /// </summary>
     public string InsidePattern(string login, int localPort) => NodeSsh
-        ? $@"^ssh -N -J {login}@{System.Text.RegularExpressions.Regex.Escape(LoginHost)}:{LoginPort} -L {localPort}:{SocketPathPattern} {login}@{Node}$"
+        ? $@"^ssh -N -J {login}@{System.Text.RegularExpressions.Regex.Escape(LoginHost)}{(LoginPort == 22 ? "" : $":{LoginPort}")} -L {localPort}:{SocketPathPattern} {login}@{Node}$"
         : $@"^ssh -N -p {LoginPort} -L {localPort}:{Node}:\d+ {login}@{System.Text.RegularExpressions.Regex.Escape(LoginHost)}$";
 
     /// <summary>Where the gate's job puts JupyterLab's socket: a fresh directory per job under the node's /tmp.</summary>
