@@ -99,6 +99,7 @@ public sealed class PrivateLabTests : IAsyncLifetime
             Assert.Contains(socket, listening.Unix);
             Assert.Empty(listening.Tcp);
 
+            _cluster.AssertNodeForwardsToSockets();
             var printed = TunnelInstructions.Build(_profile, new ClusterUser(Owner), PrintedTunnel.FreePort(), jupyter);
             await AssertReachesAsync(printed, printed.Inside, jupyter.Token);
             await AssertReachesAsync(printed, printed.Outside!, jupyter.Token);

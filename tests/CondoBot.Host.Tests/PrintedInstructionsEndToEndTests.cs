@@ -51,6 +51,7 @@ public sealed class PrintedInstructionsEndToEndTests : IDisposable
             Assert.Equal($"ssh -N -J {Login}@{cluster.LoginHost}:{cluster.LoginPort} -L {ready.LocalPort}:{socket} {Login}@{cluster.Node}", ready.Inside);
             Assert.Equal($"ssh -N -J {Login}@{cluster.ExternalLoginHost},{Login}@{cluster.LoginHost}:{cluster.LoginPort} -L {ready.LocalPort}:{socket} {Login}@{cluster.Node}", ready.Outside);
             Assert.Empty(ready.Steps);
+            cluster.AssertNodeForwardsToSockets();
         }
         else
         {

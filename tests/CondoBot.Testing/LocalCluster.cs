@@ -61,8 +61,21 @@ public sealed class LocalCluster
     /// node with <see cref="NodeSsh"/>, else to the node's port through the login node.
     /// </summary>
     public string InsidePattern(string login, int localPort) => NodeSsh
-        ? $@"^ssh -N -J {login}@{System.Text.RegularExpressions.Regex.Escape(LoginHost)}:{LoginPort} -L {localPort}:{SocketPathPattern} {login}@{Node}$"
+        ? $@"^ssh -N -J {login}@{System.Text.RegularExpressions.Regex.Escape(LoginHost)}{(LoginPort == 22 ? "" : $":{LoginPort}")} -L {localPort}:{SocketPathPattern} {login}@{Node}$"
         : $@"^ssh -N -p {LoginPort} -L {localPort}:{Node}:\d+ {login}@{System.Text.RegularExpressions.Regex.Escape(LoginHost)}$";
+
+    /// <summary>
+    /// Fails with what to do when the node's sshd would refuse the printed tunnel's forward to a socket: a
+    /// <c>PermitOpen</c> line denies forwards to sockets as well (a site brought up from an older checkout has one).
+    /// </summary>
+    public void AssertNodeForwardsToSockets()
+    {
+        var config = PidFile("/etc/ssh/condobot/node_sshd_config");
+        if (File.Exists(config) && File.ReadLines(config).Any(l => l.StartsWith("PermitOpen", StringComparison.Ordinal)))
+        {
+            throw new InvalidOperationException($"{config} has PermitOpen, so {Node}'s sshd refuses forwards to JupyterLab's socket: run `bash deploy/local-cluster/cluster.sh up` from this checkout.");
+        }
+    }
 
     /// <summary>Where the gate's job puts JupyterLab's socket: a fresh directory per job under the node's /tmp.</summary>
     public const string SocketPathPattern = @"/tmp/condobot-[0-9a-f]{8}\.[A-Za-z0-9]{8}/jupyter\.sock";
