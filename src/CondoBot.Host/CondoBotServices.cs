@@ -50,14 +50,8 @@ public static class CondoBotServices
         services.AddHostedService<RecoveryService>();
         services.AddSingleton<SessionWatchdog>();
         services.AddHostedService<WatchdogService>();
-        services.AddSingleton<RenewHandler>();
         services.AddSingleton<KeyCheck>();
-        services.AddSingleton<StartHandler>();
-        services.AddSingleton<StopHandler>();
-        services.AddSingleton<StatusHandler>();
-        services.AddSingleton<TunnelHandler>();
-        services.AddSingleton<KeyHandler>();
-        services.AddSingleton<CommandDispatcher>();
+        services.AddCommandHandlers();
 
         services.AddTransient<SessionSteps>();
         services.AddSingleton<HangfireSessionWork>();

@@ -19,12 +19,26 @@ public sealed class ManifestTests
         Assert.Contains(line, Manifest, StringComparison.Ordinal);
 
     [Fact]
-    public void TheManifestsUsageHint_IsTheCommandsUsage()
+    public void TheManifestsUsageHint_IsEveryVerbsAcceptedForm_InTheParsersOrder()
     {
         var hint = Manifest.Split('\n').Single(l => l.TrimStart().StartsWith("usage_hint:", StringComparison.Ordinal));
 
-        Assert.Contains(Core.Commands.Usage.Start, hint, StringComparison.Ordinal);
-        Assert.Contains(Core.Commands.Usage.Stop, hint, StringComparison.Ordinal);
-        Assert.Contains(Core.Commands.Usage.Tunnel, hint, StringComparison.Ordinal);
+        Assert.Equal("usage_hint: " + Core.Commands.Usage.Hint, hint.Trim());
+    }
+
+    [Fact]
+    public void TheReadmesSocketModeManifest_HasTheSameUsageHint()
+    {
+        var readme = File.ReadAllText(LocalCluster.RepoFile("README.md"));
+
+        Assert.Contains("      usage_hint: " + Core.Commands.Usage.Hint + "\n", readme, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheReadmesCommandTable_HasARowForEveryFormOfEveryVerb()
+    {
+        var readme = File.ReadAllText(LocalCluster.RepoFile("README.md"));
+
+        Assert.All(Core.Commands.Verbs.All.SelectMany(v => v.Help), h => Assert.Contains($"| `{h.Form}", readme, StringComparison.Ordinal));
     }
 }

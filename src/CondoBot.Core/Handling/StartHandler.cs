@@ -11,7 +11,7 @@ public sealed class StartHandler(
     ISessionStore sessions,
     ISessionWork work,
     ClusterCatalog clusters,
-    TimeProvider time)
+    TimeProvider time) : ICommandHandler<StartCommand>
 {
     public async Task<Reply> HandleAsync(ChatUserId user, StartCommand command, CancellationToken cancellationToken)
     {
