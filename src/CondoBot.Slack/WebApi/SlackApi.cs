@@ -37,6 +37,13 @@ public sealed partial class SlackApi(
     public Task<SlackResponse> PostMessageAsync(string channel, SlackMessage message, CancellationToken cancellationToken) =>
         CallAsync("chat.postMessage", message.Into(new JsonObject { ["channel"] = channel }), BotToken, cancellationToken);
 
+    /// <summary>
+    /// A reply in the thread of message <paramref name="threadTs"/>, also shown in the conversation itself
+    /// (<c>reply_broadcast</c>), so that it notifies like any new message.
+    /// </summary>
+    public Task<SlackResponse> PostThreadReplyAsync(string channel, string threadTs, SlackMessage message, CancellationToken cancellationToken) =>
+        CallAsync("chat.postMessage", message.Into(new JsonObject { ["channel"] = channel, ["thread_ts"] = threadTs, ["reply_broadcast"] = true }), BotToken, cancellationToken);
+
     public Task<SlackResponse> UpdateAsync(string channel, string ts, SlackMessage message, CancellationToken cancellationToken) =>
         CallAsync("chat.update", message.Into(new JsonObject { ["channel"] = channel, ["ts"] = ts }), BotToken, cancellationToken);
 

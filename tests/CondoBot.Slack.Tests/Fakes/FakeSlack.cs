@@ -37,6 +37,7 @@ public sealed class FakeSlack : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ConcurrentQueue<FakeAnswer>> _scripts = new();
     private readonly Channel<FakeSocket> _sockets = Channel.CreateUnbounded<FakeSocket>();
     private readonly List<FakeSocket> _opened = [];
+    private readonly ConcurrentDictionary<(string Channel, string Ts), bool> _posted = new();
     private readonly Lock _gate = new();
     private long _ts = 1_700_000_000_000_100;
     private int _socketCount;
@@ -141,7 +142,7 @@ public sealed class FakeSlack : IAsyncDisposable
         }
 
         var call = new SlackCall(method, authorization, contentType, body ?? []);
-        var problem = Check(call, body is not null);
+        var problem = Check(call, body is not null) ?? CheckThread(call);
         lock (_gate)
         {
             _calls.Add(call);
@@ -173,6 +174,7 @@ public sealed class FakeSlack : IAsyncDisposable
 
         var success = Success(call);
         call.Answer = success;
+        if (method == "chat.postMessage") _posted[(call.Field("channel")!, success["ts"]!.GetValue<string>())] = true;
         return Results.Text(success.ToJsonString(), "application/json; charset=utf-8");
     }
 
@@ -187,6 +189,20 @@ public sealed class FakeSlack : IAsyncDisposable
         if (missing.Count > 0) return "missing " + string.Join(", ", missing);
         if (call.Body["blocks"] is { } blocks && blocks is not JsonArray) return "blocks is not an array";
         return null;
+    }
+
+    /// <summary>A reply names a message this fake posted in that channel, and <c>reply_broadcast</c> is a boolean.</summary>
+    private string? CheckThread(SlackCall call)
+    {
+        if (call.Method != "chat.postMessage") return null;
+        if (call.Body["reply_broadcast"] is { } broadcast && broadcast.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            return "reply_broadcast is not a boolean";
+        }
+
+        if (call.Body["thread_ts"] is null) return call.Body["reply_broadcast"] is null ? null : "reply_broadcast without thread_ts";
+        var thread = call.Field("thread_ts")!;
+        return _posted.ContainsKey((call.Field("channel")!, thread)) ? null : $"thread_ts {thread} is not a message in {call.Field("channel")}";
     }
 
     private JsonObject Success(SlackCall call)

@@ -17,6 +17,9 @@ public sealed record SlackCall(string Method, string? Authorization, string? Con
 
     public string Text => Field("text") ?? "";
 
+    /// <summary>The message this one replies to in its thread, or null for a message of its own.</summary>
+    public string? ThreadTs => Field("thread_ts");
+
     /// <summary>Every mrkdwn string in the blocks, joined, as a person would read the message.</summary>
     public string BlockText => string.Join('\n', Strings(Body["blocks"]));
 
