@@ -31,7 +31,7 @@ public static class SlackEndpoints
         if (command is null) return Results.Text("malformed slash command", statusCode: StatusCodes.Status400BadRequest);
 
         var reply = await handler.HandleAsync(command, http.Request.Headers["X-Slack-Retry-Num"], http.RequestAborted);
-        return Results.Json(SlackMessage.Plain(reply).Ephemeral());
+        return Results.Json(reply.Ephemeral());
     }
 
     private static async Task<IResult> InteractivityAsync(HttpContext http, SignedRequest signed, ButtonClickHandler handler)

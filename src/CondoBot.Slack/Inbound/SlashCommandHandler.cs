@@ -1,5 +1,6 @@
 using CondoBot.Core.Commands;
 using CondoBot.Core.Handling;
+using CondoBot.Slack.Messages;
 using Microsoft.Extensions.Logging;
 
 namespace CondoBot.Slack.Inbound;
@@ -13,10 +14,16 @@ internal sealed partial class SlashCommandHandler(CommandDispatcher dispatcher, 
 {
     public const string StillWorking = "I am still working on that command; its answer will follow.";
 
-    public async Task<string> HandleAsync(SlashCommand command, string? retry, CancellationToken cancellationToken)
+    /// <summary>The reply to show the caller, with a button where it asks them to do something next.</summary>
+    public async Task<SlackMessage> HandleAsync(SlashCommand command, string? retry, CancellationToken cancellationToken)
+    {
+        var parsed = CommandParser.Parse(command.Text);
+        return TextMessage.Reply(parsed.Command, await ReplyTextAsync(command, parsed, retry, cancellationToken));
+    }
+
+    private async Task<string> ReplyTextAsync(SlashCommand command, ParseResult parsed, string? retry, CancellationToken cancellationToken)
     {
         var request = new ChatRequest(command.User, command.Text);
-        var parsed = CommandParser.Parse(command.Text);
         if (parsed.ChangesNothing)
         {
             // help, status and refused text: a repeat is simply answered again (with what is true now), so nothing

@@ -71,7 +71,7 @@ internal sealed partial class SocketEnvelopes(SlashCommandHandler commands, Butt
             case "slash_commands" when SlashCommand.FromJson(payload) is { } command:
                 var retry = envelope.TryGetProperty("retry_attempt", out var attempt) && attempt.ValueKind == JsonValueKind.Number ? attempt.ToString() : null;
                 var reply = await commands.HandleAsync(command, retry, cancellationToken);
-                ack["payload"] = SlackMessage.Plain(reply).Ephemeral();
+                ack["payload"] = reply.Ephemeral();
                 await socket.SendAsync(ack.ToJsonString(), cancellationToken);
                 break;
             case "interactive" when ButtonClick.FromPayload(payload) is { } click:
