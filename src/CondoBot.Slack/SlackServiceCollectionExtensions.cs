@@ -37,6 +37,8 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<RequestLedger>();
         services.AddSingleton<SlashCommandHandler>();
         services.AddSingleton<ButtonClickHandler>();
+        services.AddSingleton<StartFormHandler>();
+        services.AddSingleton<FormSubmissions>();
 
         services.AddSingleton<DirectMessages>();
         services.AddSingleton<LiveStatus>();

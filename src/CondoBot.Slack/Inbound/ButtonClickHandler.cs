@@ -15,10 +15,18 @@ internal sealed partial class ButtonClickHandler(
     RequestLedger ledger,
     OutsideRequests outside,
     EphemeralReplies replies,
+    StartFormHandler form,
     ILogger<ButtonClickHandler> logger)
 {
     public async Task HandleAsync(ButtonClick click, CancellationToken cancellationToken)
     {
+        if (click.ActionId == Buttons.StartForm)
+        {
+            // Opening a form changes nothing, and its trigger id lasts 3 seconds: no ledger, no wait.
+            await form.OpenAsync(click.User, click.TriggerId, cancellationToken);
+            return;
+        }
+
         var text = Buttons.CommandFor(click.ActionId, click.Value);
         if (text is null)
         {

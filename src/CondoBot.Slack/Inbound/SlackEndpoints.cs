@@ -34,22 +34,29 @@ public static class SlackEndpoints
         return Results.Json(reply.Ephemeral());
     }
 
-    private static async Task<IResult> InteractivityAsync(HttpContext http, SignedRequest signed, ButtonClickHandler handler)
+    private static async Task<IResult> InteractivityAsync(HttpContext http, SignedRequest signed, ButtonClickHandler handler, FormSubmissions forms)
     {
         var inbound = await signed.ReadAsync(http.Request, http.RequestAborted);
         if (inbound.Answer is { } answer) return answer;
         ButtonClick? click;
+        ViewSubmission? submission;
         try
         {
             using var payload = JsonDocument.Parse(inbound.Form!.GetValueOrDefault("payload") ?? "");
             click = ButtonClick.FromPayload(payload.RootElement);
+            submission = ViewSubmission.FromPayload(payload.RootElement);
         }
         catch (JsonException)
         {
             return Results.Text("malformed payload", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        // Other interactions (shortcuts, view submissions) are not the bot's: acknowledged and ignored.
+        if (submission is not null && await forms.SubmitAsync(submission, http.RequestAborted) is { } response)
+        {
+            return Results.Text(response.ToJsonString(), "application/json; charset=utf-8");
+        }
+
+        // Other interactions (shortcuts, other forms) are not the bot's: acknowledged and ignored.
         if (click is not null) await handler.HandleAsync(click, http.RequestAborted);
         return Results.Ok();
     }

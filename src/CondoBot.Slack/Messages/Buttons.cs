@@ -17,6 +17,9 @@ public static class Buttons
     public const string Renew = "condo_renew";
     public const string KeyCheck = "condo_key_check";
 
+    /// <summary>Opens the start form (App Home's Start); it stands for no command of its own.</summary>
+    public const string StartForm = "condo_start_form";
+
     /// <summary>The command text for a click, or null for an action this bot never sent (or a value it never set).</summary>
     public static string? CommandFor(string actionId, string value)
     {
@@ -39,6 +42,8 @@ public static class Buttons
     internal static JsonObject SendAgainButton(SlurmJobId job) => Block.Button(SendAgain, "Send again", job.ToString());
 
     internal static JsonObject RenewButton(SlurmJobId job) => Block.Button(Renew, "Renew", job.ToString(), "primary");
+
+    internal static JsonObject StartFormButton() => Block.Button(StartForm, "Start JupyterLab", "form", "primary");
 
     internal static JsonObject KeyCheckButton() => Block.Button(KeyCheck, "Check key", "check", "primary");
 }

@@ -12,7 +12,8 @@ namespace CondoBot.Slack.SocketMode;
 /// carries its ephemeral reply; a click is acknowledged first and then handled like one over HTTP. The socket is
 /// authenticated by the app token, so there is no request signature here.
 /// </summary>
-internal sealed partial class SocketEnvelopes(SlashCommandHandler commands, ButtonClickHandler clicks, ILogger<SocketEnvelopes> logger)
+internal sealed partial class SocketEnvelopes(
+    SlashCommandHandler commands, ButtonClickHandler clicks, FormSubmissions forms, ILogger<SocketEnvelopes> logger)
 {
     public async Task<SocketEnd> ServeAsync(SocketChannel socket, CancellationToken cancellationToken)
     {
@@ -72,6 +73,10 @@ internal sealed partial class SocketEnvelopes(SlashCommandHandler commands, Butt
                 var retry = envelope.TryGetProperty("retry_attempt", out var attempt) && attempt.ValueKind == JsonValueKind.Number ? attempt.ToString() : null;
                 var reply = await commands.HandleAsync(command, retry, cancellationToken);
                 ack["payload"] = reply.Ephemeral();
+                await socket.SendAsync(ack.ToJsonString(), cancellationToken);
+                break;
+            case "interactive" when ViewSubmission.FromPayload(payload) is { } submission:
+                if (await forms.SubmitAsync(submission, cancellationToken) is { } response) ack["payload"] = response;
                 await socket.SendAsync(ack.ToJsonString(), cancellationToken);
                 break;
             case "interactive" when ButtonClick.FromPayload(payload) is { } click:

@@ -50,6 +50,14 @@ public sealed partial class SlackApi(
     public Task<SlackResponse> PostEphemeralAsync(string channel, string user, SlackMessage message, CancellationToken cancellationToken) =>
         CallAsync("chat.postEphemeral", message.Into(new JsonObject { ["channel"] = channel, ["user"] = user }), BotToken, cancellationToken);
 
+    /// <summary>Opens a modal for the person whose click or command carried <paramref name="triggerId"/> (valid for 3 s).</summary>
+    public Task<SlackResponse> OpenViewAsync(string triggerId, JsonObject view, CancellationToken cancellationToken) =>
+        CallAsync("views.open", new JsonObject { ["trigger_id"] = triggerId, ["view"] = view }, BotToken, cancellationToken);
+
+    /// <summary>Shows <paramref name="view"/> as the person's App Home tab.</summary>
+    public Task<SlackResponse> PublishViewAsync(string userId, JsonObject view, CancellationToken cancellationToken) =>
+        CallAsync("views.publish", new JsonObject { ["user_id"] = userId, ["view"] = view }, BotToken, cancellationToken);
+
     /// <summary>A fresh Socket Mode WebSocket address (<c>url</c>), with the app-level token.</summary>
     public Task<SlackResponse> OpenConnectionAsync(CancellationToken cancellationToken) =>
         CallAsync("apps.connections.open", [], options.Value.AppToken, cancellationToken);

@@ -29,6 +29,8 @@ public sealed class FakeSlack : IAsyncDisposable
         ["chat.update"] = ["channel", "ts", "text"],
         ["chat.postEphemeral"] = ["channel", "user", "text"],
         ["apps.connections.open"] = [],
+        ["views.open"] = ["trigger_id"],
+        ["views.publish"] = ["user_id"],
     };
 
     private readonly WebApplication _app;
@@ -188,6 +190,10 @@ public sealed class FakeSlack : IAsyncDisposable
         var missing = required.Where(f => call.Body[f] is not JsonValue v || v.GetValueKind() != JsonValueKind.String || v.GetValue<string>().Length == 0).ToList();
         if (missing.Count > 0) return "missing " + string.Join(", ", missing);
         if (call.Body["blocks"] is { } blocks && blocks is not JsonArray) return "blocks is not an array";
+        var limits = call.Method.StartsWith("views.", StringComparison.Ordinal)
+            ? BlockKitLimits.OfView(call.Body["view"]).ToList()
+            : BlockKitLimits.OfBlocks(call.Body["blocks"], 50).ToList();
+        if (limits.Count > 0) return "Block Kit limits: " + string.Join("; ", limits);
         return null;
     }
 
@@ -214,6 +220,7 @@ public sealed class FakeSlack : IAsyncDisposable
             "chat.postMessage" => new JsonObject { ["ok"] = true, ["channel"] = call.Field("channel"), ["ts"] = ts() },
             "chat.update" => new JsonObject { ["ok"] = true, ["channel"] = call.Field("channel"), ["ts"] = call.Field("ts") },
             "chat.postEphemeral" => new JsonObject { ["ok"] = true, ["message_ts"] = ts() },
+            "views.open" or "views.publish" => new JsonObject { ["ok"] = true, ["view"] = call.Body["view"]!.DeepClone() },
             _ => new JsonObject
             {
                 ["ok"] = true,
