@@ -39,6 +39,10 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<ButtonClickHandler>();
         services.AddSingleton<StartFormHandler>();
         services.AddSingleton<FormSubmissions>();
+        services.AddSingleton<SlackEvents>();
+        services.AddSingleton<HomeRefreshes>();
+        services.AddSingleton<HomeTabs>();
+        services.AddHostedService(provider => provider.GetRequiredService<HomeTabs>());
 
         services.AddSingleton<DirectMessages>();
         services.AddSingleton<LiveStatus>();

@@ -14,6 +14,8 @@ public sealed class ManifestTests
     [InlineData("      should_escape: false\n")]
     [InlineData("  socket_mode_enabled: false\n")]
     [InlineData("  token_rotation_enabled: false\n")]
+    [InlineData("    home_tab_enabled: true\n")]
+    [InlineData("  event_subscriptions:\n    request_url: https://condobot.example.org/slack/events\n    bot_events:\n      - app_home_opened\n")]
     [InlineData("    bot:\n      - commands\n      - chat:write\n      - im:write\n      - users:read\nsettings:")]
     public void TheManifest_DeclaresTheCommandEndpointsAndScopesTheBotUses(string line) =>
         Assert.Contains(line, Manifest, StringComparison.Ordinal);

@@ -16,6 +16,8 @@ internal sealed partial class ButtonClickHandler(
     OutsideRequests outside,
     EphemeralReplies replies,
     StartFormHandler form,
+    DirectMessages direct,
+    HomeRefreshes homes,
     ILogger<ButtonClickHandler> logger)
 {
     public async Task HandleAsync(ButtonClick click, CancellationToken cancellationToken)
@@ -57,7 +59,16 @@ internal sealed partial class ButtonClickHandler(
         }
 
         await ledger.RecordReplyAsync(click.TriggerId, reply.Text, CancellationToken.None);
-        if (click.ChannelId is { } channel) replies.Post(channel, click.UserId, reply.Text);
+        if (click.ChannelId is { } channel)
+        {
+            replies.Post(channel, click.UserId, reply.Text);
+            return;
+        }
+
+        // A click on the App Home tab has no conversation: the answer goes to the person's DM with the bot, shown only
+        // to them, and the tab is drawn again with what the click changed.
+        homes.Now(click.User);
+        if ((await direct.ChannelAsync(click.User, click.UserId, CancellationToken.None)).Id is { } dm) replies.Post(dm, click.UserId, reply.Text);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a click on an action this bot does not send: {ActionId}")]

@@ -20,6 +20,7 @@ public static class SlackEndpoints
         var slack = endpoints.MapGroup("/slack");
         slack.MapPost("/commands", CommandAsync);
         slack.MapPost("/interactivity", InteractivityAsync);
+        slack.MapPost("/events", EventsAsync);
         return endpoints;
     }
 
@@ -32,6 +33,26 @@ public static class SlackEndpoints
 
         var reply = await handler.HandleAsync(command, http.Request.Headers["X-Slack-Retry-Num"], http.RequestAborted);
         return Results.Json(reply.Ephemeral());
+    }
+
+    /// <summary>Answers Slack's <c>url_verification</c> with its challenge; acknowledges events, then handles them.</summary>
+    private static async Task<IResult> EventsAsync(HttpContext http, SignedRequest signed, SlackEvents events)
+    {
+        var (answer, json) = await signed.ReadJsonAsync(http.Request, http.RequestAborted);
+        if (answer is not null) return answer;
+        using (json)
+        {
+            var payload = json!.RootElement;
+            if (payload.Text("type") == "url_verification")
+            {
+                return payload.Text("challenge") is { Length: > 0 and <= 200 } challenge
+                    ? Results.Json(new { challenge })
+                    : Results.Text("malformed url_verification", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            events.Handle(payload);
+            return Results.Ok();
+        }
     }
 
     private static async Task<IResult> InteractivityAsync(HttpContext http, SignedRequest signed, ButtonClickHandler handler, FormSubmissions forms)

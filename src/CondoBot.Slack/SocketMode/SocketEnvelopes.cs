@@ -13,7 +13,7 @@ namespace CondoBot.Slack.SocketMode;
 /// authenticated by the app token, so there is no request signature here.
 /// </summary>
 internal sealed partial class SocketEnvelopes(
-    SlashCommandHandler commands, ButtonClickHandler clicks, FormSubmissions forms, ILogger<SocketEnvelopes> logger)
+    SlashCommandHandler commands, ButtonClickHandler clicks, FormSubmissions forms, SlackEvents events, ILogger<SocketEnvelopes> logger)
 {
     public async Task<SocketEnd> ServeAsync(SocketChannel socket, CancellationToken cancellationToken)
     {
@@ -82,6 +82,10 @@ internal sealed partial class SocketEnvelopes(
             case "interactive" when ButtonClick.FromPayload(payload) is { } click:
                 await socket.SendAsync(ack.ToJsonString(), cancellationToken);
                 await clicks.HandleAsync(click, cancellationToken);
+                break;
+            case "events_api":
+                await socket.SendAsync(ack.ToJsonString(), cancellationToken);
+                events.Handle(payload);
                 break;
             default:
                 // Events and interactions the bot does not use are acknowledged so Slack does not redeliver them.
