@@ -38,6 +38,7 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<SlashCommandHandler>();
         services.AddSingleton<ButtonClickHandler>();
         services.AddSingleton<StartFormHandler>();
+        services.TryAddSingleton<Core.Clusters.PartitionChoices>();
         services.AddSingleton<FormSubmissions>();
         services.AddSingleton<SlackEvents>();
         services.AddSingleton<HomeRefreshes>();

@@ -17,6 +17,7 @@ internal sealed partial class StartFormHandler(
     SlackApi api,
     ISessionStore sessions,
     ClusterCatalog clusters,
+    PartitionChoices partitions,
     TimeProvider time,
     ILogger<StartFormHandler> logger)
 {
@@ -35,11 +36,45 @@ internal sealed partial class StartFormHandler(
     public async Task<bool> OpenAsync(ChatUserId user, string triggerId, CancellationToken cancellationToken)
     {
         // The trigger id lasts 3 seconds: the only work before views.open is one read of the person's own sessions.
-        var view = StartForm.Render(await DefaultsAsync(user, cancellationToken));
-        var opened = await api.OpenViewAsync(triggerId, view, cancellationToken);
-        if (!opened.Ok) LogNotOpened(opened.Error);
-        return opened.Ok;
+        var defaults = await DefaultsAsync(user, cancellationToken);
+        var opened = await api.OpenViewAsync(triggerId, StartForm.Render(defaults), cancellationToken);
+        if (!opened.Ok)
+        {
+            LogNotOpened(opened.Error);
+            return false;
+        }
+
+        // sinfo takes an SSH round-trip: the form is already open, and gains the idle partitions when they are known.
+        if (opened.Body.Child("view").Text("id") is { } viewId)
+        {
+            _ = ShowIdlePartitionsAsync(user, viewId, opened.Body.Child("view").Text("hash"), defaults);
+        }
+
+        return true;
     }
+
+    /// <summary>Redraws the open form with the idle partitions; a hint only, so any failure just leaves it as it is.</summary>
+    private async Task ShowIdlePartitionsAsync(ChatUserId user, string viewId, string? hash, StartFormDefaults defaults)
+    {
+        try
+        {
+            using var limit = new CancellationTokenSource(IdleWait);
+            var idle = await partitions.IdleAsync(user, defaults.Cluster, limit.Token);
+            if (idle.Count == 0) return;
+            var updated = await api.UpdateViewAsync(viewId, hash, StartForm.Render(defaults with { IdlePartitions = idle }), limit.Token);
+            if (!updated.Ok) LogNotOpened(updated.Error);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException or TimeoutException)
+        {
+            LogNoPartitions(ex.GetType().Name);
+        }
+    }
+
+    /// <summary>How long the form waits for sinfo before it stays without the idle partitions.</summary>
+    private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(15);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The start form stays without idle partitions: {Reason}")]
+    private partial void LogNoPartitions(string reason);
 
     /// <summary>Slack's answer to a submission: the fields' errors, or the form replaced by the command's reply.</summary>
     public static JsonObject Errors(IReadOnlyDictionary<string, string> errors) => new()

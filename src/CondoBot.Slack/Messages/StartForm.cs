@@ -14,7 +14,11 @@ public sealed record StartFormDefaults(
     string? Partition,
     Walltime Walltime,
     int Nodes,
-    int Gpus);
+    int Gpus)
+{
+    /// <summary>The cluster's partitions with idle nodes, once <c>sinfo</c> has answered (empty until then).</summary>
+    public IReadOnlyList<Core.Clusters.IdlePartition> IdlePartitions { get; init; } = [];
+}
 
 /// <summary>
 /// The start form (a Slack modal): cluster, account, partition, walltime, nodes and GPUs. A submission is checked
@@ -46,7 +50,7 @@ public static class StartForm
             Inputs.Select(ClusterField, "Cluster", [.. d.Clusters.Take(100).Select(c => (c, c))], d.Cluster),
             Inputs.Select(AccountField, "Account", accounts, d.Account ?? DefaultAccount, "Your recent accounts; or type another below."),
             Inputs.Text(OtherAccountField, "Another account", null, "a Slurm account name", optional: true),
-            Inputs.Text(PartitionField, "Partition", d.Partition, "the cluster's default", optional: true),
+            Inputs.Text(PartitionField, "Partition", d.Partition, "the cluster's default", PartitionHint(d.IdlePartitions), optional: true),
             Inputs.Text(WalltimeField, "Walltime", d.Walltime.ToSlurm(), "for example 90, 1:30:00 or 1-12", Walltime.AcceptedForms),
             Inputs.Text(NodesField, "Nodes", d.Nodes.ToString(CultureInfo.InvariantCulture), "1 to 64"),
             Inputs.Text(GpusField, "GPUs per node", d.Gpus.ToString(CultureInfo.InvariantCulture), "0 to 16"),
@@ -60,6 +64,16 @@ public static class StartForm
             ["close"] = Inputs.PlainText("Cancel"),
             ["blocks"] = blocks,
         };
+    }
+
+    /// <summary>What <c>sinfo</c> said, as the partition field's hint: idle nodes and time limit per partition.</summary>
+    private static string? PartitionHint(IReadOnlyList<Core.Clusters.IdlePartition> idle)
+    {
+        if (idle.Count == 0) return null;
+        var parts = idle.Take(20).Select(p =>
+            $"{p.Name} ({p.IdleNodes} idle node{(p.IdleNodes == 1 ? "" : "s")}{(p.MaxTime is { } max ? ", up to " + Core.Durations.Describe(max) : "")})");
+        var hint = "Idle now: " + string.Join(", ", parts) + ".";
+        return hint.Length <= 2000 ? hint : hint[..1999] + "…";
     }
 
     /// <summary>The modal that replaces the form once it was accepted: the same answer the typed command gets.</summary>

@@ -54,6 +54,14 @@ public sealed partial class SlackApi(
     public Task<SlackResponse> OpenViewAsync(string triggerId, JsonObject view, CancellationToken cancellationToken) =>
         CallAsync("views.open", new JsonObject { ["trigger_id"] = triggerId, ["view"] = view }, BotToken, cancellationToken);
 
+    /// <summary>Redraws an open modal; <paramref name="hash"/> makes Slack refuse it if the view changed meanwhile.</summary>
+    public Task<SlackResponse> UpdateViewAsync(string viewId, string? hash, JsonObject view, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["view_id"] = viewId, ["view"] = view };
+        if (hash is not null) body["hash"] = hash;
+        return CallAsync("views.update", body, BotToken, cancellationToken);
+    }
+
     /// <summary>Shows <paramref name="view"/> as the person's App Home tab.</summary>
     public Task<SlackResponse> PublishViewAsync(string userId, JsonObject view, CancellationToken cancellationToken) =>
         CallAsync("views.publish", new JsonObject { ["user_id"] = userId, ["view"] = view }, BotToken, cancellationToken);

@@ -31,6 +31,7 @@ public sealed class FakeSlack : IAsyncDisposable
         ["apps.connections.open"] = [],
         ["views.open"] = ["trigger_id"],
         ["views.publish"] = ["user_id"],
+        ["views.update"] = ["view_id"],
     };
 
     private readonly WebApplication _app;
@@ -220,13 +221,22 @@ public sealed class FakeSlack : IAsyncDisposable
             "chat.postMessage" => new JsonObject { ["ok"] = true, ["channel"] = call.Field("channel"), ["ts"] = ts() },
             "chat.update" => new JsonObject { ["ok"] = true, ["channel"] = call.Field("channel"), ["ts"] = call.Field("ts") },
             "chat.postEphemeral" => new JsonObject { ["ok"] = true, ["message_ts"] = ts() },
-            "views.open" or "views.publish" => new JsonObject { ["ok"] = true, ["view"] = call.Body["view"]!.DeepClone() },
+            "views.open" or "views.publish" or "views.update" => new JsonObject { ["ok"] = true, ["view"] = View(call) },
             _ => new JsonObject
             {
                 ["ok"] = true,
                 ["url"] = Address.Replace("http://", "ws://", StringComparison.Ordinal) + "/socket/" + Interlocked.Increment(ref _socketCount),
             },
         };
+    }
+
+    /// <summary>The view as Slack answers it: what was sent, with its id (kept on update) and a fresh hash.</summary>
+    private static JsonObject View(SlackCall call)
+    {
+        var view = call.Body["view"]!.DeepClone().AsObject();
+        view["id"] = call.Field("view_id") ?? "V" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
+        view["hash"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) + ".h";
+        return view;
     }
 
     private async Task SocketAsync(HttpContext http, int number)

@@ -1,4 +1,5 @@
 using CondoBot.Core;
+using CondoBot.Core.Clusters;
 using CondoBot.Core.Handling;
 using CondoBot.Core.Identity;
 using CondoBot.Core.Notices;
@@ -20,8 +21,12 @@ public sealed class SlackHost : WebApplicationFactory<Program>
     private readonly string _data = Directory.CreateTempSubdirectory("condobot-slack-").FullName;
     private readonly Dictionary<string, string> _settings;
 
-    public SlackHost(FakeSlack slack, bool socketMode = false)
+    private readonly ICluster? _cluster;
+
+    /// <param name="cluster">Stands in for the cluster seam, for tests of what the front door shows from it.</param>
+    public SlackHost(FakeSlack slack, bool socketMode = false, ICluster? cluster = null)
     {
+        _cluster = cluster;
         _settings = new Dictionary<string, string>
         {
             ["Clusters:local:HostKeySha256"] = "SHA256:" + new string('A', 43),
@@ -62,7 +67,11 @@ public sealed class SlackHost : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
-        builder.ConfigureTestServices(services => services.AddSingleton<ISessionWork>(Work));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<ISessionWork>(Work);
+            if (_cluster is not null) services.AddSingleton(_cluster);
+        });
     }
 
     protected override void Dispose(bool disposing)
