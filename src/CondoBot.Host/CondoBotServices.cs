@@ -49,15 +49,8 @@ public static class CondoBotServices
         services.AddSingleton<SessionWorkflow>();
         services.AddSingleton<SessionWatchdog>();
         services.AddHostedService<WatchdogService>();
-        services.AddSingleton<RenewHandler>();
         services.AddSingleton<KeyCheck>();
-        services.AddSingleton<StartHandler>();
-        services.AddSingleton<StopHandler>();
-        services.AddSingleton<StatusHandler>();
-        services.AddSingleton<TunnelHandler>();
-        services.AddSingleton<KeyHandler>();
-        services.AddSingleton<EnvsHandler>();
-        services.AddSingleton<CommandDispatcher>();
+        services.AddCommandHandlers();
 
         services.AddTransient<SessionSteps>();
         services.AddSingleton<HangfireSessionWork>();

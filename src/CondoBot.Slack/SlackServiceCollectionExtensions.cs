@@ -37,6 +37,13 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<RequestLedger>();
         services.AddSingleton<SlashCommandHandler>();
         services.AddSingleton<ButtonClickHandler>();
+        services.AddSingleton<StartFormHandler>();
+        services.TryAddSingleton<Core.Clusters.PartitionChoices>();
+        services.AddSingleton<FormSubmissions>();
+        services.AddSingleton<SlackEvents>();
+        services.AddSingleton<HomeRefreshes>();
+        services.AddSingleton<HomeTabs>();
+        services.AddHostedService(provider => provider.GetRequiredService<HomeTabs>());
 
         services.AddSingleton<DirectMessages>();
         services.AddSingleton<LiveStatus>();

@@ -14,17 +14,33 @@ public sealed class ManifestTests
     [InlineData("      should_escape: false\n")]
     [InlineData("  socket_mode_enabled: false\n")]
     [InlineData("  token_rotation_enabled: false\n")]
+    [InlineData("    home_tab_enabled: true\n")]
+    [InlineData("  event_subscriptions:\n    request_url: https://condobot.example.org/slack/events\n    bot_events:\n      - app_home_opened\n")]
     [InlineData("    bot:\n      - commands\n      - chat:write\n      - im:write\n      - users:read\nsettings:")]
     public void TheManifest_DeclaresTheCommandEndpointsAndScopesTheBotUses(string line) =>
         Assert.Contains(line, Manifest, StringComparison.Ordinal);
 
     [Fact]
-    public void TheManifestsUsageHint_IsTheCommandsUsage()
+    public void TheManifestsUsageHint_IsEveryVerbsAcceptedForm_InTheParsersOrder()
     {
         var hint = Manifest.Split('\n').Single(l => l.TrimStart().StartsWith("usage_hint:", StringComparison.Ordinal));
 
-        Assert.Contains(Core.Commands.Usage.Start, hint, StringComparison.Ordinal);
-        Assert.Contains(Core.Commands.Usage.Stop, hint, StringComparison.Ordinal);
-        Assert.Contains(Core.Commands.Usage.Tunnel, hint, StringComparison.Ordinal);
+        Assert.Equal("usage_hint: " + Core.Commands.Usage.Hint, hint.Trim());
+    }
+
+    [Fact]
+    public void TheReadmesSocketModeManifest_HasTheSameUsageHint()
+    {
+        var readme = File.ReadAllText(LocalCluster.RepoFile("README.md"));
+
+        Assert.Contains("      usage_hint: " + Core.Commands.Usage.Hint + "\n", readme, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheReadmesCommandTable_HasARowForEveryFormOfEveryVerb()
+    {
+        var readme = File.ReadAllText(LocalCluster.RepoFile("README.md"));
+
+        Assert.All(Core.Commands.Verbs.All.SelectMany(v => v.Help), h => Assert.Contains($"| `{h.Form}", readme, StringComparison.Ordinal));
     }
 }

@@ -92,7 +92,9 @@ public sealed partial class SlackEndToEndTests : IAsyncLifetime
         // The local cluster is shared by every test run on the machine; a busy {_cluster.Node} can hold the job a while.
         var ready = await _slack.WaitForCallAsync("chat.update", c => c.BlockText.Contains("*JupyterLab is ready*", StringComparison.Ordinal), TimeSpan.FromMinutes(4));
         Assert.Equal((first.Field("channel"), first.AnswerTs), (ready.Field("channel"), ready.Field("ts")));
-        Assert.Single(_slack.CallsTo("chat.postMessage"), c => c.Field("channel") == "D" + _user);
+        Assert.Single(_slack.CallsTo("chat.postMessage"), c => c.Field("channel") == "D" + _user && c.ThreadTs is null);
+        // The edit makes no sound: a short reply under the status message does, and it carries no token.
+        var readyReply = await _slack.WaitForCallAsync("chat.postMessage", c => c.ThreadTs == first.AnswerTs && c.Text.StartsWith("JupyterLab is ready", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         var inside = Regex.Match(ready.BlockText, "```(?<cmd>ssh [^`]+)```").Groups["cmd"].Value;
         var url = Regex.Match(ready.BlockText, @"Then open (?<url>http://localhost:\d+/lab\?token=(?<token>[0-9a-f]+))");
         Assert.Matches($@"^ssh -N -p {_cluster.LoginPort} -L {localPort}:{_cluster.Node}:\d+ condouser@{Regex.Escape(_cluster.LoginHost)}$", inside);
@@ -123,6 +125,8 @@ public sealed partial class SlackEndToEndTests : IAsyncLifetime
         Assert.Contains("stopped by you", ended.BlockText, StringComparison.Ordinal);
         Assert.Equal(first.AnswerTs, ended.Field("ts"));
         Assert.Empty(ended.Buttons);
+        var endedReply = await _slack.WaitForCallAsync("chat.postMessage", c => c.ThreadTs == first.AnswerTs && c.Text.Contains("has ended", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        Assert.All([readyReply, endedReply], r => Assert.DoesNotContain(url.Groups["token"].Value, r.Text + r.BlockText, StringComparison.Ordinal));
         Assert.Equal("", _cluster.Slurm("squeue", "--noheader", "--jobs", job, "--states=running,pending").Trim());
 
         Assert.Empty(_slack.Violations);

@@ -117,7 +117,7 @@ public sealed class SlashCommandEndpointTests(SlackHostFixture fixture) : IClass
     {
         var user = NewUser();
         await _host.LinkAsync(user);
-        var body = CommandBody("start", user);
+        var body = CommandBody("start -t 30", user);
 
         using var first = await _client.SendAsync(Post("/slack/commands", body));
         var retry = Post("/slack/commands", body);

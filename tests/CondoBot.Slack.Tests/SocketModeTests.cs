@@ -77,9 +77,9 @@ public sealed class SocketModeTests : IAsyncLifetime
         await _host.LinkAsync("U0TWICE");
         var trigger = NewTrigger();
 
-        await socket.SendAsync(CommandEnvelope("env-1", "start", "U0TWICE", trigger));
+        await socket.SendAsync(CommandEnvelope("env-1", "start -t 30", "U0TWICE", trigger));
         var first = await socket.ReceiveAsync(AckWithin);
-        await socket.SendAsync(CommandEnvelope("env-2", "start", "U0TWICE", trigger, retry: 1));
+        await socket.SendAsync(CommandEnvelope("env-2", "start -t 30", "U0TWICE", trigger, retry: 1));
         var second = await socket.ReceiveAsync(AckWithin);
 
         Assert.Equal("env-2", second!["envelope_id"]!.GetValue<string>());

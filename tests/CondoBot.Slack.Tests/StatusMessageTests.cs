@@ -31,6 +31,9 @@ public sealed class StatusMessageTests : IAsyncLifetime
 
     private Task<Delivery> DeliverAsync(Notice notice) => _services.Notifier.DeliverAsync(notice, CancellationToken.None);
 
+    /// <summary>Messages of their own (status messages, instructions), not the short replies in a status message's thread.</summary>
+    private List<SlackCall> OwnPosts() => _slack.CallsTo("chat.postMessage").Where(c => c.ThreadTs is null).ToList();
+
     [Fact]
     public async Task TheFirstUpdate_PostsTheStatusMessageInTheUsersDm_AndEveryLaterOneRedrawsThatSameMessage()
     {
@@ -43,7 +46,7 @@ public sealed class StatusMessageTests : IAsyncLifetime
 
         var open = Assert.Single(_slack.CallsTo("conversations.open"));
         Assert.Equal(User, open.Field("users"));
-        var post = Assert.Single(_slack.CallsTo("chat.postMessage"));
+        var post = Assert.Single(OwnPosts());
         Assert.Equal("D" + User, post.Field("channel"));
         Assert.Contains("Job 4242 is queued on local (other jobs are ahead of it)", post.Text, StringComparison.Ordinal);
         Assert.Contains("*Job 4242 is queued* on local (other jobs are ahead of it)", post.BlockText, StringComparison.Ordinal);
@@ -86,7 +89,7 @@ public sealed class StatusMessageTests : IAsyncLifetime
 
         await DeliverAsync(Ready(User, id, external: ""));
 
-        Assert.Equal([Buttons.Stop, Buttons.SendAgain], Assert.Single(_slack.CallsTo("chat.postMessage")).Buttons.Select(b => b.ActionId));
+        Assert.Equal([Buttons.Stop, Buttons.SendAgain], Assert.Single(OwnPosts()).Buttons.Select(b => b.ActionId));
     }
 
     [Fact]
@@ -129,9 +132,11 @@ public sealed class StatusMessageTests : IAsyncLifetime
         await DeliverAsync(tunnel);
 
         var messages = _slack.Calls.Where(c => c.Method is "chat.postMessage" or "chat.update").ToList();
-        Assert.Equal(4, messages.Count);
+        Assert.Equal(5, messages.Count);
         Assert.All(messages, m => Assert.DoesNotContain(Token, m.Text, StringComparison.Ordinal));
-        Assert.All(messages.Skip(1), m => Assert.Contains("token=" + Token, m.BlockText, StringComparison.Ordinal));
+        var replies = messages.Where(m => m.ThreadTs is not null).ToList();
+        Assert.DoesNotContain(Token, Assert.Single(replies).BlockText, StringComparison.Ordinal);
+        Assert.All(messages.Skip(1).Except(replies), m => Assert.Contains("token=" + Token, m.BlockText, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -161,8 +166,7 @@ public sealed class StatusMessageTests : IAsyncLifetime
         Assert.Equal(Delivery.Done, await DeliverAsync(Ready(User, id)));
         await DeliverAsync(Ended(User, id));
 
-        var posts = _slack.CallsTo("chat.postMessage");
-        Assert.Equal(2, posts.Count);
+        Assert.Equal(2, OwnPosts().Count);
         var last = _slack.CallsTo("chat.update")[^1];
         Assert.Equal("1700000000.000102", last.Field("ts"));
     }
@@ -200,7 +204,7 @@ public sealed class StatusMessageTests : IAsyncLifetime
         await DeliverAsync(Ready(User, id));
         await DeliverAsync(new TextNotice(To(User), "hi"));
 
-        Assert.Equal(4, _slack.Calls.Count);
+        Assert.Equal(5, _slack.Calls.Count);
         Assert.All(_slack.Calls, c =>
         {
             Assert.Equal("Bearer " + FakeSlack.BotToken, c.Authorization);

@@ -19,6 +19,15 @@ public abstract class NoticeOutboxTests(StoreRig rig) : StoreTests(rig)
         Assert.Equal(new TextNotice(Samples.Alice, "hello"), pending.Notice);
     }
 
+    [Fact]
+    public async Task ANoticesSuggestedCommand_IsKeptInTheOutbox()
+    {
+        await Outbox.AddAsync(new TextNotice(Samples.Alice, "The key is not authorized.") { Suggests = "key check" }, None);
+
+        var pending = Assert.Single(await Outbox.DueAsync(Time.GetUtcNow(), 10, None));
+        Assert.Equal("key check", Assert.IsType<TextNotice>(pending.Notice).Suggests);
+    }
+
     [Theory]
     [InlineData("sealed under a key the ring no longer has")]
     [InlineData("a notice type this build does not know")]

@@ -13,28 +13,29 @@ public static class AuditText
 {
     public const int MaxRefusedLength = 200;
 
-    /// <summary>The verb, as the audit trail's <see cref="AuditEntry.Action"/>.</summary>
-    public static string Verb(Command command) => command switch
+    /// <summary>
+    /// The verb, as the audit trail's <see cref="AuditEntry.Action"/>: the command's type name in words, without
+    /// <c>Command</c> (<c>KeyLinkCommand</c>: <c>key link</c>).
+    /// </summary>
+    public static string Verb(Command command)
     {
-        StartCommand => "start",
-        StopCommand => "stop",
-        StatusCommand => "status",
-        TunnelCommand => "tunnel",
-        RenewCommand => "renew",
-        KeyLinkCommand => "key link",
-        KeyCheckCommand => "key check",
-        KeyRevokeCommand => "key revoke",
-        HelpCommand => "help",
-        _ => command.GetType().Name,
-    };
+        var name = command.GetType().Name;
+        if (name.EndsWith("Command", StringComparison.Ordinal)) name = name[..^"Command".Length];
+        var words = new StringBuilder(name.Length + 4);
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c) && words.Length > 0) words.Append(' ');
+            words.Append(char.ToLowerInvariant(c));
+        }
+
+        return words.ToString();
+    }
 
     /// <summary>The command in its canonical form, e.g. <c>start -A cnms -n 1 -t 2:00:00 --keep-alive</c>.</summary>
     public static string Describe(Command command) => command switch
     {
         StartCommand start => Start(start.Options),
-        StopCommand { JobId: { } job } => $"stop {job}",
-        TunnelCommand { JobId: { } job } => $"tunnel {job}",
-        RenewCommand { JobId: { } job } => $"renew {job}",
+        JobCommand { JobId: { } job } => $"{Verb(command)} {job}",
         KeyLinkCommand link => $"key {link.User}",
         _ => Verb(command),
     };
@@ -44,8 +45,7 @@ public static class AuditText
     {
         var first = text.TrimStart().Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
         if (first.StartsWith('/')) first = first[1..];
-        first = first.ToLowerInvariant();
-        return first is "start" or "stop" or "status" or "tunnel" or "renew" or "key" or "help" ? first : "unknown";
+        return Verbs.Find(first)?.Name ?? "unknown";
     }
 
     /// <summary>At most <see cref="MaxRefusedLength"/> characters of <paramref name="text"/>, control characters removed.</summary>

@@ -47,23 +47,13 @@ public static partial class CommandParser
         var start = words.Length > 0 && string.Equals(words[0], "/condo", StringComparison.OrdinalIgnoreCase) ? 1 : 0;
         if (words.Length == start) return ParseResult.Of(new HelpCommand());
 
-        var verb = words[start].ToLowerInvariant();
-        var args = words.AsSpan(start + 1);
-        return verb switch
-        {
-            "start" => ParseStart(args),
-            "stop" => ParseOptionalJob(args, "stop", id => new StopCommand(id)),
-            "tunnel" => ParseOptionalJob(args, "tunnel", id => new TunnelCommand(id)),
-            "renew" => ParseOptionalJob(args, "renew", id => new RenewCommand(id)),
-            "status" => args.Length == 0 ? ParseResult.Of(new StatusCommand()) : Extra("status", args[0]),
-            "help" => ParseResult.Of(new HelpCommand()),
-            "envs" => ParseEnvs(args),
-            "key" => ParseKey(args),
-            _ => ParseResult.Wrong($"Unknown command `{Shorten(words[start])}`. Commands: start, stop, status, tunnel, renew, envs, key, help.", Usage.Full),
-        };
+        var verb = Verbs.Find(words[start]);
+        return verb is null
+            ? ParseResult.Wrong($"Unknown command `{Shorten(words[start])}`. Commands: {Verbs.Names}.", Usage.Full)
+            : verb.Parse(words.AsSpan(start + 1));
     }
 
-    private static ParseResult ParseStart(ReadOnlySpan<string> args)
+    internal static ParseResult ParseStart(ReadOnlySpan<string> args)
     {
         var options = new StartOptions();
         for (var i = 0; i < args.Length; i++)
@@ -105,7 +95,11 @@ public static partial class CommandParser
         return ParseResult.Of(new StartCommand(options));
     }
 
-    private static ParseResult ParseOptionalJob(ReadOnlySpan<string> args, string verb, Func<SlurmJobId?, Command> make)
+    internal static ParseResult NoArguments(ReadOnlySpan<string> args, string verb, Command command) =>
+        args.Length == 0 ? ParseResult.Of(command) : Extra(verb, args[0]);
+
+    /// <summary>A verb that takes at most one word, a job id.</summary>
+    internal static ParseResult OptionalJob(ReadOnlySpan<string> args, string verb, Func<SlurmJobId?, Command> make)
     {
         if (args.Length == 0) return ParseResult.Of(make(null));
         if (args.Length > 1) return Extra(verb, args[1]);
@@ -114,7 +108,7 @@ public static partial class CommandParser
             : ParseResult.Wrong($"`{Shorten(args[0])}` is not a job id; a job id is a positive number such as 123456.", Usage.For(verb));
     }
 
-    private static ParseResult ParseKey(ReadOnlySpan<string> args)
+    internal static ParseResult ParseKey(ReadOnlySpan<string> args)
     {
         if (args.Length == 0) return ParseResult.Wrong("`key` needs your cluster login, or `check`, or `revoke`.", Usage.Key);
         if (args.Length > 1) return Extra("key", args[1]);
@@ -176,7 +170,7 @@ public static partial class CommandParser
     }
 
     /// <summary><c>envs</c>, or <c>envs --cluster NAME</c> (also <c>--cluster=NAME</c>).</summary>
-    private static ParseResult ParseEnvs(ReadOnlySpan<string> args)
+    internal static ParseResult ParseEnvs(ReadOnlySpan<string> args)
     {
         if (args.Length == 0) return ParseResult.Of(new EnvsCommand(null));
         var (word, value) = args[0].StartsWith("--cluster=", StringComparison.Ordinal)

@@ -11,8 +11,9 @@ public sealed record ParseResult(Command? Command, string? Error, string? Accept
     public string UsageReply => $"{Error}\nUsage: {AcceptedForm}";
 
     /// <summary>
-    /// True when handling this changes nothing (<c>help</c>, <c>status</c>, or refused text): running it twice is the
-    /// same as running it once, so a front door need not record it to recognise a repeated delivery.
+    /// True when handling this changes nothing (refused text, or a command that only reads such as <c>help</c> and
+    /// <c>status</c>): running it twice is the same as running it once, so a front door need not record it to
+    /// recognise a repeated delivery.
     /// </summary>
-    public bool ChangesNothing => Command is null or HelpCommand or StatusCommand;
+    public bool ChangesNothing => Command is null || Command.ChangesNothing;
 }

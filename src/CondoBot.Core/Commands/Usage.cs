@@ -1,6 +1,6 @@
 namespace CondoBot.Core.Commands;
 
-/// <summary>The accepted forms of every command, quoted by parse errors and by <c>help</c>.</summary>
+/// <summary>The accepted forms of the commands, quoted by parse errors; <c>help</c>'s text, drawn from <see cref="Verbs"/>.</summary>
 public static class Usage
 {
     public const string Start =
@@ -14,39 +14,32 @@ public static class Usage
     public const string Envs = "envs [--cluster NAME]";
     public const string Help = "help";
 
-    public static string For(string verb) => verb switch
-    {
-        "start" => Start,
-        "stop" => Stop,
-        "status" => Status,
-        "tunnel" => Tunnel,
-        "renew" => Renew,
-        "key" => Key,
-        "envs" => Envs,
-        _ => Help,
-    };
+    /// <summary>Forms up to this long share their line with what they do; longer ones put it on the next.</summary>
+    private const int FormColumn = 20;
+
+    public static string For(string verb) => Verbs.Find(verb)?.Usage ?? Help;
+
+    /// <summary>The accepted forms of every verb, as Slack's usage hint shows them.</summary>
+    public static string Hint => string.Join(" | ", Verbs.All.Select(v => v.Usage));
 
     public static readonly string Full = string.Join('\n',
-        "CondoBot starts JupyterLab on the cluster and tells you how to reach it.",
-        "",
-        $"  {Start}",
-        "      -A ACCOUNT    Slurm account to charge (default: the cluster's default for you)",
-        "      -n NODES      number of nodes, 1 to 64 (default 1)",
-        "      -p PORT       port to open on your own computer, 1024 to 65535 (default 5959)",
-        "      -t WALLTIME   " + Walltime.AcceptedForms + " (default 30 minutes)",
-        "      -v            more detail in replies",
-        "      --partition NAME  Slurm partition (default: the cluster's)",
-        "      --gpus N      GPUs per node, 0 to 16 (default none)",
-        "      --cluster NAME    which cluster (default: the first configured)",
-        "      --env NAME    the cluster environment to run in (see `envs`; default: the cluster's)",
-        "      --keep-alive  queue a follow-on session that starts when this one ends",
-        $"  {Stop}           cancel a session (the only one you have, or the one with JOBID)",
-        $"  {Status}               list your sessions",
-        $"  {Tunnel}       send the connection instructions again",
-        $"  {Renew}        queue a follow-on session that starts when this one ends",
-        $"  {Envs} list the environments `start --env` chooses from",
-        "  key UID              link your cluster login UID and get a key to authorize once",
-        "  key check            check that the bot can log in with your key",
-        "  key revoke           forget your key and remove its line from ~/.ssh/authorized_keys",
-        $"  {Help}                 this text");
+        new[] { "CondoBot starts JupyterLab on the cluster and tells you how to reach it.", "" }.Concat(Verbs.All.SelectMany(Lines)));
+
+    private static IEnumerable<string> Lines(Verb verb)
+    {
+        foreach (var (form, says) in verb.Help)
+        {
+            if (form.Length <= FormColumn)
+            {
+                yield return "  " + form.PadRight(FormColumn + 1) + says;
+            }
+            else
+            {
+                yield return "  " + form;
+                yield return "      " + says;
+            }
+        }
+
+        foreach (var detail in verb.Details) yield return "      " + detail;
+    }
 }

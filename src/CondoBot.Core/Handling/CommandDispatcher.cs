@@ -1,6 +1,7 @@
 using CondoBot.Core.Audit;
 using CondoBot.Core.Commands;
 using CondoBot.Core.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CondoBot.Core.Handling;
@@ -11,13 +12,7 @@ namespace CondoBot.Core.Handling;
 /// leaves one entry in the audit trail.
 /// </summary>
 public sealed partial class CommandDispatcher(
-    StartHandler start,
-    StopHandler stop,
-    StatusHandler status,
-    TunnelHandler tunnel,
-    RenewHandler renew,
-    KeyHandler key,
-    EnvsHandler envs,
+    IServiceProvider handlers,
     IAuditLog audit,
     TimeProvider time,
     ILogger<CommandDispatcher> logger,
@@ -97,21 +92,27 @@ public sealed partial class CommandDispatcher(
         }
 
         LogCommand(parsed.Command.GetType().Name);
+        var user = request.User;
+        // One line per command: the handler is whichever implements ICommandHandler for it (see AddCommandHandlers).
         return parsed.Command switch
         {
-            StartCommand c => await start.HandleAsync(request.User, c, cancellationToken),
-            StopCommand c => await stop.HandleAsync(request.User, c, cancellationToken),
-            StatusCommand => await status.HandleAsync(request.User, cancellationToken),
-            TunnelCommand c => await tunnel.HandleAsync(request.User, c, cancellationToken),
-            RenewCommand c => await renew.HandleAsync(request.User, c, cancellationToken),
-            KeyLinkCommand c => await key.LinkAsync(request.User, c, cancellationToken),
-            KeyCheckCommand => await key.CheckAsync(request.User, cancellationToken),
-            KeyRevokeCommand => await key.RevokeAsync(request.User, cancellationToken),
+            StartCommand c => await RunAsync(user, c, cancellationToken),
+            StopCommand c => await RunAsync(user, c, cancellationToken),
+            StatusCommand c => await RunAsync(user, c, cancellationToken),
+            TunnelCommand c => await RunAsync(user, c, cancellationToken),
+            RenewCommand c => await RunAsync(user, c, cancellationToken),
+            KeyLinkCommand c => await RunAsync(user, c, cancellationToken),
+            KeyCheckCommand c => await RunAsync(user, c, cancellationToken),
+            KeyRevokeCommand c => await RunAsync(user, c, cancellationToken),
+            EnvsCommand c => await RunAsync(user, c, cancellationToken),
             HelpCommand => Usage.Full,
-            EnvsCommand c => envs.Handle(c),
             _ => throw new InvalidOperationException($"No handler for {parsed.Command.GetType().Name}."),
         };
     }
+
+    private Task<Reply> RunAsync<TCommand>(ChatUserId user, TCommand command, CancellationToken cancellationToken)
+        where TCommand : Command =>
+        handlers.GetRequiredService<ICommandHandler<TCommand>>().HandleAsync(user, command, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Command {Command}")]
     private partial void LogCommand(string command);

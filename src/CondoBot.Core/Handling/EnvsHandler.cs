@@ -4,9 +4,12 @@ using CondoBot.Core.Commands;
 namespace CondoBot.Core.Handling;
 
 /// <summary><c>envs</c>: the environments <c>start --env NAME</c> chooses from, per cluster, with each one's default.</summary>
-public sealed class EnvsHandler(ClusterCatalog clusters)
+public sealed class EnvsHandler(ClusterCatalog clusters) : ICommandHandler<EnvsCommand>
 {
-    public Reply Handle(EnvsCommand command)
+    public Task<Reply> HandleAsync(ChatUserId user, EnvsCommand command, CancellationToken cancellationToken) =>
+        Task.FromResult(Handle(command));
+
+    private Reply Handle(EnvsCommand command)
     {
         IReadOnlyList<ClusterProfile> shown;
         if (command.Cluster is { } name)

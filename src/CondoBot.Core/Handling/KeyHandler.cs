@@ -14,11 +14,12 @@ namespace CondoBot.Core.Handling;
 /// </summary>
 public sealed class KeyHandler(
     IKeyVault keys, ICluster cluster, IKeyInstallation installation, ISessionWork work, ClusterCatalog clusters, IAuditLog audit, TimeProvider time)
+    : ICommandHandler<KeyLinkCommand>, ICommandHandler<KeyCheckCommand>, ICommandHandler<KeyRevokeCommand>
 {
     /// <summary>How long a reply waits for the login node to remove a key's line.</summary>
     public static readonly TimeSpan RemoveWait = TimeSpan.FromSeconds(2);
 
-    public async Task<Reply> LinkAsync(ChatUserId user, KeyLinkCommand command, CancellationToken cancellationToken)
+    public async Task<Reply> HandleAsync(ChatUserId user, KeyLinkCommand command, CancellationToken cancellationToken)
     {
         var profile = clusters.Default;
         var earlier = await keys.FindAsync(user, cancellationToken);
@@ -43,7 +44,7 @@ public sealed class KeyHandler(
         return new Reply(string.Join('\n', lines)) { Login = link.Login, Cluster = profile.Name };
     }
 
-    public async Task<Reply> CheckAsync(ChatUserId user, CancellationToken cancellationToken)
+    public async Task<Reply> HandleAsync(ChatUserId user, KeyCheckCommand command, CancellationToken cancellationToken)
     {
         var link = await keys.FindAsync(user, cancellationToken);
         if (link is null) return Reply.Refused("You have no key yet. `key UID` creates one for your cluster login UID.", "no key");
@@ -55,7 +56,7 @@ public sealed class KeyHandler(
         };
     }
 
-    public async Task<Reply> RevokeAsync(ChatUserId user, CancellationToken cancellationToken)
+    public async Task<Reply> HandleAsync(ChatUserId user, KeyRevokeCommand command, CancellationToken cancellationToken)
     {
         var profile = clusters.Default;
         var link = await keys.FindAsync(user, cancellationToken);

@@ -8,7 +8,7 @@ namespace CondoBot.Core.Handling;
 /// <c>renew [JOBID]</c>: asks for a follow-on session with the same settings, which Slurm starts when this one's job
 /// ends (<c>afterany</c>). The poll step recorded with the change creates and submits it.
 /// </summary>
-public sealed class RenewHandler(ISessionStore sessions, IOptions<SessionOptions> options, TimeProvider time)
+public sealed class RenewHandler(ISessionStore sessions, IOptions<SessionOptions> options, TimeProvider time) : ICommandHandler<RenewCommand>
 {
     public async Task<Reply> HandleAsync(ChatUserId user, RenewCommand command, CancellationToken cancellationToken)
     {

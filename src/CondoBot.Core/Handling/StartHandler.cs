@@ -10,7 +10,7 @@ public sealed class StartHandler(
     IKeyVault keys,
     ISessionStore sessions,
     ClusterCatalog clusters,
-    TimeProvider time)
+    TimeProvider time) : ICommandHandler<StartCommand>
 {
     public async Task<Reply> HandleAsync(ChatUserId user, StartCommand command, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using CondoBot.Core.Commands;
 using CondoBot.Core.Notices;
 using CondoBot.Core.Sessions;
 using Microsoft.Extensions.Options;
@@ -5,9 +6,9 @@ using Microsoft.Extensions.Options;
 namespace CondoBot.Core.Handling;
 
 /// <summary><c>status</c>: the user's sessions as last seen (no round-trip to the cluster).</summary>
-public sealed class StatusHandler(ISessionStore sessions, IOptions<SessionOptions> options, TimeProvider time)
+public sealed class StatusHandler(ISessionStore sessions, IOptions<SessionOptions> options, TimeProvider time) : ICommandHandler<StatusCommand>
 {
-    public async Task<Reply> HandleAsync(ChatUserId user, CancellationToken cancellationToken)
+    public async Task<Reply> HandleAsync(ChatUserId user, StatusCommand command, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var mine = await sessions.ListAsync(user, now - options.Value.ShowEndedFor, cancellationToken);

@@ -8,7 +8,7 @@ namespace CondoBot.Core.Handling;
 /// <c>stop [JOBID]</c>: marks the user's own session as stopping, with its cancellation recorded alongside. A follow-on queued behind
 /// it is stopped too: stopping means "I am done", not "start the next one now".
 /// </summary>
-public sealed class StopHandler(ISessionStore sessions, IOptions<SessionOptions> options, TimeProvider time)
+public sealed class StopHandler(ISessionStore sessions, IOptions<SessionOptions> options, TimeProvider time) : ICommandHandler<StopCommand>
 {
     public async Task<Reply> HandleAsync(ChatUserId user, StopCommand command, CancellationToken cancellationToken)
     {

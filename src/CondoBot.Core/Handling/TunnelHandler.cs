@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace CondoBot.Core.Handling;
 
 /// <summary><c>tunnel [JOBID]</c>: queues a fresh copy of the connection instructions for a running session.</summary>
-public sealed class TunnelHandler(ISessionStore sessions, ISessionWork work, IOptions<SessionOptions> options, TimeProvider time)
+public sealed class TunnelHandler(ISessionStore sessions, ISessionWork work, IOptions<SessionOptions> options, TimeProvider time) : ICommandHandler<TunnelCommand>
 {
     public async Task<Reply> HandleAsync(ChatUserId user, TunnelCommand command, CancellationToken cancellationToken)
     {

@@ -21,6 +21,6 @@ public sealed class KeyCheck(IKeyVault keys, ICluster cluster, ClusterCatalog cl
                 ProblemKind.GateOutdated => result.Problem.Message,
                 _ => $"I could not check your key: {result.Problem.Message}",
             };
-        await outbox.AddAsync(new TextNotice(user, text), cancellationToken);
+        await outbox.AddAsync(new TextNotice(user, text) { Suggests = result.Succeeded ? null : "key check" }, cancellationToken);
     }
 }

@@ -22,7 +22,14 @@ public sealed record SessionUpdate(ChatUserId To, SessionView Session, TunnelIns
 public sealed record TunnelNotice(ChatUserId To, SessionView Session, TunnelInstructions Tunnel) : Notice(To);
 
 /// <summary>Anything else worth telling (the outcome of a key check, a step that could not be done).</summary>
-public sealed record TextNotice(ChatUserId To, string Text, SessionId? Session = null) : Notice(To);
+public sealed record TextNotice(ChatUserId To, string Text, SessionId? Session = null) : Notice(To)
+{
+    /// <summary>
+    /// A command the person may want to run next (<c>key check</c> after a failed check), which a front door may offer
+    /// as a button; the text already says it in words.
+    /// </summary>
+    public string? Suggests { get; init; }
+}
 
 /// <summary>The walltime is about to end: a new message (so it notifies), with what the user can do.</summary>
 public sealed record ReminderNotice(ChatUserId To, SessionView Session, TimeSpan Before) : Notice(To);

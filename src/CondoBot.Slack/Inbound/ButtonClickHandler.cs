@@ -15,10 +15,20 @@ internal sealed partial class ButtonClickHandler(
     RequestLedger ledger,
     OutsideRequests outside,
     EphemeralReplies replies,
+    StartFormHandler form,
+    DirectMessages direct,
+    HomeRefreshes homes,
     ILogger<ButtonClickHandler> logger)
 {
     public async Task HandleAsync(ButtonClick click, CancellationToken cancellationToken)
     {
+        if (click.ActionId == Buttons.StartForm)
+        {
+            // Opening a form changes nothing, and its trigger id lasts 3 seconds: no ledger, no wait.
+            await form.OpenAsync(click.User, click.TriggerId, cancellationToken);
+            return;
+        }
+
         var text = Buttons.CommandFor(click.ActionId, click.Value);
         if (text is null)
         {
@@ -49,7 +59,16 @@ internal sealed partial class ButtonClickHandler(
         }
 
         await ledger.RecordReplyAsync(click.TriggerId, reply.Text, CancellationToken.None);
-        if (click.ChannelId is { } channel) replies.Post(channel, click.UserId, reply.Text);
+        if (click.ChannelId is { } channel)
+        {
+            replies.Post(channel, click.UserId, reply.Text);
+            return;
+        }
+
+        // A click on the App Home tab has no conversation: the answer goes to the person's DM with the bot, shown only
+        // to them, and the tab is drawn again with what the click changed.
+        homes.Now(click.User);
+        if ((await direct.ChannelAsync(click.User, click.UserId, CancellationToken.None)).Id is { } dm) replies.Post(dm, click.UserId, reply.Text);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a click on an action this bot does not send: {ActionId}")]

@@ -19,9 +19,44 @@ internal sealed partial class SignedRequest(IOptions<SlackOptions> options, Time
 
     public async Task<Inbound> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxBodyBytes) return Refuse(StatusCodes.Status413PayloadTooLarge, "too large");
+        var (refused, body) = await VerifyAsync(request, cancellationToken);
+        if (refused is not null) return refused;
+
+        var form = ParseForm(request.ContentType, body!);
+        if (form is null) return Refuse(StatusCodes.Status400BadRequest, "malformed form");
+        if (form.GetValueOrDefault("ssl_check") == "1") return new Inbound(Results.Ok(), null);
+        return new Inbound(null, form);
+    }
+
+    /// <summary>An Events API request: signed like the others, with a JSON body (a well-formed UTF-8 object).</summary>
+    public async Task<(IResult? Answer, System.Text.Json.JsonDocument? Json)> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (refused, body) = await VerifyAsync(request, cancellationToken);
+        if (refused is not null) return (refused.Answer, null);
+        if (request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return (Refuse(StatusCodes.Status400BadRequest, "not JSON").Answer, null);
+        }
+
+        try
+        {
+            var json = System.Text.Json.JsonDocument.Parse(StrictUtf8.GetString(body!));
+            if (json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object) return (null, json);
+            json.Dispose();
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or DecoderFallbackException)
+        {
+        }
+
+        return (Refuse(StatusCodes.Status400BadRequest, "malformed JSON").Answer, null);
+    }
+
+    /// <summary>The verified body, or the answer that refuses the request.</summary>
+    private async Task<(Inbound? Refused, byte[]? Body)> VerifyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBodyBytes) return (Refuse(StatusCodes.Status413PayloadTooLarge, "too large"), null);
         var body = await ReadBoundedAsync(request.Body, cancellationToken);
-        if (body is null) return Refuse(StatusCodes.Status413PayloadTooLarge, "too large");
+        if (body is null) return (Refuse(StatusCodes.Status413PayloadTooLarge, "too large"), null);
 
         var check = SlackSignature.Verify(
             options.Value.SigningSecret,
@@ -32,15 +67,12 @@ internal sealed partial class SignedRequest(IOptions<SlackOptions> options, Time
         if (check != SignatureCheck.Valid)
         {
             // Slack's certificate check is unsigned and asks for nothing but a 200; it changes nothing.
-            if (IsSslCheck(request.ContentType, body)) return new Inbound(Results.Ok(), null);
+            if (IsSslCheck(request.ContentType, body)) return (new Inbound(Results.Ok(), null), null);
             LogRefused(request.Path, check);
-            return Refuse(StatusCodes.Status401Unauthorized, "invalid request signature");
+            return (Refuse(StatusCodes.Status401Unauthorized, "invalid request signature"), null);
         }
 
-        var form = ParseForm(request.ContentType, body);
-        if (form is null) return Refuse(StatusCodes.Status400BadRequest, "malformed form");
-        if (form.GetValueOrDefault("ssl_check") == "1") return new Inbound(Results.Ok(), null);
-        return new Inbound(null, form);
+        return (null, body);
     }
 
     /// <summary>The body, or null when it is over <see cref="MaxBodyBytes"/> (a missing or lying Content-Length).</summary>

@@ -20,6 +20,7 @@ public static class SlackEndpoints
         var slack = endpoints.MapGroup("/slack");
         slack.MapPost("/commands", CommandAsync);
         slack.MapPost("/interactivity", InteractivityAsync);
+        slack.MapPost("/events", EventsAsync);
         return endpoints;
     }
 
@@ -31,25 +32,52 @@ public static class SlackEndpoints
         if (command is null) return Results.Text("malformed slash command", statusCode: StatusCodes.Status400BadRequest);
 
         var reply = await handler.HandleAsync(command, http.Request.Headers["X-Slack-Retry-Num"], http.RequestAborted);
-        return Results.Json(SlackMessage.Plain(reply).Ephemeral());
+        return Results.Json(reply.Ephemeral());
     }
 
-    private static async Task<IResult> InteractivityAsync(HttpContext http, SignedRequest signed, ButtonClickHandler handler)
+    /// <summary>Answers Slack's <c>url_verification</c> with its challenge; acknowledges events, then handles them.</summary>
+    private static async Task<IResult> EventsAsync(HttpContext http, SignedRequest signed, SlackEvents events)
+    {
+        var (answer, json) = await signed.ReadJsonAsync(http.Request, http.RequestAborted);
+        if (answer is not null) return answer;
+        using (json)
+        {
+            var payload = json!.RootElement;
+            if (payload.Text("type") == "url_verification")
+            {
+                return payload.Text("challenge") is { Length: > 0 and <= 200 } challenge
+                    ? Results.Json(new { challenge })
+                    : Results.Text("malformed url_verification", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            events.Handle(payload);
+            return Results.Ok();
+        }
+    }
+
+    private static async Task<IResult> InteractivityAsync(HttpContext http, SignedRequest signed, ButtonClickHandler handler, FormSubmissions forms)
     {
         var inbound = await signed.ReadAsync(http.Request, http.RequestAborted);
         if (inbound.Answer is { } answer) return answer;
         ButtonClick? click;
+        ViewSubmission? submission;
         try
         {
             using var payload = JsonDocument.Parse(inbound.Form!.GetValueOrDefault("payload") ?? "");
             click = ButtonClick.FromPayload(payload.RootElement);
+            submission = ViewSubmission.FromPayload(payload.RootElement);
         }
         catch (JsonException)
         {
             return Results.Text("malformed payload", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        // Other interactions (shortcuts, view submissions) are not the bot's: acknowledged and ignored.
+        if (submission is not null && await forms.SubmitAsync(submission, http.RequestAborted) is { } response)
+        {
+            return Results.Text(response.ToJsonString(), "application/json; charset=utf-8");
+        }
+
+        // Other interactions (shortcuts, other forms) are not the bot's: acknowledged and ignored.
         if (click is not null) await handler.HandleAsync(click, http.RequestAborted);
         return Results.Ok();
     }

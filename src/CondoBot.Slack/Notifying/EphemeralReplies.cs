@@ -13,16 +13,18 @@ namespace CondoBot.Slack.Notifying;
 /// </summary>
 internal sealed partial class EphemeralReplies(SlackApi api, ILogger<EphemeralReplies> logger) : BackgroundService
 {
-    private readonly Channel<(string Channel, string User, string Text)> _queue =
-        Channel.CreateBounded<(string, string, string)>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly Channel<(string Channel, string User, SlackMessage Message)> _queue =
+        Channel.CreateBounded<(string, string, SlackMessage)>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
 
-    public void Post(string channel, string user, string text) => _queue.Writer.TryWrite((channel, user, text));
+    public void Post(string channel, string user, string text) => Post(channel, user, SlackMessage.Plain(text));
+
+    public void Post(string channel, string user, SlackMessage message) => _queue.Writer.TryWrite((channel, user, message));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var (channel, user, text) in _queue.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var (channel, user, message) in _queue.Reader.ReadAllAsync(stoppingToken))
         {
-            var sent = await api.PostEphemeralAsync(channel, user, SlackMessage.Plain(text), stoppingToken);
+            var sent = await api.PostEphemeralAsync(channel, user, message, stoppingToken);
             if (!sent.Ok) LogNotSent(sent.Error);
         }
     }

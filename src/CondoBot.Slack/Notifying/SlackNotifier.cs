@@ -7,7 +7,7 @@ namespace CondoBot.Slack.Notifying;
 /// Delivers the core's notices to Slack users by DM: session updates redraw the session's status message; instructions
 /// and other notices are new messages. Failures come back as the core's delivery outcomes, and the outbox retries.
 /// </summary>
-internal sealed class SlackNotifier(LiveStatus status, DirectMessages direct, OutsideRequests outside) : INotifier
+internal sealed class SlackNotifier(LiveStatus status, DirectMessages direct, OutsideRequests outside, HomeRefreshes homes) : INotifier
 {
     public string Platform => SlackUser.Platform;
 
@@ -17,7 +17,9 @@ internal sealed class SlackNotifier(LiveStatus status, DirectMessages direct, Ou
         switch (notice)
         {
             case SessionUpdate update:
-                return await status.ShowAsync(notice.To, user, update, cancellationToken);
+                var shown = await status.ShowAsync(notice.To, user, update, cancellationToken);
+                if (shown.Outcome == DeliveryOutcome.Delivered) await homes.ChangedAsync(notice.To, cancellationToken);
+                return shown;
             case TunnelNotice tunnel:
                 var variant = await outside.WantedAsync(notice.To, tunnel.Session.JobId, cancellationToken);
                 var posted = await direct.PostAsync(notice.To, user, InstructionsMessage.Render(tunnel, variant), cancellationToken);
@@ -27,6 +29,8 @@ internal sealed class SlackNotifier(LiveStatus status, DirectMessages direct, Ou
                 }
 
                 return posted.Delivery;
+            case ReminderNotice reminder:
+                return (await direct.PostAsync(notice.To, user, ReminderMessage.Render(reminder), cancellationToken)).Delivery;
             default:
                 return (await direct.PostAsync(notice.To, user, TextMessage.Render(notice), cancellationToken)).Delivery;
         }

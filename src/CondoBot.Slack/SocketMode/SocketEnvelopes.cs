@@ -18,6 +18,8 @@ namespace CondoBot.Slack.SocketMode;
 internal sealed partial class SocketEnvelopes(
     SlashCommandHandler commands,
     ButtonClickHandler clicks,
+    FormSubmissions forms,
+    SlackEvents events,
     EphemeralReplies replies,
     TimeProvider time,
     ILogger<SocketEnvelopes> logger)
@@ -110,7 +112,7 @@ internal sealed partial class SocketEnvelopes(
                 var reply = inFlight.RunAsync(() => commands.HandleAsync(command, retry, cancellationToken), cancellationToken);
                 if (await Task.WhenAny(reply, Task.Delay(ReplyBudget, time, cancellationToken)) == reply)
                 {
-                    ack["payload"] = SlackMessage.Plain(await reply).Ephemeral();
+                    ack["payload"] = (await reply).Ephemeral();
                     await socket.SendAsync(ack.ToJsonString(), cancellationToken);
                     break;
                 }
@@ -120,9 +122,18 @@ internal sealed partial class SocketEnvelopes(
                 var late = await reply;
                 if (payload.Text("channel_id") is { } channel) replies.Post(channel, command.UserId, late);
                 break;
+            case "interactive" when ViewSubmission.FromPayload(payload) is { } submission:
+                // A form's answer (field errors, or the view to show next) can only ride on its ack.
+                if (await inFlight.RunAsync(() => forms.SubmitAsync(submission, cancellationToken), cancellationToken) is { } response) ack["payload"] = response;
+                await socket.SendAsync(ack.ToJsonString(), cancellationToken);
+                break;
             case "interactive" when ButtonClick.FromPayload(payload) is { } click:
                 await socket.SendAsync(ack.ToJsonString(), cancellationToken);
                 await inFlight.RunAsync(() => clicks.HandleAsync(click, CancellationToken.None), cancellationToken);
+                break;
+            case "events_api":
+                await socket.SendAsync(ack.ToJsonString(), cancellationToken);
+                events.Handle(payload);
                 break;
             default:
                 // Events and interactions the bot does not use are acknowledged so Slack does not redeliver them.

@@ -37,11 +37,34 @@ public sealed partial class SlackApi(
     public Task<SlackResponse> PostMessageAsync(string channel, SlackMessage message, CancellationToken cancellationToken) =>
         CallAsync("chat.postMessage", message.Into(new JsonObject { ["channel"] = channel }), BotToken, cancellationToken);
 
+    /// <summary>
+    /// A reply in the thread of message <paramref name="threadTs"/>, also shown in the conversation itself
+    /// (<c>reply_broadcast</c>), so that it notifies like any new message.
+    /// </summary>
+    public Task<SlackResponse> PostThreadReplyAsync(string channel, string threadTs, SlackMessage message, CancellationToken cancellationToken) =>
+        CallAsync("chat.postMessage", message.Into(new JsonObject { ["channel"] = channel, ["thread_ts"] = threadTs, ["reply_broadcast"] = true }), BotToken, cancellationToken);
+
     public Task<SlackResponse> UpdateAsync(string channel, string ts, SlackMessage message, CancellationToken cancellationToken) =>
         CallAsync("chat.update", message.Into(new JsonObject { ["channel"] = channel, ["ts"] = ts }), BotToken, cancellationToken);
 
     public Task<SlackResponse> PostEphemeralAsync(string channel, string user, SlackMessage message, CancellationToken cancellationToken) =>
         CallAsync("chat.postEphemeral", message.Into(new JsonObject { ["channel"] = channel, ["user"] = user }), BotToken, cancellationToken);
+
+    /// <summary>Opens a modal for the person whose click or command carried <paramref name="triggerId"/> (valid for 3 s).</summary>
+    public Task<SlackResponse> OpenViewAsync(string triggerId, JsonObject view, CancellationToken cancellationToken) =>
+        CallAsync("views.open", new JsonObject { ["trigger_id"] = triggerId, ["view"] = view }, BotToken, cancellationToken);
+
+    /// <summary>Redraws an open modal; <paramref name="hash"/> makes Slack refuse it if the view changed meanwhile.</summary>
+    public Task<SlackResponse> UpdateViewAsync(string viewId, string? hash, JsonObject view, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["view_id"] = viewId, ["view"] = view };
+        if (hash is not null) body["hash"] = hash;
+        return CallAsync("views.update", body, BotToken, cancellationToken);
+    }
+
+    /// <summary>Shows <paramref name="view"/> as the person's App Home tab.</summary>
+    public Task<SlackResponse> PublishViewAsync(string userId, JsonObject view, CancellationToken cancellationToken) =>
+        CallAsync("views.publish", new JsonObject { ["user_id"] = userId, ["view"] = view }, BotToken, cancellationToken);
 
     /// <summary>A fresh Socket Mode WebSocket address (<c>url</c>), with the app-level token.</summary>
     public Task<SlackResponse> OpenConnectionAsync(CancellationToken cancellationToken) =>

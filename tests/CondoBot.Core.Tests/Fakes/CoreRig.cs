@@ -2,6 +2,9 @@ using CondoBot.Core.Clusters;
 using CondoBot.Core.Handling;
 using CondoBot.Core.Identity;
 using CondoBot.Core.Sessions;
+using CondoBot.Core.Audit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -34,17 +37,20 @@ internal sealed class CoreRig
         var options = Microsoft.Extensions.Options.Options.Create(Settings);
         Options = options;
         Workflow = new SessionWorkflow(Store, Claims, Store, Cluster, Clusters, Work, Audit, Options, Time, NullLogger<SessionWorkflow>.Instance, new RefusedLogins(Time));
-        Dispatcher = new CommandDispatcher(
-            new StartHandler(Keys, Store, Clusters, Time),
-            new StopHandler(Store, options, Time),
-            new StatusHandler(Store, options, Time),
-            new TunnelHandler(Store, Work, options, Time),
-            new RenewHandler(Store, options, Time),
-            new KeyHandler(Keys, Cluster, new PlainKeyInstallation(), Work, Clusters, Audit, Time),
-            new EnvsHandler(Clusters),
-            Audit,
-            Time,
-            NullLogger<CommandDispatcher>.Instance);
+        // The host's own registration of the handlers, over these fakes: a new handler needs nothing here.
+        var services = new ServiceCollection()
+            .AddSingleton<IKeyVault>(Keys)
+            .AddSingleton<ISessionStore>(Store)
+            .AddSingleton<ISessionWork>(Work)
+            .AddSingleton<ICluster>(Cluster)
+            .AddSingleton<IKeyInstallation>(new PlainKeyInstallation())
+            .AddSingleton<IAuditLog>(Audit)
+            .AddSingleton<TimeProvider>(Time)
+            .AddSingleton(Clusters)
+            .AddSingleton(options)
+            .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
+            .AddCommandHandlers();
+        Dispatcher = services.BuildServiceProvider().GetRequiredService<CommandDispatcher>();
     }
 
     public SessionOptions Settings { get; } = new();

@@ -29,6 +29,9 @@ public sealed class FakeSlack : IAsyncDisposable
         ["chat.update"] = ["channel", "ts", "text"],
         ["chat.postEphemeral"] = ["channel", "user", "text"],
         ["apps.connections.open"] = [],
+        ["views.open"] = ["trigger_id"],
+        ["views.publish"] = ["user_id"],
+        ["views.update"] = ["view_id"],
     };
 
     private readonly WebApplication _app;
@@ -37,6 +40,7 @@ public sealed class FakeSlack : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ConcurrentQueue<FakeAnswer>> _scripts = new();
     private readonly Channel<FakeSocket> _sockets = Channel.CreateUnbounded<FakeSocket>();
     private readonly List<FakeSocket> _opened = [];
+    private readonly ConcurrentDictionary<(string Channel, string Ts), bool> _posted = new();
     private readonly Lock _gate = new();
     private long _ts = 1_700_000_000_000_100;
     private int _socketCount;
@@ -141,7 +145,7 @@ public sealed class FakeSlack : IAsyncDisposable
         }
 
         var call = new SlackCall(method, authorization, contentType, body ?? []);
-        var problem = Check(call, body is not null);
+        var problem = Check(call, body is not null) ?? CheckThread(call);
         lock (_gate)
         {
             _calls.Add(call);
@@ -173,6 +177,7 @@ public sealed class FakeSlack : IAsyncDisposable
 
         var success = Success(call);
         call.Answer = success;
+        if (method == "chat.postMessage") _posted[(call.Field("channel")!, success["ts"]!.GetValue<string>())] = true;
         return Results.Text(success.ToJsonString(), "application/json; charset=utf-8");
     }
 
@@ -186,7 +191,25 @@ public sealed class FakeSlack : IAsyncDisposable
         var missing = required.Where(f => call.Body[f] is not JsonValue v || v.GetValueKind() != JsonValueKind.String || v.GetValue<string>().Length == 0).ToList();
         if (missing.Count > 0) return "missing " + string.Join(", ", missing);
         if (call.Body["blocks"] is { } blocks && blocks is not JsonArray) return "blocks is not an array";
+        var limits = call.Method.StartsWith("views.", StringComparison.Ordinal)
+            ? BlockKitLimits.OfView(call.Body["view"]).ToList()
+            : BlockKitLimits.OfBlocks(call.Body["blocks"], 50).ToList();
+        if (limits.Count > 0) return "Block Kit limits: " + string.Join("; ", limits);
         return null;
+    }
+
+    /// <summary>A reply names a message this fake posted in that channel, and <c>reply_broadcast</c> is a boolean.</summary>
+    private string? CheckThread(SlackCall call)
+    {
+        if (call.Method != "chat.postMessage") return null;
+        if (call.Body["reply_broadcast"] is { } broadcast && broadcast.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            return "reply_broadcast is not a boolean";
+        }
+
+        if (call.Body["thread_ts"] is null) return call.Body["reply_broadcast"] is null ? null : "reply_broadcast without thread_ts";
+        var thread = call.Field("thread_ts")!;
+        return _posted.ContainsKey((call.Field("channel")!, thread)) ? null : $"thread_ts {thread} is not a message in {call.Field("channel")}";
     }
 
     private JsonObject Success(SlackCall call)
@@ -198,12 +221,22 @@ public sealed class FakeSlack : IAsyncDisposable
             "chat.postMessage" => new JsonObject { ["ok"] = true, ["channel"] = call.Field("channel"), ["ts"] = ts() },
             "chat.update" => new JsonObject { ["ok"] = true, ["channel"] = call.Field("channel"), ["ts"] = call.Field("ts") },
             "chat.postEphemeral" => new JsonObject { ["ok"] = true, ["message_ts"] = ts() },
+            "views.open" or "views.publish" or "views.update" => new JsonObject { ["ok"] = true, ["view"] = View(call) },
             _ => new JsonObject
             {
                 ["ok"] = true,
                 ["url"] = Address.Replace("http://", "ws://", StringComparison.Ordinal) + "/socket/" + Interlocked.Increment(ref _socketCount),
             },
         };
+    }
+
+    /// <summary>The view as Slack answers it: what was sent, with its id (kept on update) and a fresh hash.</summary>
+    private static JsonObject View(SlackCall call)
+    {
+        var view = call.Body["view"]!.DeepClone().AsObject();
+        view["id"] = call.Field("view_id") ?? "V" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
+        view["hash"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) + ".h";
+        return view;
     }
 
     private async Task SocketAsync(HttpContext http, int number)

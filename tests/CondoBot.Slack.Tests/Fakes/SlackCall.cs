@@ -20,12 +20,18 @@ public sealed record SlackCall(string Method, string? Authorization, string? Con
 
     public string Text => Field("text") ?? "";
 
+    /// <summary>The message this one replies to in its thread, or null for a message of its own.</summary>
+    public string? ThreadTs => Field("thread_ts");
+
     /// <summary>Every mrkdwn string in the blocks, joined, as a person would read the message.</summary>
-    public string BlockText => string.Join('\n', Strings(Body["blocks"]));
+    public string BlockText => string.Join('\n', Strings(Blocks));
+
+    /// <summary>A message's blocks, or a view's (<c>views.open</c>, <c>views.publish</c>).</summary>
+    public JsonNode? Blocks => Body["blocks"] ?? Body["view"]?["blocks"];
 
     /// <summary>The buttons in the message's actions blocks: action id and value.</summary>
     public IReadOnlyList<(string ActionId, string Value, string Label)> Buttons =>
-        (Body["blocks"] as JsonArray ?? [])
+        (Blocks as JsonArray ?? [])
             .Where(b => b?["type"]?.GetValue<string>() == "actions")
             .SelectMany(b => b!["elements"]!.AsArray())
             .Select(e => (e!["action_id"]!.GetValue<string>(), e["value"]!.GetValue<string>(), e["text"]!["text"]!.GetValue<string>()))

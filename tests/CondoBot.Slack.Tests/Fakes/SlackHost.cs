@@ -1,4 +1,5 @@
 using CondoBot.Core;
+using CondoBot.Core.Clusters;
 using CondoBot.Core.Handling;
 using CondoBot.Core.Identity;
 using CondoBot.Core.Notices;
@@ -20,8 +21,12 @@ public sealed class SlackHost : WebApplicationFactory<Program>
     private readonly string _data = Directory.CreateTempSubdirectory("condobot-slack-").FullName;
     private readonly Dictionary<string, string> _settings;
 
-    public SlackHost(FakeSlack slack, bool socketMode = false)
+    private readonly ICluster? _cluster;
+
+    /// <param name="cluster">Stands in for the cluster seam, for tests of what the front door shows from it.</param>
+    public SlackHost(FakeSlack slack, bool socketMode = false, ICluster? cluster = null)
     {
+        _cluster = cluster;
         _settings = new Dictionary<string, string>
         {
             ["Clusters:local:HostKeySha256"] = "SHA256:" + new string('A', 43),
@@ -72,6 +77,7 @@ public sealed class SlackHost : WebApplicationFactory<Program>
             services.Remove(store);
             services.AddSingleton(provider => new SlowDisk((IChatStateStore)ActivatorUtilities.CreateInstance(provider, store.ImplementationType!)));
             services.AddSingleton<IChatStateStore>(provider => provider.GetRequiredService<SlowDisk>());
+            if (_cluster is not null) services.AddSingleton(_cluster);
         });
     }
 
