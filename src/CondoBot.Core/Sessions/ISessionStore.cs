@@ -15,7 +15,7 @@ public interface ISessionStore
     /// <summary>Adds the session and its submission step unless one with its id exists; answers whether it was added.</summary>
     Task<bool> TryAddAsync(Session session, CancellationToken cancellationToken);
 
-    /// <summary>Every session not yet ended, of every user (for recovery after a restart).</summary>
+    /// <summary>Every session not yet ended, of every user (for the watchdog).</summary>
     Task<IReadOnlyList<Session>> ListActiveAsync(CancellationToken cancellationToken);
 
     Task<Session?> GetAsync(SessionId id, CancellationToken cancellationToken);

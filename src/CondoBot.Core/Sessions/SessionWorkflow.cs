@@ -41,7 +41,7 @@ public sealed partial class SessionWorkflow(
         await using var lease = await SubmissionLease.TryTakeAsync(claims, id, Options.SubmitLease, time, cancellationToken);
         if (lease is null)
         {
-            // Another step is submitting it (one queued again by recovery, say). Should that one die, its claim runs
+            // Another step is submitting it (one queued again by the watchdog or the hand-over, say). Should that one die, its claim runs
             // out and the watchdog queues the submission again.
             LogClaimHeld();
             return;
