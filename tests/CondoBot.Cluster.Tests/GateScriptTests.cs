@@ -83,7 +83,7 @@ public sealed class GateScriptTests : IDisposable
         Assert.Contains("labdir=$(mktemp -d /tmp/condobot-01234567.XXXXXXXX) || exit 1\n", script, StringComparison.Ordinal);
         Assert.Contains("  jupyter lab --sock=\"$sock\" --ServerApp.sock_mode=0600 --no-browser &\n", script, StringComparison.Ordinal);
         Assert.Contains("--unix-socket \"$sock\"", script, StringComparison.Ordinal);
-        Assert.Contains("'node=%s\\nsocket=%s\\ntoken=%s\\nready=%s\\n'", script, StringComparison.Ordinal);
+        Assert.Contains("'node=%s\\nsocket=%s\\ntoken=%s\\nready=%s\\nkept=%s\\n'", script, StringComparison.Ordinal);
         Assert.DoesNotContain("--ip", script, StringComparison.Ordinal);
         Assert.DoesNotContain("--port", script, StringComparison.Ordinal);
         Assert.DoesNotContain("$port", script, StringComparison.Ordinal);
