@@ -57,6 +57,7 @@ public static class CondoBotServices
         services.AddSingleton<TunnelHandler>();
         services.AddSingleton<KeyHandler>();
         services.AddSingleton<EnvsHandler>();
+        services.AddSingleton<KeepHandler>();
         services.AddSingleton<CommandDispatcher>();
 
         services.AddTransient<SessionSteps>();

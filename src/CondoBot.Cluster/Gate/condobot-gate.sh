@@ -186,19 +186,21 @@ node="\${SLURMD_NODENAME:-\$(hostname -s)}"
 EOF
   [ "$CONDOBOT_NODE_SSH" = 1 ] || echo "port=$port"
   cat <<'EOF'
-# lab_get PATH: GET PATH from this job's JupyterLab, the body on stdout; the one place that knows how to reach it. The
+# lab_get PATH: GET PATH from this job's JupyterLab, the body on stdout; an HTTP error fails. On a port, JupyterLab
+# refuses a Host that is not local (allow_remote_access), so the request names localhost whatever address it goes to;
+# the loopback address is tried next. The one place that knows how to reach JupyterLab. The
 # token goes in a header read from stdin (printf is a builtin), never on a command line.
 lab_get() {
 EOF
   if [ "$CONDOBOT_NODE_SSH" = 1 ]; then
     cat <<'EOF'
-  printf 'header = "Authorization: token %s"\n' "$JUPYTER_TOKEN" | curl -s --max-time 2 --config - --unix-socket "$sock" "http://localhost$1"
+  printf 'header = "Authorization: token %s"\n' "$JUPYTER_TOKEN" | curl -sf --max-time 2 --config - --unix-socket "$sock" "http://localhost$1"
 }
 EOF
   else
     cat <<'EOF'
-  printf 'header = "Authorization: token %s"\n' "$JUPYTER_TOKEN" | curl -s --max-time 2 --config - "http://$node:$port$1" \
-    || printf 'header = "Authorization: token %s"\n' "$JUPYTER_TOKEN" | curl -s --max-time 2 --config - "http://127.0.0.1:$port$1"
+  printf 'header = "Authorization: token %s"\n' "$JUPYTER_TOKEN" | curl -sf --max-time 2 --config - -H 'Host: localhost' "http://$node:$port$1" \
+    || printf 'header = "Authorization: token %s"\n' "$JUPYTER_TOKEN" | curl -sf --max-time 2 --config - "http://127.0.0.1:$port$1"
 }
 EOF
   fi
@@ -210,7 +212,7 @@ EOF
 lab_activity() {
   status=$(lab_get /api/status) && kernels=$(lab_get '/api/kernels?no_track_activity=1') || return 0
   last=$(printf '%s' "$status" | sed -n 's/.*"last_activity": *"\([0-9T:.Z+-]*\)".*/\1/p')
-  last=$(date -d "$last" +%s 2>/dev/null) || return 0
+  [ -n "$last" ] && last=$(date -d "$last" +%s 2>/dev/null) || return 0
   connections=$(printf '%s' "$status" | sed -n 's/.*"connections": *\([0-9]*\).*/\1/p')
   busy=$(printf '%s' "$kernels" | grep -o '"execution_state": *"busy"' | wc -l)
   count=$(printf '%s' "$kernels" | grep -o '"execution_state"' | wc -l)

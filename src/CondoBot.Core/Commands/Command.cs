@@ -27,3 +27,6 @@ public sealed record HelpCommand : Command;
 
 /// <summary>List a cluster's environments (or every cluster's), for <c>start --env NAME</c>.</summary>
 public sealed record EnvsCommand(string? Cluster) : Command;
+
+/// <summary>Postpone the idle question about one of the user's sessions by <paramref name="For"/>.</summary>
+public sealed record KeepCommand(SlurmJobId JobId, TimeSpan For) : Command;

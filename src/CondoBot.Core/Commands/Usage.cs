@@ -4,12 +4,13 @@ namespace CondoBot.Core.Commands;
 public static class Usage
 {
     public const string Start =
-        "start [-A ACCOUNT] [-n NODES] [-p PORT] [-t WALLTIME] [-v] [--partition NAME] [--gpus N] [--cluster NAME] [--env NAME] [--keep-alive]";
+        "start [-A ACCOUNT] [-n NODES] [-p PORT] [-t WALLTIME] [-v] [--partition NAME] [--gpus N] [--cluster NAME] [--env NAME] [--idle DURATION|off] [--keep-alive]";
 
     public const string Stop = "stop [JOBID]";
     public const string Status = "status";
     public const string Tunnel = "tunnel [JOBID]";
     public const string Renew = "renew [JOBID]";
+    public const string Keep = "keep JOBID DURATION";
     public const string Key = "key UID | key check | key revoke";
     public const string Envs = "envs [--cluster NAME]";
     public const string Help = "help";
@@ -21,6 +22,7 @@ public static class Usage
         "status" => Status,
         "tunnel" => Tunnel,
         "renew" => Renew,
+        "keep" => Keep,
         "key" => Key,
         "envs" => Envs,
         _ => Help,
@@ -39,11 +41,13 @@ public static class Usage
         "      --gpus N      GPUs per node, 0 to 16 (default none)",
         "      --cluster NAME    which cluster (default: the first configured)",
         "      --env NAME    the cluster environment to run in (see `envs`; default: the cluster's)",
+        "      --idle DURATION   ask whether to stop JupyterLab once it has been idle this long (30m, 2h, ...), or `off` (default: the cluster's)",
         "      --keep-alive  queue a follow-on session that starts when this one ends",
         $"  {Stop}           cancel a session (the only one you have, or the one with JOBID)",
         $"  {Status}               list your sessions",
         $"  {Tunnel}       send the connection instructions again",
         $"  {Renew}        queue a follow-on session that starts when this one ends",
+        $"  {Keep}  keep an idle session: I will not ask about it again before DURATION has passed",
         $"  {Envs} list the environments `start --env` chooses from",
         "  key UID              link your cluster login UID and get a key to authorize once",
         "  key check            check that the bot can log in with your key",

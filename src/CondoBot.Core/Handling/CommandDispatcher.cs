@@ -18,6 +18,7 @@ public sealed partial class CommandDispatcher(
     RenewHandler renew,
     KeyHandler key,
     EnvsHandler envs,
+    KeepHandler keep,
     IAuditLog audit,
     TimeProvider time,
     ILogger<CommandDispatcher> logger,
@@ -109,6 +110,7 @@ public sealed partial class CommandDispatcher(
             KeyRevokeCommand => await key.RevokeAsync(request.User, cancellationToken),
             HelpCommand => Usage.Full,
             EnvsCommand c => envs.Handle(c),
+            KeepCommand c => await keep.HandleAsync(request.User, c, cancellationToken),
             _ => throw new InvalidOperationException($"No handler for {parsed.Command.GetType().Name}."),
         };
     }

@@ -42,6 +42,7 @@ internal sealed class CoreRig
             new RenewHandler(Store, options, Time),
             new KeyHandler(Keys, Cluster, new PlainKeyInstallation(), Work, Clusters, Audit, Time),
             new EnvsHandler(Clusters),
+            new KeepHandler(Store, options, Time),
             Audit,
             Time,
             NullLogger<CommandDispatcher>.Instance);
