@@ -25,6 +25,7 @@ public static class AuditText
         KeyCheckCommand => "key check",
         KeyRevokeCommand => "key revoke",
         HelpCommand => "help",
+        KeepCommand => "keep",
         _ => command.GetType().Name,
     };
 
@@ -35,6 +36,7 @@ public static class AuditText
         StopCommand { JobId: { } job } => $"stop {job}",
         TunnelCommand { JobId: { } job } => $"tunnel {job}",
         RenewCommand { JobId: { } job } => $"renew {job}",
+        KeepCommand keep => $"keep {keep.JobId} {keep.For:c}",
         KeyLinkCommand link => $"key {link.User}",
         _ => Verb(command),
     };
@@ -45,7 +47,7 @@ public static class AuditText
         var first = text.TrimStart().Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
         if (first.StartsWith('/')) first = first[1..];
         first = first.ToLowerInvariant();
-        return first is "start" or "stop" or "status" or "tunnel" or "renew" or "key" or "help" ? first : "unknown";
+        return first is "start" or "stop" or "status" or "tunnel" or "renew" or "keep" or "key" or "help" ? first : "unknown";
     }
 
     /// <summary>At most <see cref="MaxRefusedLength"/> characters of <paramref name="text"/>, control characters removed.</summary>
@@ -73,6 +75,7 @@ public static class AuditText
         if (o.Partition is { } partition) parts.Add("--partition " + partition);
         if (o.Gpus > 0) parts.Add("--gpus " + o.Gpus.ToString(CultureInfo.InvariantCulture));
         if (o.Cluster is { } cluster) parts.Add("--cluster " + cluster);
+        if (o.Idle is { } idle) parts.Add("--idle " + (idle == TimeSpan.Zero ? "off" : idle.ToString("c", CultureInfo.InvariantCulture)));
         if (o.KeepAlive) parts.Add("--keep-alive");
         if (o.Verbose) parts.Add("-v");
         return string.Join(' ', parts);
