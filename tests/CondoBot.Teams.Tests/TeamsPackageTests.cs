@@ -28,7 +28,7 @@ public sealed class TeamsPackageTests : IDisposable
         Assert.Equal(AppId, bot["botId"]!.GetValue<string>());
         Assert.Equal(["personal", "team", "groupChat"], bot["scopes"]!.AsArray().Select(s => s!.GetValue<string>()));
         var commands = bot["commandLists"]![0]!["commands"]!.AsArray();
-        Assert.Equal(["start", "stop", "status", "tunnel", "renew", "key", "help"], commands.Select(c => c!["title"]!.GetValue<string>()));
+        Assert.Equal(["start", "stop", "status", "tunnel", "renew", "keep", "envs", "key", "help"], commands.Select(c => c!["title"]!.GetValue<string>()));
         Assert.All(commands, c => Assert.InRange(c!["description"]!.GetValue<string>().Length, 1, 128));
         Assert.InRange(manifest["description"]!["short"]!.GetValue<string>().Length, 1, 80);
         Assert.Equal((192, 192), PngSize(archive, "color.png"));

@@ -13,6 +13,7 @@ public static class Buttons
     public const string Stop = "condo_stop";
     public const string Outside = "condo_outside";
     public const string SendAgain = "condo_send_again";
+    public const string Keep = "condo_keep";
 
     /// <summary>The command text for a click, or null for an action this bot never sent.</summary>
     public static string? CommandFor(string actionId, string value)
@@ -22,12 +23,17 @@ public static class Buttons
         {
             Stop => $"stop {job}",
             Outside or SendAgain => $"tunnel {job}",
+            Keep => $"keep {job} {(long)Core.Sessions.IdleWatch.KeepFor.TotalHours}h",
             _ => null,
         };
     }
 
-    internal static JsonObject StopButton(SlurmJobId job) => Block.Button(Stop, "Stop", job.ToString(), "danger",
+    internal static JsonObject StopButton(SlurmJobId job, string label = "Stop") => Block.Button(Stop, label, job.ToString(), "danger",
         Block.Confirm($"Stop job {job}?", "JupyterLab and everything running in it will end.", "Stop it", "Keep it"));
+
+    /// <summary>The idle question's answer: postpones it by <see cref="Core.Sessions.IdleWatch.KeepFor"/>.</summary>
+    internal static JsonObject KeepButton(SlurmJobId job) =>
+        Block.Button(Keep, $"Keep {(long)Core.Sessions.IdleWatch.KeepFor.TotalHours} h", job.ToString(), "primary");
 
     internal static JsonObject OutsideButton(SlurmJobId job) => Block.Button(Outside, "Outside the lab network?", job.ToString());
 
