@@ -93,6 +93,20 @@ public class IdleTests
     }
 
     [Fact]
+    public async Task StoppingAKeepAliveSessionAsIdle_AlsoStopsItsQueuedFollowOn()
+    {
+        var id = await ReadyAsync("start -A cnms -t 2:00:00 --idle 1:00:00 --keep-alive");
+        var followOn = _rig.Store.Get(id).FollowOn!.Value;
+
+        await AfterAsync(id, TimeSpan.FromMinutes(62));
+        await AfterAsync(id, TimeSpan.FromMinutes(15));
+
+        Assert.Equal(SessionState.Stopping, _rig.Store.Get(id).State);
+        Assert.Equal(SessionState.Stopping, _rig.Store.Get(followOn).State);
+        Assert.Contains(_rig.Work.Steps, s => s.Step == "cancel" && s.Session == followOn);
+    }
+
+    [Fact]
     public async Task ABusyKernel_IsNeverAskedAboutNorStopped_HoweverLongAgoTheLastActivity()
     {
         var id = await ReadyAsync();

@@ -233,8 +233,24 @@ public sealed partial class SessionWorkflow(
         await sessions.SaveAsync(session, notices, cancellationToken);
         foreach (var (before, delay) in reminders) work.Remind(id, before, session.RemindersFor!.Value, delay);
         if (next is { } wait) work.Poll(id, session.PollToken, wait);
-        if (idle == IdleStep.Stop) work.Cancel(id);
+        if (idle == IdleStep.Stop)
+        {
+            work.Cancel(id);
+            // Stopped as idle means done, as with stop: a queued follow-on would only start another idle lab.
+            if (session.FollowOn is { } followOn) await StopFollowOnAsync(followOn, cancellationToken);
+        }
     }
+
+    private async Task StopFollowOnAsync(SessionId id, CancellationToken cancellationToken) =>
+        await Handling.SessionEdits.UpdateAsync(sessions, id, s =>
+        {
+            if (!s.State.IsActive() || s.State == SessionState.Stopping) return false;
+            s.State = SessionState.Stopping;
+            s.KeepAlive = false;
+            s.PollToken++;
+            s.NextStepAt = time.GetUtcNow();
+            return true;
+        }, cancellationToken);
 
     /// <summary>
     /// Acts on the idle watch's decision: the question, the note that a pending stop is off, or the stop itself, which
