@@ -12,6 +12,31 @@ public sealed class GateActivityTests : IDisposable
 
     public void Dispose() => _home.Dispose();
 
+    [Fact]
+    public void TheJobScript_RecordsActivityEveryHalfMinuteWhileJupyterLabRuns_AndRemovesTheFileAtItsEnd()
+    {
+        Assert.Equal(0, _home.Run($"submit cluster=test session={Session} port=23456 nodes=1 time=00:30:00").Exit);
+        var script = File.ReadAllText(Path.Combine(_home.Dir, "sbatch.script"));
+
+        Assert.Contains($"activity=\"$HOME/.condobot/{Session}.activity\"", script, StringComparison.Ordinal);
+        Assert.Contains("( while kill -0 \"$pid\" 2>/dev/null; do lab_activity; sleep 30; done ) &", script, StringComparison.Ordinal);
+        Assert.Contains("rm -f \"$conn\" \"$conn.tmp\" \"$activity\" \"$activity.tmp\"", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AJupyterLabThatDoesNotAnswer_LeavesNoActivityFile()
+    {
+        Assert.Equal(0, _home.Run($"submit cluster=test session={Session} port=23456 nodes=1 time=00:30:00").Exit);
+        var script = File.ReadAllText(Path.Combine(_home.Dir, "sbatch.script"));
+        var start = script.IndexOf("lab_activity() {", StringComparison.Ordinal);
+        var end = script.IndexOf("\n}\n", start, StringComparison.Ordinal);
+        var activity = Path.Combine(_home.Dir, "lab.activity");
+
+        LocalCluster.Run("bash", ["-c", $"activity='{activity}'\nlab_get() {{ return 22; }}\n{script[start..(end + 2)]}\nlab_activity"]);
+
+        Assert.False(File.Exists(activity));
+    }
+
     /// <summary>The job script's <c>lab_activity</c>, run by bash with a stand-in <c>lab_get</c> answering with JupyterLab's recorded JSON.</summary>
     private string RunLabActivity(string status, string kernels)
     {
