@@ -25,7 +25,26 @@ public class CommandParserTests
         { "envs", new EnvsCommand(null) },
         { "envs --cluster legacy", new EnvsCommand("legacy") },
         { "envs --cluster=legacy", new EnvsCommand("legacy") },
+        { "keep 123456 2h", new KeepCommand(new SlurmJobId(123456), TimeSpan.FromHours(2)) },
+        { "keep 42 90", new KeepCommand(new SlurmJobId(42), TimeSpan.FromMinutes(90)) },
+        { "keep 42 1:30:00", new KeepCommand(new SlurmJobId(42), TimeSpan.FromMinutes(90)) },
+        { "KEEP 42 30m", new KeepCommand(new SlurmJobId(42), TimeSpan.FromMinutes(30)) },
     };
+
+    [Theory]
+    [InlineData("start --idle 1:00:00", 3600)]
+    [InlineData("start --idle 90", 5400)]
+    [InlineData("start --idle=2h", 7200)]
+    [InlineData("start --idle 45s", 45)]
+    [InlineData("start --idle 1-0", 86400)]
+    [InlineData("start --idle off", 0)]
+    [InlineData("start --idle OFF", 0)]
+    public void Parse_Start_WithIdle_TakesADurationOrOff(string text, int seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), Assert.IsType<StartCommand>(CommandParser.Parse(text).Command).Options.Idle);
+
+    [Fact]
+    public void Parse_Start_WithoutIdle_LeavesItToTheCluster() =>
+        Assert.Null(Assert.IsType<StartCommand>(CommandParser.Parse("start -t 1:00:00").Command).Options.Idle);
 
     [Fact]
     public void Parse_Start_WithEnv_NamesTheEnvironment() =>
@@ -132,6 +151,17 @@ public class CommandParserTests
     [InlineData("envs --cluster", "Option `--cluster` needs a value", Usage.Envs)]
     [InlineData("envs --cluster a/b", "`a/b` is not a cluster name", Usage.Envs)]
     [InlineData("envs --cluster legacy x", "Unexpected `x` after `envs`", Usage.Envs)]
+    [InlineData("start --idle", "Option `--idle` needs a value", Usage.Start)]
+    [InlineData("start --idle never", "`never` is not an idle time: use `off`, or a number with s, m, h or d", Usage.Start)]
+    [InlineData("start --idle 0", "`0` is not an idle time", Usage.Start)]
+    [InlineData("start --idle 0h", "`0h` is not an idle time", Usage.Start)]
+    [InlineData("start --idle 9999d", "`9999d` is not an idle time", Usage.Start)]
+    [InlineData("start --idle -5m", "`-5m` is not an idle time", Usage.Start)]
+    [InlineData("keep", "`keep` needs the job id and how long to keep it, such as `keep 123456 2h`", Usage.Keep)]
+    [InlineData("keep 42", "`keep` needs the job id and how long", Usage.Keep)]
+    [InlineData("keep x 2h", "`x` is not a job id", Usage.Keep)]
+    [InlineData("keep 42 soon", "`soon` is not a duration: use a number with s, m, h or d", Usage.Keep)]
+    [InlineData("keep 42 2h more", "Unexpected `more` after `keep`", Usage.Keep)]
     public void Parse_RefusesBadInput_NamingWhatWasWrongAndTheAcceptedForm(string text, string error, string? form)
     {
         var result = CommandParser.Parse(text);

@@ -87,12 +87,43 @@ public sealed class CardButtonTests(TeamsFixture fixture) : IClassFixture<TeamsF
         Assert.Equal(stop, renew);
     }
 
+    /// <summary>The buttons of the idle question as the notifier renders it for this session, by title.</summary>
+    private static Dictionary<string, JsonNode> IdleButtons(Session session) =>
+        ReminderCard.Idle(new IdleNotice(session.Owner, session.View(DateTimeOffset.UtcNow), TimeSpan.FromMinutes(62), TimeSpan.FromMinutes(15)))["attachments"]![0]!["content"]!["actions"]!
+            .AsArray().ToDictionary(a => a!["title"]!.GetValue<string>(), a => a!["data"]!);
+
+    [Fact]
+    public async Task TheIdleQuestionsKeep_FromTheOwner_PostponesTheQuestionByTwoHours()
+    {
+        var owner = TestPerson.New();
+        var session = await StoredSessionAsync(owner, idle: true);
+
+        var text = await PressAsync(owner, IdleButtons(session)["Keep 2 h"]);
+
+        Assert.StartsWith($"Keeping job {session.JobId}: I will not ask whether it is idle before", text, StringComparison.Ordinal);
+        var kept = (await App.Services.GetRequiredService<ISessionStore>().GetAsync(session.Id, CancellationToken.None))!.IdleKeptUntil;
+        Assert.InRange(kept!.Value, DateTimeOffset.UtcNow.AddMinutes(119), DateTimeOffset.UtcNow.AddMinutes(121));
+    }
+
+    [Fact]
+    public async Task TheIdleQuestionsStopNow_FromTheOwner_StopsTheirSession_AndKeepFromSomeoneElseTouchesNothing()
+    {
+        var owner = TestPerson.New();
+        var session = await StoredSessionAsync(owner, idle: true);
+
+        var mallory = await PressAsync(TestPerson.New("Mallory"), IdleButtons(session)["Keep 2 h"]);
+        var text = await PressAsync(owner, IdleButtons(session)["Stop now"]);
+
+        Assert.Equal($"You have no session with job id {session.JobId}. `status` lists yours.", mallory);
+        Assert.Equal($"Stopping job {session.JobId}. I'll tell you when it has ended.", text);
+    }
+
     /// <summary>A session the core believes is running (written straight to the store: no cluster here).</summary>
-    private async Task<Session> StoredSessionAsync(TestPerson owner)
+    private async Task<Session> StoredSessionAsync(TestPerson owner, bool idle = false)
     {
         var session = Session.Create(SessionId.New(), new ChatUserId("teams", owner.AadObjectId), new ClusterUser("condouser3"),
             new ClusterProfile { Name = "local", LoginHost = "127.0.0.1", HostKeySha256 = "SHA256:" + new string('A', 43) },
-            new StartOptions(), 5959, 23456, DateTimeOffset.UtcNow);
+            new StartOptions { Idle = idle ? TimeSpan.FromHours(1) : null }, 5959, 23456, DateTimeOffset.UtcNow);
         session.JobId = new SlurmJobId(Random.Shared.Next(100_000, 999_999));
         session.State = SessionState.Ready;
         session.Node = "tnode01";

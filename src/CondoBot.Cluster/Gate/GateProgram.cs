@@ -102,7 +102,7 @@ public static partial class GateProgram
     {
         var s = new StringBuilder(SettingsBegin);
         s.Append(CultureInfo.InvariantCulture, $"GATE_BUILD={build}\n");
-        s.Append("CONDOBOT_PREAMBLE=''\nCONDOBOT_LAUNCH='jupyter lab'\nCONDOBOT_PORT_MIN=20000\nCONDOBOT_PORT_MAX=60000\nCONDOBOT_NODE_SSH=0\n");
+        s.Append("CONDOBOT_PREAMBLE=''\nCONDOBOT_LAUNCH='jupyter lab'\nCONDOBOT_PORT_MIN=20000\nCONDOBOT_PORT_MAX=60000\nCONDOBOT_NODE_SSH=0\nCONDOBOT_ACTIVITY_EVERY=30\n");
         s.Append("cluster_settings() {\n  case $1 in\n");
         foreach (var cluster in clusters)
         {

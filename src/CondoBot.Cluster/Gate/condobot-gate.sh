@@ -11,8 +11,8 @@
 #   version                           condobot-gate PROTOCOL BUILD
 #   identity                          the login name (id -un)
 #   sessions                          the user's CondoBot jobs: id|comment
-#   board [SESSION...]                the user's CondoBot jobs, a marker, then the sessions' connection files
-#   poll JOB SESSION                  one job, a marker, then the session's connection file
+#   board [SESSION...]                the user's CondoBot jobs, a marker, then the sessions' connection and activity files
+#   poll JOB SESSION                  one job, a marker, then the session's connection and activity files
 #   partitions                        partitions and node states (sinfo)
 #   submit cluster=C session=S port=P nodes=N time=T [account=A] [partition=P] [gpus=G] [after=JOB] [env=E] [keep=SESSION]
 #   cancel JOB                        only a CondoBot job of this user
@@ -34,6 +34,8 @@ CONDOBOT_LAUNCH='jupyter lab'
 CONDOBOT_PORT_MIN=20000
 CONDOBOT_PORT_MAX=60000
 CONDOBOT_NODE_SSH=0
+# How often (seconds) a running job records JupyterLab's activity for the bot's idle check.
+CONDOBOT_ACTIVITY_EVERY=30
 # cluster_settings NAME sets the values for the cluster the bot names in a submission, or fails for a cluster this
 # gate does not serve. A site-wide gate serves one cluster, whatever the bot calls it: the values above.
 cluster_settings() { return 0; }
@@ -98,7 +100,7 @@ board() {
   echo "$MARKER $? $(date +%z)"
   [ $# -gt 0 ] || exit 0
   files=
-  for s; do files="$files .condobot/$s.conn"; done
+  for s; do files="$files .condobot/$s.conn .condobot/$s.activity"; done
   # shellcheck disable=SC2086 # session ids are 32 hex digits, checked before.
   grep -H '' -- $files 2>/dev/null
   exit 0
@@ -107,7 +109,7 @@ board() {
 poll() {
   squeue --noheader --states=all --jobs "$1" --format='%i|%T|%N|%L|%S|%r|%e|%D'
   echo "$MARKER $? $(date +%z)"
-  cat ".condobot/$2.conn" 2>/dev/null
+  cat ".condobot/$2.conn" ".condobot/$2.activity" 2>/dev/null
   exit 0
 }
 
@@ -130,7 +132,9 @@ cancel() {
 # and the private connection file is written once it answers: that is how the bot learns the session is ready. On a
 # port, it moves to another port of the site's range if the chosen one is taken. The token is also kept in
 # SESSION.token while the job runs; a follow-on (keep=) marks it with SESSION.keep, so the job leaves it behind at its
-# end, and the follow-on takes it over (and removes it): an open browser tab's URL stays good.
+# end, and the follow-on takes it over (and removes it): an open browser tab's URL stays good. While JupyterLab runs, the
+# job writes what JupyterLab says of its own activity to SESSION.activity every CONDOBOT_ACTIVITY_EVERY seconds (see
+# lab_activity), which board and poll return with the connection file: how the bot tells an idle lab from a busy one.
 job_script() {
   cat <<EOF
 #!/bin/bash
@@ -139,16 +143,17 @@ umask 077
 conn="\$HOME/.condobot/$session.conn"
 token_file="\$HOME/.condobot/$session.token"
 keep_mark="\$HOME/.condobot/$session.keep"
+activity="\$HOME/.condobot/$session.activity"
 EOF
   if [ "$CONDOBOT_NODE_SSH" = 1 ]; then
     cat <<EOF
 # A fresh directory only this user can enter, on the node; the path stays far below a socket address's 107 bytes.
 labdir=\$(mktemp -d /tmp/condobot-${session%????????????????????????}.XXXXXXXX) || exit 1
 sock="\$labdir/jupyter.sock"
-trap 'rm -f "\$conn" "\$conn.tmp"; [ -f "\$keep_mark" ] || rm -f "\$token_file"; rm -f "\$keep_mark"; rm -rf "\$labdir"' EXIT
+trap 'rm -f "\$conn" "\$conn.tmp" "\$activity" "\$activity.tmp"; [ -f "\$keep_mark" ] || rm -f "\$token_file"; rm -f "\$keep_mark"; rm -rf "\$labdir"' EXIT
 EOF
   else
-    echo "trap 'rm -f \"\$conn\" \"\$conn.tmp\"; [ -f \"\$keep_mark\" ] || rm -f \"\$token_file\"; rm -f \"\$keep_mark\"' EXIT"
+    echo "trap 'rm -f \"\$conn\" \"\$conn.tmp\" \"\$activity\" \"\$activity.tmp\"; [ -f \"\$keep_mark\" ] || rm -f \"\$token_file\"; rm -f \"\$keep_mark\"' EXIT"
   fi
   echo "trap 'exit 143' TERM"
   if [ -n "$CONDOBOT_PREAMBLE" ]; then
@@ -181,22 +186,40 @@ node="\${SLURMD_NODENAME:-\$(hostname -s)}"
 EOF
   [ "$CONDOBOT_NODE_SSH" = 1 ] || echo "port=$port"
   cat <<'EOF'
-# lab_get PATH: GET PATH from this job's JupyterLab, the body on stdout; the one place that knows how to reach it. The
+# lab_get PATH: GET PATH from this job's JupyterLab, the body on stdout; an HTTP error fails. On a port, JupyterLab
+# refuses a Host that is not local (allow_remote_access), so the request names localhost whatever address it goes to;
+# the loopback address is tried next. The one place that knows how to reach JupyterLab. The
 # token goes in a header read from stdin (printf is a builtin), never on a command line.
 lab_get() {
 EOF
   if [ "$CONDOBOT_NODE_SSH" = 1 ]; then
     cat <<'EOF'
-  printf 'header = "Authorization: token %s"\n' "$JUPYTER_TOKEN" | curl -s --max-time 2 --config - --unix-socket "$sock" "http://localhost$1"
+  printf 'header = "Authorization: token %s"\n' "$JUPYTER_TOKEN" | curl -sf --max-time 2 --config - --unix-socket "$sock" "http://localhost$1"
 }
 EOF
   else
     cat <<'EOF'
-  printf 'header = "Authorization: token %s"\n' "$JUPYTER_TOKEN" | curl -s --max-time 2 --config - "http://$node:$port$1" \
-    || printf 'header = "Authorization: token %s"\n' "$JUPYTER_TOKEN" | curl -s --max-time 2 --config - "http://127.0.0.1:$port$1"
+  printf 'header = "Authorization: token %s"\n' "$JUPYTER_TOKEN" | curl -sf --max-time 2 --config - -H 'Host: localhost' "http://$node:$port$1" \
+    || printf 'header = "Authorization: token %s"\n' "$JUPYTER_TOKEN" | curl -sf --max-time 2 --config - "http://127.0.0.1:$port$1"
 }
 EOF
   fi
+  cat <<'EOF'
+# lab_activity: JupyterLab's own account of its activity (/api/status: last_activity, connections; /api/kernels: each
+# kernel's execution_state), written atomically as key=value lines with the time in epoch seconds. Neither request
+# counts as activity itself (/api/status is not tracked; no_track_activity for the kernels). Nothing is written when
+# JupyterLab does not answer, so a stale file shows by its checked= time.
+lab_activity() {
+  status=$(lab_get /api/status) && kernels=$(lab_get '/api/kernels?no_track_activity=1') || return 0
+  last=$(printf '%s' "$status" | sed -n 's/.*"last_activity": *"\([0-9T:.Z+-]*\)".*/\1/p')
+  [ -n "$last" ] && last=$(date -d "$last" +%s 2>/dev/null) || return 0
+  connections=$(printf '%s' "$status" | sed -n 's/.*"connections": *\([0-9]*\).*/\1/p')
+  busy=$(printf '%s' "$kernels" | grep -o '"execution_state": *"busy"' | wc -l)
+  count=$(printf '%s' "$kernels" | grep -o '"execution_state"' | wc -l)
+  printf 'last_activity=%s\nconnections=%s\nbusy_kernels=%s\nkernels=%s\nchecked=%s\n' \
+    "$last" "${connections:-0}" "$busy" "$count" "$(date +%s)" > "$activity.tmp" && mv "$activity.tmp" "$activity"
+}
+EOF
   echo "for attempt in \$(seq 1 $LAUNCH_ATTEMPTS); do"
   if [ "$CONDOBOT_NODE_SSH" = 1 ]; then
     cat <<EOF
@@ -217,8 +240,12 @@ EOF
   fi
   cat <<EOF
       mv "\$conn.tmp" "\$conn"
+      ( while kill -0 "\$pid" 2>/dev/null; do lab_activity; sleep $CONDOBOT_ACTIVITY_EVERY; done ) &
+      watcher=\$!
       wait "\$pid"
-      exit \$?
+      status=\$?
+      kill "\$watcher" 2>/dev/null
+      exit \$status
     fi
     sleep 0.5
   done

@@ -87,10 +87,12 @@ public static class SlurmOutput
         foreach (var line in (newline >= 0 ? rest[(newline + 1)..] : "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var colon = line.IndexOf(':', StringComparison.Ordinal);
-            const string folder = ".condobot/", suffix = ".conn";
-            if (colon <= folder.Length + suffix.Length || !line.StartsWith(folder, StringComparison.Ordinal)) continue;
+            const string folder = ".condobot/";
+            if (colon <= folder.Length || !line.StartsWith(folder, StringComparison.Ordinal)) continue;
             var name = line[folder.Length..colon];
-            if (!name.EndsWith(suffix, StringComparison.Ordinal) || !SessionId.TryParse(name[..^suffix.Length], out var session)) continue;
+            // The connection file and the activity file have no key in common: one text per session holds both.
+            var suffix = name.EndsWith(".conn", StringComparison.Ordinal) ? ".conn" : name.EndsWith(".activity", StringComparison.Ordinal) ? ".activity" : null;
+            if (suffix is null || !SessionId.TryParse(name[..^suffix.Length], out var session)) continue;
             if (!files.TryGetValue(session, out var text)) files[session] = text = new();
             text.Append(line[(colon + 1)..]).Append('\n');
         }
@@ -114,6 +116,7 @@ public static class SlurmOutput
         var end = f.Length > 6 && phase != JobPhase.Pending ? ParseLocalTime(f[6], offset) : null;
         var nodes = f.Length > 7 && int.TryParse(f[7], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : (int?)null;
         var jupyter = phase is JobPhase.Running ? ParseConnectionFile(connection) : null;
+        var activity = jupyter is null ? null : ParseActivityFile(connection);
         var pending = phase == JobPhase.Pending;
         return new JobSnapshot(phase, state, node, left, pending ? reason : null, jupyter, pending ? start : null)
         {
@@ -121,7 +124,31 @@ public static class SlurmOutput
             StartTime = pending || node is null ? null : start,
             EndTime = pending || node is null ? null : end,
             NodeCount = nodes,
+            Activity = activity,
         };
+    }
+
+    /// <summary>
+    /// The job's <c>SESSION.activity</c> lines (<c>last_activity</c>, <c>connections</c>, <c>busy_kernels</c>,
+    /// <c>kernels</c>, <c>checked</c>; times in epoch seconds); null when absent or incomplete.
+    /// </summary>
+    public static LabActivity? ParseActivityFile(string text)
+    {
+        var values = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => l.Split('=', 2))
+            .Where(kv => kv.Length == 2)
+            .GroupBy(kv => kv[0])
+            .ToDictionary(g => g.Key, g => g.Last()[1]);
+        long? Number(string key) => values.TryGetValue(key, out var v) && long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+        const long latest = 253402300799; // 9999-12-31, the last second DateTimeOffset holds.
+        var last = Number("last_activity");
+        var at = Number("checked");
+        var busy = Number("busy_kernels");
+        if (last is not (>= 0 and <= latest) || at is not (>= 0 and <= latest) || busy is not (>= 0 and <= 100000)) return null;
+
+        var connections = Number("connections") is >= 0 and <= 100000 and var c ? (int)c : 0;
+        var kernels = Number("kernels") is >= 0 and <= 100000 and var k ? (int)k : 0;
+        return new LabActivity(DateTimeOffset.FromUnixTimeSeconds(last.Value), connections, (int)busy.Value, kernels, DateTimeOffset.FromUnixTimeSeconds(at.Value));
     }
 
     /// <summary>sinfo's <c>%P|%a|%t|%D|%l</c> lines, folded into idle node counts per available partition.</summary>

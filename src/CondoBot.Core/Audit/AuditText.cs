@@ -36,6 +36,7 @@ public static class AuditText
     {
         StartCommand start => Start(start.Options),
         JobCommand { JobId: { } job } => $"{Verb(command)} {job}",
+        KeepCommand keep => $"keep {keep.JobId} {keep.For:c}",
         KeyLinkCommand link => $"key {link.User}",
         _ => Verb(command),
     };
@@ -73,6 +74,7 @@ public static class AuditText
         if (o.Partition is { } partition) parts.Add("--partition " + partition);
         if (o.Gpus > 0) parts.Add("--gpus " + o.Gpus.ToString(CultureInfo.InvariantCulture));
         if (o.Cluster is { } cluster) parts.Add("--cluster " + cluster);
+        if (o.Idle is { } idle) parts.Add("--idle " + (idle == TimeSpan.Zero ? "off" : idle.ToString("c", CultureInfo.InvariantCulture)));
         if (o.KeepAlive) parts.Add("--keep-alive");
         if (o.Verbose) parts.Add("-v");
         return string.Join(' ', parts);

@@ -98,6 +98,13 @@ public sealed class ClusterProfile
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00", ErrorMessage = "KeyLifetime must be from 1 hour to 3650 days.")]
     public TimeSpan? KeyLifetime { get; set; }
 
+    /// <summary>
+    /// How long JupyterLab may sit idle (no activity, no busy kernel) before its owner is asked whether to stop it, for
+    /// sessions that do not say (<c>start --idle</c>); unset: never asked.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00", ErrorMessage = "IdleAfter must be a positive duration of at most 365 days, such as 01:00:00.")]
+    public TimeSpan? IdleAfter { get; set; }
+
     /// <summary>How long an SSH connection or remote command may take before the cluster counts as unreachable.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -20,6 +20,9 @@ public sealed record JobSnapshot(
 
     /// <summary>How many nodes Slurm gave the job (<c>%D</c>); null when the gate did not say.</summary>
     public int? NodeCount { get; init; }
+
+    /// <summary>JupyterLab's own activity, from the file the job keeps next to its connection file; null until written.</summary>
+    public LabActivity? Activity { get; init; }
 }
 
 /// <summary>Slurm's many states folded into the few a user cares about; the raw state is kept for display.</summary>

@@ -46,3 +46,6 @@ public sealed record EnvsCommand(string? Cluster) : Command
 {
     public override bool ChangesNothing => true;
 }
+
+/// <summary>Postpone the idle question about one of the user's sessions by <paramref name="For"/>.</summary>
+public sealed record KeepCommand(SlurmJobId JobId, TimeSpan For) : Command;

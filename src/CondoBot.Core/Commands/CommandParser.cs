@@ -27,6 +27,7 @@ public static partial class CommandParser
         new("", "--gpus", true, SetGpus),
         new("", "--cluster", true, SetCluster),
         new("", "--env", true, SetEnvironment),
+        new("", "--idle", true, SetIdle),
         new("", "--keep-alive", false, (ref StartOptions o, string? _) => { o = o with { KeepAlive = true }; return null; }),
     ];
 
@@ -185,6 +186,38 @@ public static partial class CommandParser
         }
 
         return args.Length > used ? Extra("envs", args[used]) : ParseResult.Of(new EnvsCommand(value));
+    }
+
+    private static string? SetIdle(ref StartOptions options, string? value)
+    {
+        if (string.Equals(value, "off", StringComparison.OrdinalIgnoreCase))
+        {
+            options = options with { Idle = TimeSpan.Zero };
+            return null;
+        }
+
+        if (IdleDuration.Parse(value!) is not { } idle)
+        {
+            return $"`{Shorten(value!)}` is not an idle time: use `off`, or {IdleDuration.AcceptedForms}, at most a year.";
+        }
+
+        options = options with { Idle = idle };
+        return null;
+    }
+
+    /// <summary><c>keep JOBID DURATION</c>: both, so that a job id is never read as a number of minutes.</summary>
+    internal static ParseResult ParseKeep(ReadOnlySpan<string> args)
+    {
+        if (args.Length < 2) return ParseResult.Wrong("`keep` needs the job id and how long to keep it, such as `keep 123456 2h`.", Usage.Keep);
+        if (args.Length > 2) return Extra("keep", args[2]);
+        if (!SlurmJobId.TryParse(args[0], out var job))
+        {
+            return ParseResult.Wrong($"`{Shorten(args[0])}` is not a job id; a job id is a positive number such as 123456.", Usage.Keep);
+        }
+
+        return IdleDuration.Parse(args[1]) is { } duration
+            ? ParseResult.Of(new KeepCommand(job, duration))
+            : ParseResult.Wrong($"`{Shorten(args[1])}` is not a duration: use {IdleDuration.AcceptedForms}, at most a year.", Usage.Keep);
     }
 
     private static string? SetNodes(ref StartOptions options, string? value)

@@ -36,4 +36,10 @@ public sealed record StartOptions
 
     /// <summary>Queue a follow-on session that starts when this one ends, so JupyterLab outlives one walltime.</summary>
     public bool KeepAlive { get; init; }
+
+    /// <summary>
+    /// How long JupyterLab may sit idle before the bot asks whether to stop it (<c>--idle</c>); <see cref="TimeSpan.Zero"/>
+    /// is <c>--idle off</c>; null is the cluster's <c>IdleAfter</c>.
+    /// </summary>
+    public TimeSpan? Idle { get; init; }
 }

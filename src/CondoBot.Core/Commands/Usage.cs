@@ -4,12 +4,13 @@ namespace CondoBot.Core.Commands;
 public static class Usage
 {
     public const string Start =
-        "start [-A ACCOUNT] [-n NODES] [-p PORT] [-t WALLTIME] [-v] [--partition NAME] [--gpus N] [--cluster NAME] [--env NAME] [--keep-alive]";
+        "start [-A ACCOUNT] [-n NODES] [-p PORT] [-t WALLTIME] [-v] [--partition NAME] [--gpus N] [--cluster NAME] [--env NAME] [--idle DURATION|off] [--keep-alive]";
 
     public const string Stop = "stop [JOBID]";
     public const string Status = "status";
     public const string Tunnel = "tunnel [JOBID]";
     public const string Renew = "renew [JOBID]";
+    public const string Keep = "keep JOBID DURATION";
     public const string Key = "key UID | key check | key revoke";
     public const string Envs = "envs [--cluster NAME]";
     public const string Help = "help";

@@ -22,6 +22,7 @@ public static class Verbs
                 "--gpus N      GPUs per node, 0 to 16 (default none)",
                 "--cluster NAME    which cluster (default: the first configured)",
                 "--env NAME    the cluster environment to run in (see `envs`; default: the cluster's)",
+                "--idle DURATION   ask whether to stop JupyterLab once it has been idle this long (30m, 2h, ...), or `off` (default: the cluster's)",
                 "--keep-alive  queue a follow-on session that starts when this one ends",
             ],
         },
@@ -32,6 +33,7 @@ public static class Verbs
             args => CommandParser.OptionalJob(args, "tunnel", id => new TunnelCommand(id))),
         new("renew", Usage.Renew, "queue a follow-on session that starts when this one ends",
             args => CommandParser.OptionalJob(args, "renew", id => new RenewCommand(id))),
+        new("keep", Usage.Keep, "keep an idle session: I will not ask about it again before DURATION has passed", CommandParser.ParseKeep),
         new("envs", Usage.Envs, "list the environments `start --env` chooses from", CommandParser.ParseEnvs),
         new("key", Usage.Key,
             [

@@ -106,6 +106,7 @@ public sealed partial class CommandDispatcher(
             KeyRevokeCommand c => await RunAsync(user, c, cancellationToken),
             EnvsCommand c => await RunAsync(user, c, cancellationToken),
             HelpCommand => Usage.Full,
+            KeepCommand c => await RunAsync(user, c, cancellationToken),
             _ => throw new InvalidOperationException($"No handler for {parsed.Command.GetType().Name}."),
         };
     }

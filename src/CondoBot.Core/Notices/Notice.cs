@@ -13,6 +13,7 @@ namespace CondoBot.Core.Notices;
 [JsonDerivedType(typeof(TunnelNotice), "tunnel")]
 [JsonDerivedType(typeof(TextNotice), "text")]
 [JsonDerivedType(typeof(ReminderNotice), "reminder")]
+[JsonDerivedType(typeof(IdleNotice), "idle")]
 public abstract record Notice(ChatUserId To);
 
 /// <summary>A session moved (queued, starting, ended). <see cref="Tunnel"/> is set when it became ready.</summary>
@@ -33,3 +34,10 @@ public sealed record TextNotice(ChatUserId To, string Text, SessionId? Session =
 
 /// <summary>The walltime is about to end: a new message (so it notifies), with what the user can do.</summary>
 public sealed record ReminderNotice(ChatUserId To, SessionView Session, TimeSpan Before) : Notice(To);
+
+/// <summary>
+/// JupyterLab has been idle for <paramref name="IdleFor"/>: a new message asking whether to stop it, answered with
+/// <c>stop JOBID</c> or <c>keep JOBID DURATION</c> (buttons where the platform has them). Without an answer, and still
+/// idle, the session is stopped after <paramref name="Grace"/>.
+/// </summary>
+public sealed record IdleNotice(ChatUserId To, SessionView Session, TimeSpan IdleFor, TimeSpan Grace) : Notice(To);

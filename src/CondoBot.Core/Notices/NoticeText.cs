@@ -17,6 +17,7 @@ public static class NoticeText
         TunnelNotice t => Ready(t.Session, t.Tunnel),
         TextNotice t => t.Text,
         ReminderNotice r => Reminder(r.Session, r.Before),
+        IdleNotice i => Idle(i),
         _ => notice.ToString(),
     };
 
@@ -80,13 +81,20 @@ public static class NoticeText
         if (s.Usage is not { } used) return "";
         var nodes = used.Nodes == 1 ? "1 node" : string.Create(CultureInfo.InvariantCulture, $"{used.Nodes} nodes");
         var text = $" It used {used.Describe()} ({nodes} for {Durations.Describe(used.Elapsed)}, by Slurm's start and end times).";
-        if (used.Unspent is { } unspent && s.EndReason != EndReason.WalltimeReached)
+        if (used.Unspent is { } unspent && s.EndReason == EndReason.StoppedAsIdle)
         {
-            text += $" {Durations.Describe(unspent)} of its {Durations.Describe(s.Walltime)} walltime went unspent.";
+            text += $" Stopping it saved {Hours(unspent.TotalHours * used.Nodes)} of the allocation ({Durations.Describe(unspent)} of its {Durations.Describe(s.Walltime)} walltime left, on {nodes}).";
+        }
+        else if (used.Unspent is { } left && s.EndReason != EndReason.WalltimeReached)
+        {
+            text += $" {Durations.Describe(left)} of its {Durations.Describe(s.Walltime)} walltime went unspent.";
         }
 
         return text;
     }
+
+    private static string Hours(double nodeHours) =>
+        string.Create(CultureInfo.InvariantCulture, $"{nodeHours:0.00} node-hour{(Math.Round(nodeHours, 2) == 1 ? "" : "s")}");
 
     private static string SoFar(SessionView s) => s.Usage is { } used ? $", {used.Describe()} so far" : "";
 
@@ -150,6 +158,24 @@ public static class NoticeText
             ? "A follow-on session is already queued; I'll send its connection instructions when it starts."
             : $"`renew {s.JobId}` queues a follow-on session with the same settings that starts when this one ends.");
         return string.Join('\n', lines);
+    }
+
+    /// <summary>The idle question's first line, which notifications show; then the answers in words.</summary>
+    public static string IdleQuestion(IdleNotice notice)
+    {
+        var s = notice.Session;
+        var nodes = s.Usage?.Nodes ?? s.Nodes;
+        var used = s.Usage is { } u ? $", {u.Describe()} so far" : "";
+        return $"JupyterLab on {s.Node} has been idle for {IdleWatch.DescribeIdle(notice.IdleFor)} ({nodes} node{(nodes == 1 ? "" : "s")}{used}).";
+    }
+
+    private static string Idle(IdleNotice notice)
+    {
+        var job = notice.Session.JobId;
+        return string.Join('\n',
+            IdleQuestion(notice),
+            $"Still using it? `keep {job} {(long)IdleWatch.KeepFor.TotalHours}h` (or another duration) and I will not ask again before then; `stop {job}` ends it now.",
+            $"With no answer, and no activity in JupyterLab, I stop it in {Durations.Describe(notice.Grace)}. A running cell counts as activity: a busy kernel is never stopped.");
     }
 
     private static string ExpectedStart(SessionView s) => s.ExpectedStart is { } at

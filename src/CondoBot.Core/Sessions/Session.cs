@@ -25,6 +25,24 @@ public sealed class Session
 
     /// <summary>The cluster environment (<c>start --env</c>, else the cluster's default); empty: the cluster's own settings.</summary>
     public string Environment { get; init; } = "";
+    /// <summary>
+    /// How long JupyterLab may sit idle before the owner is asked whether to stop it (<c>start --idle</c>, else the
+    /// cluster's <c>IdleAfter</c>); null: never asked. See <see cref="IdleWatch"/>.
+    /// </summary>
+    public TimeSpan? IdleAfter { get; init; }
+
+    /// <summary>The latest activity seen in JupyterLab (now, while a kernel was busy); null before the first report.</summary>
+    public DateTimeOffset? LastActivity { get; set; }
+
+    /// <summary>When the owner was asked whether to stop the idle lab; null while no question is pending.</summary>
+    public DateTimeOffset? IdleAskedAt { get; set; }
+
+    /// <summary>Until when the idle question is postponed (<c>keep JOBID DURATION</c>).</summary>
+    public DateTimeOffset? IdleKeptUntil { get; set; }
+
+    /// <summary>The bot stopped the session because it stayed idle with the question unanswered.</summary>
+    public bool StoppedAsIdle { get; set; }
+
     /// <summary>Queue a follow-on when the job is known (set by <c>start --keep-alive</c> or <c>renew</c>).</summary>
     public bool KeepAlive { get; set; }
     public required DateTimeOffset CreatedAt { get; init; }
@@ -160,7 +178,9 @@ public sealed class Session
         {
             var started = job.Phase is not (JobPhase.Pending or JobPhase.Gone) && job.Node is { Length: > 0 };
             if (started) StartedAt = job.StartTime ?? StartedAt ?? now;
-            var reason = State == SessionState.Stopping ? Sessions.EndReason.StoppedByUser : ReasonFor(job.Phase);
+            var reason = State == SessionState.Stopping
+                ? StoppedAsIdle ? Sessions.EndReason.StoppedAsIdle : Sessions.EndReason.StoppedByUser
+                : ReasonFor(job.Phase);
             var endedAt = started && job.EndTime is { } e && e >= StartedAt ? e : now;
             // A purged job's record is lost; a job that vanished at its end time almost surely reached its walltime.
             if (reason == Sessions.EndReason.Vanished && EndsAt is { } end && now >= end - TimeSpan.FromMinutes(1))
@@ -235,6 +255,7 @@ public sealed class Session
         Gpus = options.Gpus,
         Environment = cluster.EnvironmentFor(options.Environment) ?? "",
         KeepAlive = options.KeepAlive,
+        IdleAfter = options.Idle is { } idle ? (idle == TimeSpan.Zero ? null : idle) : cluster.IdleAfter,
         CreatedAt = now,
     };
 
@@ -257,6 +278,7 @@ public sealed class Session
         Verbose = Verbose,
         Gpus = Gpus,
         Environment = Environment,
+        IdleAfter = IdleAfter,
         CreatedAt = now,
         FollowsJob = JobId ?? throw new InvalidOperationException("A follow-on needs the job it follows."),
         FollowsSession = Id,

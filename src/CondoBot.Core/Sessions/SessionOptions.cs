@@ -84,6 +84,13 @@ public sealed class SessionOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How long the owner has to answer the idle question (see <see cref="IdleWatch"/>) before an idle session is
+    /// stopped; activity in JupyterLab meanwhile cancels the stop.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan IdleGrace { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>How long ended sessions stay in <c>status</c>.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan ShowEndedFor { get; set; } = TimeSpan.FromHours(24);

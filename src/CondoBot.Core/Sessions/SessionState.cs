@@ -20,6 +20,8 @@ public enum SessionState
 public enum EndReason
 {
     StoppedByUser,
+    /// <summary>Stopped by the bot: JupyterLab stayed idle and the owner did not answer the idle question.</summary>
+    StoppedAsIdle,
     WalltimeReached,
     Completed,
     Cancelled,
@@ -43,6 +45,7 @@ public static class SessionStates
     public static string Describe(this EndReason reason) => reason switch
     {
         EndReason.StoppedByUser => "stopped by you",
+        EndReason.StoppedAsIdle => "stopped as idle (JupyterLab had no activity, and the idle question had no answer)",
         EndReason.WalltimeReached => "walltime reached",
         EndReason.Completed => "JupyterLab exited (shut down from its menu, or finished)",
         EndReason.Cancelled => "cancelled on the cluster",

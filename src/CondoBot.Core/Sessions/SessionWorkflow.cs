@@ -214,11 +214,14 @@ public sealed partial class SessionWorkflow(
             notices.Add(await QueueHintAsync(session, cancellationToken));
         }
 
+        var idle = IdleWatch.Decide(session, snapshot.Value.Activity, now, Options.IdleGrace);
+        Idle(session, idle, now, notices);
+
         var dueReminder = session.State == SessionState.Ready ? DueReminder(session, now) : null;
         if (dueReminder is not null) notices.Add(dueReminder);
         var reminders = session.State == SessionState.Ready ? ScheduleReminders(session, now) : [];
         await EnsureFollowOnAsync(session, now, cancellationToken);
-        var next = session.State.IsActive() ? NextPoll(session, snapshot.Value, now) : (TimeSpan?)null;
+        var next = session.State.IsActive() && idle != IdleStep.Stop ? NextPoll(session, snapshot.Value, now) : (TimeSpan?)null;
         if (next is not null)
         {
             session.PollToken++;
@@ -230,6 +233,49 @@ public sealed partial class SessionWorkflow(
         await sessions.SaveAsync(session, notices, cancellationToken);
         foreach (var (before, delay) in reminders) work.Remind(id, before, session.RemindersFor!.Value, delay);
         if (next is { } wait) work.Poll(id, session.PollToken, wait);
+        if (idle == IdleStep.Stop)
+        {
+            work.Cancel(id);
+            // Stopped as idle means done, as with stop: a queued follow-on would only start another idle lab.
+            if (session.FollowOn is { } followOn) await StopFollowOnAsync(followOn, cancellationToken);
+        }
+    }
+
+    private async Task StopFollowOnAsync(SessionId id, CancellationToken cancellationToken) =>
+        await Handling.SessionEdits.UpdateAsync(sessions, id, s =>
+        {
+            if (!s.State.IsActive() || s.State == SessionState.Stopping) return false;
+            s.State = SessionState.Stopping;
+            s.KeepAlive = false;
+            s.PollToken++;
+            s.NextStepAt = time.GetUtcNow();
+            return true;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Acts on the idle watch's decision: the question, the note that a pending stop is off, or the stop itself, which
+    /// takes the same path as <c>stop</c> (the cancellation step, then the ended notice, which says why and what it saved).
+    /// </summary>
+    private void Idle(Session session, IdleStep step, DateTimeOffset now, List<Notice> notices)
+    {
+        switch (step)
+        {
+            case IdleStep.Ask:
+                LogIdleAsked();
+                notices.Add(new IdleNotice(session.Owner, session.View(now), now - session.LastActivity!.Value, Options.IdleGrace));
+                break;
+            case IdleStep.Resumed:
+                notices.Add(new TextNotice(session.Owner, $"JupyterLab on {session.Node} is in use again, so I will not stop job {session.JobId}.", session.Id));
+                break;
+            case IdleStep.Stop:
+                LogIdleStopped();
+                session.State = SessionState.Stopping;
+                session.StoppedAsIdle = true;
+                session.KeepAlive = false;
+                session.PollToken++;
+                session.NextStepAt = now;
+                break;
+        }
     }
 
     /// <summary>
@@ -301,9 +347,15 @@ public sealed partial class SessionWorkflow(
         var slow = Options.RunningPollInterval;
         var close = Options.EndPollInterval < slow ? Options.EndPollInterval : slow;
         if (snapshot.Phase == JobPhase.Ending) return close;
-        if (session.EndsAt is not { } end || now > end + EndWatchFor) return slow;
-        if (now >= end) return close;
-        return end - now < slow ? end - now : slow;
+        if (session.EndsAt is { } end && now <= end + EndWatchFor && now >= end) return close;
+        var wait = session.EndsAt is { } ends && now < ends && ends - now < slow ? ends - now : slow;
+        // The idle question and the end of its grace come on time too, not up to a slow cycle late.
+        if (IdleWatch.NextDecision(session, Options.IdleGrace) is { } decide && decide > now && decide - now < wait)
+        {
+            wait = decide - now > Options.PollInterval ? decide - now : Options.PollInterval;
+        }
+
+        return wait;
     }
 
     /// <summary>How long past its end time a ready session is watched closely for Slurm's end.</summary>
@@ -524,6 +576,12 @@ public sealed partial class SessionWorkflow(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Submitted job {JobId} for {Owner}")]
     private partial void LogSubmitted(long jobId, string owner);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "JupyterLab is idle: asking the owner whether to stop it")]
+    private partial void LogIdleAsked();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "JupyterLab stayed idle with the question unanswered: stopping it")]
+    private partial void LogIdleStopped();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cancelled job {JobId}")]
     private partial void LogCancelled(long jobId);

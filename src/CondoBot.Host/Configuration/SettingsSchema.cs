@@ -130,6 +130,13 @@ public static class SettingsSchema
     private static void CheckValue(string key, string value, Type type, List<string> failures)
     {
         if (type == typeof(string)) return;
+        // An optional setting (KeyLifetime, IdleAfter): set, it reads as its type; empty is unset.
+        if (Nullable.GetUnderlyingType(type) is { } inner)
+        {
+            if (value.Trim().Length > 0) CheckValue(key, value, inner, failures);
+            return;
+        }
+
         var trimmed = value.Trim();
         if (type == typeof(TimeSpan))
         {

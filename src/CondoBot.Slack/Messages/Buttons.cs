@@ -16,6 +16,7 @@ public static class Buttons
     public const string SendAgain = "condo_send_again";
     public const string Renew = "condo_renew";
     public const string KeyCheck = "condo_key_check";
+    public const string Keep = "condo_keep";
 
     /// <summary>Opens the start form (App Home's Start); it stands for no command of its own.</summary>
     public const string StartForm = "condo_start_form";
@@ -30,12 +31,17 @@ public static class Buttons
             Stop => $"stop {job}",
             Outside or SendAgain => $"tunnel {job}",
             Renew => $"renew {job}",
+            Keep => $"keep {job} {(long)Core.Sessions.IdleWatch.KeepFor.TotalHours}h",
             _ => null,
         };
     }
 
     internal static JsonObject StopButton(SlurmJobId job, string label = "Stop") => Block.Button(Stop, label, job.ToString(), "danger",
         Block.Confirm($"Stop job {job}?", "JupyterLab and everything running in it will end.", "Stop it", "Keep it"));
+
+    /// <summary>The idle question's answer: postpones it by <see cref="Core.Sessions.IdleWatch.KeepFor"/>.</summary>
+    internal static JsonObject KeepButton(SlurmJobId job) =>
+        Block.Button(Keep, $"Keep {(long)Core.Sessions.IdleWatch.KeepFor.TotalHours} h", job.ToString(), "primary");
 
     internal static JsonObject OutsideButton(SlurmJobId job) => Block.Button(Outside, "Outside the lab network?", job.ToString());
 

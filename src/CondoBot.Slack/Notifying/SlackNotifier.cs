@@ -31,6 +31,8 @@ internal sealed class SlackNotifier(LiveStatus status, DirectMessages direct, Ou
                 return posted.Delivery;
             case ReminderNotice reminder:
                 return (await direct.PostAsync(notice.To, user, ReminderMessage.Render(reminder), cancellationToken)).Delivery;
+            case IdleNotice idle:
+                return (await direct.PostAsync(notice.To, user, IdleMessage.Render(idle), cancellationToken)).Delivery;
             default:
                 return (await direct.PostAsync(notice.To, user, TextMessage.Render(notice), cancellationToken)).Delivery;
         }

@@ -17,6 +17,9 @@ public static class CommandText
     /// <summary>The data the cards' Renew buttons submit.</summary>
     public const string RenewVerb = "renew";
 
+    /// <summary>The data the idle card's Keep button submits: <c>keep JOBID 2h</c>.</summary>
+    public const string KeepVerb = "keep";
+
     public static string? From(Activity activity)
     {
         if (activity.Value is { ValueKind: JsonValueKind.Object } value)
@@ -36,20 +39,20 @@ public static class CommandText
     }
 
     /// <summary>
-    /// Only <c>stop</c> or <c>renew</c> with a well-formed job id is accepted from a button; any other submitted data
+    /// Only <c>stop</c>, <c>renew</c> or <c>keep</c> (for <see cref="Core.Sessions.IdleWatch.KeepFor"/>) with a well-formed job id is accepted from a button; any other submitted data
     /// (the start form's included, which <see cref="StartForm"/> reads) gives null.
     /// </summary>
     private static string? ButtonCommand(JsonElement value)
     {
         if (!value.TryGetProperty("command", out var command) || command.ValueKind != JsonValueKind.String
-            || command.GetString() is not (StopVerb or RenewVerb) || command.GetString() is not { } verb
+            || command.GetString() is not (StopVerb or RenewVerb or KeepVerb) || command.GetString() is not { } verb
             || !value.TryGetProperty("job", out var job) || job.ValueKind != JsonValueKind.String
             || !SlurmJobId.TryParse(job.GetString(), out var id))
         {
             return null;
         }
 
-        return $"{verb} {id}";
+        return verb == KeepVerb ? $"{verb} {id} {(long)Core.Sessions.IdleWatch.KeepFor.TotalHours}h" : $"{verb} {id}";
     }
 
     private static IEnumerable<string> BotMentions(Activity activity) =>

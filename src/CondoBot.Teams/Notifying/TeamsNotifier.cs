@@ -35,6 +35,7 @@ public sealed partial class TeamsNotifier(
         {
             SessionUpdate update => await UpdateCardAsync(reference, conversation, update, cancellationToken),
             ReminderNotice reminder => await SendAsync(reference, conversation, ReminderCard.Activity(reminder), "a reminder", cancellationToken),
+            IdleNotice idle => await SendAsync(reference, conversation, ReminderCard.Idle(idle), "the idle question", cancellationToken),
             TunnelNotice tunnel => await SendAsync(reference, conversation, SessionCard.Activity(tunnel.Session, tunnel.Tunnel), "the tunnel card", cancellationToken),
             _ => await SendAsync(reference, conversation, Text(NoticeText.Render(notice)), "a message", cancellationToken),
         };
