@@ -30,7 +30,7 @@ public class VerbTableTests
         var result = CommandParser.Parse("frobnicate");
 
         Assert.Null(result.Command);
-        Assert.Equal("Unknown command `frobnicate`. Commands: start, stop, status, tunnel, renew, envs, key, help.", result.Error);
+        Assert.Equal("Unknown command `frobnicate`. Commands: start, stop, status, tunnel, renew, keep, envs, key, help.", result.Error);
     }
 
     [Theory]
