@@ -28,7 +28,25 @@ public sealed class LocalPostgres : IDisposable
         return new LocalPostgres(name);
     }
 
-    public void Dispose() => Admin($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)");
+    /// <summary>
+    /// Drops the database. FORCE ends the test's own connections, but not an autovacuum worker that the test's writes
+    /// started on it (that needs a superuser): its refusal (42501) goes away once the worker is done, so it is retried.
+    /// </summary>
+    public void Dispose()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Admin($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse && attempt < 20)
+            {
+                Thread.Sleep(250);
+            }
+        }
+    }
 
     private static void Admin(string sql)
     {
