@@ -29,17 +29,6 @@ public sealed class StopHandler(ISessionStore sessions, IOptions<SessionOptions>
         return new Reply(followOn is null ? reply : reply + $" Its follow-on{(followOn.JobId is { } f ? $" (job {f})" : "")} is stopped too.").About(stopped);
     }
 
-    private async Task<Session?> StopAsync(SessionId id, CancellationToken cancellationToken)
-    {
-        var session = await SessionEdits.UpdateAsync(sessions, id, s =>
-        {
-            if (!s.State.IsActive() || s.State == SessionState.Stopping) return false;
-            s.State = SessionState.Stopping;
-            s.KeepAlive = false;
-            s.PollToken++;
-            s.NextStepAt = time.GetUtcNow();
-            return true;
-        }, cancellationToken);
-        return session;
-    }
+    private Task<Session?> StopAsync(SessionId id, CancellationToken cancellationToken) =>
+        SessionEdits.UpdateAsync(sessions, id, s => s.BeginStop(time.GetUtcNow()), cancellationToken);
 }

@@ -147,6 +147,20 @@ public sealed class Session
         StartedAt is { } s ? (EndedAt ?? now) - s : null, Verbose, ExpectedStart, FollowsJob, FollowOn is not null,
         State == SessionState.Ended ? null : SlurmState, Usage(now), Explanation);
 
+    /// <summary>
+    /// Marks an active session as stopping ("I am done": no follow-on from it), due for its cancellation at once;
+    /// answers false when it had already ended or was already stopping (nothing changes then).
+    /// </summary>
+    public bool BeginStop(DateTimeOffset now)
+    {
+        if (!State.IsActive() || State == SessionState.Stopping) return false;
+        State = SessionState.Stopping;
+        KeepAlive = false;
+        PollToken++;
+        NextStepAt = now;
+        return true;
+    }
+
     /// <summary>Ends the session; answers false when it had already ended (nothing changes then).</summary>
     public bool End(EndReason reason, string? detail, DateTimeOffset now)
     {

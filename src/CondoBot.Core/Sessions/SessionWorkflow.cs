@@ -242,15 +242,7 @@ public sealed partial class SessionWorkflow(
     }
 
     private async Task StopFollowOnAsync(SessionId id, CancellationToken cancellationToken) =>
-        await Handling.SessionEdits.UpdateAsync(sessions, id, s =>
-        {
-            if (!s.State.IsActive() || s.State == SessionState.Stopping) return false;
-            s.State = SessionState.Stopping;
-            s.KeepAlive = false;
-            s.PollToken++;
-            s.NextStepAt = time.GetUtcNow();
-            return true;
-        }, cancellationToken);
+        await Handling.SessionEdits.UpdateAsync(sessions, id, s => s.BeginStop(time.GetUtcNow()), cancellationToken);
 
     /// <summary>
     /// Acts on the idle watch's decision: the question, the note that a pending stop is off, or the stop itself, which
