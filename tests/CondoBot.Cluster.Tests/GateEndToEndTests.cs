@@ -39,9 +39,7 @@ public abstract class GateEndToEndTests(string clusterName) : IAsyncLifetime
         _link = await _vault.IssueAsync(_user, new ClusterUser(Login), CancellationToken.None);
         AuthorizedKey.RunAs(Login, new GateInstallation(new ClusterCatalog([Profile()])).Command(_link, Profile()));
         var seed = (await _vault.UnsealAsync(_user, CancellationToken.None))!.Seed;
-        var encoded = Convert.ToBase64String(OpenSshPrivateKeyUtilities.EncodePrivateKey(new Ed25519PrivateKeyParameters(seed, 0)), Base64FormattingOptions.InsertLineBreaks);
-        File.WriteAllText(KeyFile, "-----BEGIN OPENSSH PRIVATE KEY-----\n" + encoded.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n-----END OPENSSH PRIVATE KEY-----\n");
-        File.SetUnixFileMode(KeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        BotKeyFile.Write(KeyFile, seed);
         var hostKey = File.ReadAllText(_cluster.HostKeyFile).Trim().Split(' ');
         File.WriteAllText(Path.Combine(_dir, "known_hosts"), $"[{_cluster.LoginHost}]:{_cluster.LoginPort} {hostKey[0]} {hostKey[1]}\n");
     }

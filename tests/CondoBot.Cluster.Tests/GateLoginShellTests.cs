@@ -65,10 +65,7 @@ public sealed class GateLoginShellTests : IDisposable
     private async Task WriteBotKeyAsync()
     {
         var seed = (await _vault.UnsealAsync(_user, CancellationToken.None))!.Seed;
-        var encoded = Convert.ToBase64String(OpenSshPrivateKeyUtilities.EncodePrivateKey(new Ed25519PrivateKeyParameters(seed, 0)), Base64FormattingOptions.InsertLineBreaks);
-        var key = Path.Combine(_dir, "id_ed25519");
-        File.WriteAllText(key, "-----BEGIN OPENSSH PRIVATE KEY-----\n" + encoded.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n-----END OPENSSH PRIVATE KEY-----\n");
-        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        BotKeyFile.Write(Path.Combine(_dir, "id_ed25519"), seed);
     }
 
     /// <summary>ssh with the bot's key as a thief would use it; no command (null) asks for a login shell.</summary>
