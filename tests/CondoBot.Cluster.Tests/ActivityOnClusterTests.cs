@@ -14,36 +14,16 @@ public sealed class ActivityOnClusterTests : IAsyncLifetime
 {
     private const string Login = "condouser3";
     private readonly LocalCluster _cluster = LocalCluster.Get();
-    private readonly KeyVault _vault = new(new MemoryKeyStore(), new EphemeralDataProtectionProvider(), TimeProvider.System);
-    private readonly ChatUserId _user = new("test", "idle-" + Guid.NewGuid().ToString("N")[..8]);
-    private SlurmOverSsh _rig = null!;
+    private GatedLogin _login = null!;
 
-    private Actor Actor => new(_user, new ClusterUser(Login), "local");
+    private Actor Actor => _login.Actor;
 
-    public async Task InitializeAsync()
-    {
-        var link = await _vault.IssueAsync(_user, new ClusterUser(Login), CancellationToken.None);
-        AuthorizedKey.RunAs(Login, new GateInstallation(new ClusterCatalog([_cluster.Profile()])).Command(link, _cluster.Profile()));
-        _rig = new SlurmOverSsh(_cluster.Profile(), _vault);
-    }
+    public async Task InitializeAsync() => _login = await GatedLogin.AuthorizeAsync(Login, "idle", _cluster.Profile());
 
     public Task DisposeAsync()
     {
-        _rig.Dispose();
-        LocalCluster.Deauthorize(Login, KeyVault.Comment(_user));
+        _login.Dispose();
         return Task.CompletedTask;
-    }
-
-    private async Task<JobSnapshot> WaitAsync(SlurmJobId job, SessionId session, Func<JobSnapshot, bool> until, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
-        {
-            var snapshot = (await _rig.Slurm.GetJobAsync(Actor, job, session, CancellationToken.None)).Value!;
-            if (until(snapshot)) return snapshot;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"job {job} did not get there within {within}; last seen {snapshot}");
-            await Task.Delay(1000);
-        }
     }
 
     [Fact]
@@ -51,13 +31,13 @@ public sealed class ActivityOnClusterTests : IAsyncLifetime
     {
         var request = new JobRequest(SessionId.New(), "birthright", "", 1, Walltime.Parse("5")!.Value, Random.Shared.Next(20000, 60000));
         var submittedAt = DateTimeOffset.UtcNow;
-        var submitted = await _rig.Slurm.SubmitAsync(Actor, request, CancellationToken.None);
+        var submitted = await _login.Slurm.SubmitAsync(Actor, request, CancellationToken.None);
         Assert.True(submitted.Succeeded, submitted.Problem?.Message);
         try
         {
             // Written as soon as JupyterLab answers, then every 30 s.
-            var first = (await WaitAsync(submitted.Value, request.Session, s => s.Activity is not null, TimeSpan.FromSeconds(50))).Activity!;
-            var second = (await WaitAsync(submitted.Value, request.Session, s => s.Activity!.CheckedAt > first.CheckedAt, TimeSpan.FromSeconds(40))).Activity!;
+            var first = (await _login.WaitAsync(submitted.Value, request.Session, s => s.Activity is not null, TimeSpan.FromSeconds(50))).Activity!;
+            var second = (await _login.WaitAsync(submitted.Value, request.Session, s => s.Activity!.CheckedAt > first.CheckedAt, TimeSpan.FromSeconds(40))).Activity!;
 
             Assert.Equal(0, first.BusyKernels);
             Assert.Equal(0, first.Kernels);
@@ -69,7 +49,7 @@ public sealed class ActivityOnClusterTests : IAsyncLifetime
         }
         finally
         {
-            await _rig.Slurm.CancelAsync(Actor, submitted.Value, CancellationToken.None);
+            await _login.Slurm.CancelAsync(Actor, submitted.Value, CancellationToken.None);
         }
     }
 }

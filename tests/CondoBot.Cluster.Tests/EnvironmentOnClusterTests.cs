@@ -18,11 +18,9 @@ public sealed class EnvironmentOnClusterTests : IAsyncLifetime
 {
     private const string Login = "condouser3";
     private readonly LocalCluster _cluster = LocalCluster.Get();
-    private readonly KeyVault _vault = new(new MemoryKeyStore(), new EphemeralDataProtectionProvider(), TimeProvider.System);
-    private readonly ChatUserId _user = new("test", "failure-" + Guid.NewGuid().ToString("N")[..8]);
-    private SlurmOverSsh _rig = null!;
+    private GatedLogin _login = null!;
 
-    private Actor Actor => new(_user, new ClusterUser(Login), "local");
+    private Actor Actor => _login.Actor;
 
     private readonly string _mark = "condobot-env-" + Guid.NewGuid().ToString("N")[..12];
 
@@ -42,7 +40,7 @@ public sealed class EnvironmentOnClusterTests : IAsyncLifetime
     public async Task AnEnvironmentsPreamble_RunsInTheJob()
     {
         var request = Request("marked");
-        var submitted = await _rig.Slurm.SubmitAsync(Actor, request, CancellationToken.None);
+        var submitted = await _login.Slurm.SubmitAsync(Actor, request, CancellationToken.None);
         Assert.True(submitted.Succeeded, submitted.Problem?.Message);
         try
         {
@@ -51,28 +49,22 @@ public sealed class EnvironmentOnClusterTests : IAsyncLifetime
             while (!output.Contains(_mark) && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(500);
-                output = (await _rig.Slurm.JobOutputAsync(Actor, submitted.Value, CancellationToken.None)).Value ?? [];
+                output = (await _login.Slurm.JobOutputAsync(Actor, submitted.Value, CancellationToken.None)).Value ?? [];
             }
 
             Assert.Contains(_mark, output);
         }
         finally
         {
-            await _rig.Slurm.CancelAsync(Actor, submitted.Value, CancellationToken.None);
+            await _login.Slurm.CancelAsync(Actor, submitted.Value, CancellationToken.None);
         }
     }
 
-    public async Task InitializeAsync()
-    {
-        var link = await _vault.IssueAsync(_user, new ClusterUser(Login), CancellationToken.None);
-        AuthorizedKey.RunAs(Login, new GateInstallation(new ClusterCatalog([Profile()])).Command(link, Profile()));
-        _rig = new SlurmOverSsh(Profile(), _vault);
-    }
+    public async Task InitializeAsync() => _login = await GatedLogin.AuthorizeAsync(Login, "failure", Profile());
 
     public Task DisposeAsync()
     {
-        _rig.Dispose();
-        LocalCluster.Deauthorize(Login, KeyVault.Comment(_user));
+        _login.Dispose();
         return Task.CompletedTask;
     }
 
@@ -80,7 +72,7 @@ public sealed class EnvironmentOnClusterTests : IAsyncLifetime
     public async Task AnEnvironmentWhoseLaunchCommandIsMissing_EndsTheJob_AndItsOutputIsExplainedAsNotFound()
     {
         var request = Request("broken");
-        var submitted = await _rig.Slurm.SubmitAsync(Actor, request, CancellationToken.None);
+        var submitted = await _login.Slurm.SubmitAsync(Actor, request, CancellationToken.None);
         Assert.True(submitted.Succeeded, submitted.Problem?.Message);
         try
         {
@@ -89,13 +81,13 @@ public sealed class EnvironmentOnClusterTests : IAsyncLifetime
             do
             {
                 await Task.Delay(500);
-                snapshot = (await _rig.Slurm.GetJobAsync(Actor, submitted.Value, request.Session, CancellationToken.None)).Value!;
+                snapshot = (await _login.Slurm.GetJobAsync(Actor, submitted.Value, request.Session, CancellationToken.None)).Value!;
             }
             while (!snapshot.Phase.IsFinal() && DateTime.UtcNow < deadline);
 
             Assert.Equal(JobPhase.Failed, snapshot.Phase);
             Assert.Null(snapshot.Jupyter);
-            var output = await _rig.Slurm.JobOutputAsync(Actor, submitted.Value, CancellationToken.None);
+            var output = await _login.Slurm.JobOutputAsync(Actor, submitted.Value, CancellationToken.None);
             Assert.True(output.Succeeded, output.Problem?.Message);
             Assert.Contains(output.Value, l => l.Contains("jupyter-nosuchlab: command not found", StringComparison.Ordinal));
 
@@ -105,7 +97,7 @@ public sealed class EnvironmentOnClusterTests : IAsyncLifetime
         }
         finally
         {
-            await _rig.Slurm.CancelAsync(Actor, submitted.Value, CancellationToken.None);
+            await _login.Slurm.CancelAsync(Actor, submitted.Value, CancellationToken.None);
         }
     }
 }

@@ -14,23 +14,15 @@ public sealed class RenewalOnClusterTests : IAsyncLifetime
 {
     private const string Login = "condouser3";
     private readonly LocalCluster _cluster = LocalCluster.Get();
-    private readonly KeyVault _vault = new(new MemoryKeyStore(), new EphemeralDataProtectionProvider(), TimeProvider.System);
-    private readonly ChatUserId _user = new("test", "renew-" + Guid.NewGuid().ToString("N")[..8]);
-    private SlurmOverSsh _rig = null!;
+    private GatedLogin _login = null!;
 
-    private Actor Actor => new(_user, new ClusterUser(Login), "local");
+    private Actor Actor => _login.Actor;
 
-    public async Task InitializeAsync()
-    {
-        var link = await _vault.IssueAsync(_user, new ClusterUser(Login), CancellationToken.None);
-        AuthorizedKey.RunAs(Login, new GateInstallation(new ClusterCatalog([_cluster.Profile()])).Command(link, _cluster.Profile()));
-        _rig = new SlurmOverSsh(_cluster.Profile(), _vault);
-    }
+    public async Task InitializeAsync() => _login = await GatedLogin.AuthorizeAsync(Login, "renew", _cluster.Profile());
 
     public Task DisposeAsync()
     {
-        _rig.Dispose();
-        LocalCluster.Deauthorize(Login, KeyVault.Comment(_user));
+        _login.Dispose();
         return Task.CompletedTask;
     }
 
@@ -39,7 +31,7 @@ public sealed class RenewalOnClusterTests : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(50);
         while (DateTime.UtcNow < deadline)
         {
-            var snapshot = (await _rig.Slurm.GetJobAsync(Actor, job, session, CancellationToken.None)).Value!;
+            var snapshot = (await _login.Slurm.GetJobAsync(Actor, job, session, CancellationToken.None)).Value!;
             if (snapshot.Jupyter is { } jupyter) return jupyter;
             await Task.Delay(500);
         }
@@ -59,19 +51,19 @@ public sealed class RenewalOnClusterTests : IAsyncLifetime
     {
         var port = Random.Shared.Next(20000, 60000);
         var first = new JobRequest(SessionId.New(), "birthright", "", 1, Walltime.Parse("5")!.Value, port);
-        var firstJob = (await _rig.Slurm.SubmitAsync(Actor, first, CancellationToken.None)).Value;
+        var firstJob = (await _login.Slurm.SubmitAsync(Actor, first, CancellationToken.None)).Value;
         var second = new JobRequest(SessionId.New(), "birthright", "", 1, Walltime.Parse("5")!.Value, port) { After = firstJob, KeepTokenOf = first.Session };
-        var submitted = await _rig.Slurm.SubmitAsync(Actor, second, CancellationToken.None);
+        var submitted = await _login.Slurm.SubmitAsync(Actor, second, CancellationToken.None);
         Assert.True(submitted.Succeeded, submitted.Problem?.Message);
         var secondJob = submitted.Value;
         try
         {
             var before = await ReadyAsync(firstJob, first.Session);
             Assert.False(before.TokenKept);
-            await _rig.Slurm.CancelAsync(Actor, firstJob, CancellationToken.None);
+            await _login.Slurm.CancelAsync(Actor, firstJob, CancellationToken.None);
 
             var after = await ReadyAsync(secondJob, second.Session);
-            var ended = (await _rig.Slurm.GetJobAsync(Actor, firstJob, first.Session, CancellationToken.None)).Value!;
+            var ended = (await _login.Slurm.GetJobAsync(Actor, firstJob, first.Session, CancellationToken.None)).Value!;
             var elapsed = Elapsed(firstJob);
 
             Assert.Equal(before.Token, after.Token);
@@ -88,8 +80,8 @@ public sealed class RenewalOnClusterTests : IAsyncLifetime
         }
         finally
         {
-            await _rig.Slurm.CancelAsync(Actor, firstJob, CancellationToken.None);
-            await _rig.Slurm.CancelAsync(Actor, secondJob, CancellationToken.None);
+            await _login.Slurm.CancelAsync(Actor, firstJob, CancellationToken.None);
+            await _login.Slurm.CancelAsync(Actor, secondJob, CancellationToken.None);
         }
     }
 }
