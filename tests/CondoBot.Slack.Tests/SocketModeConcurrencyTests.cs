@@ -10,33 +10,8 @@ namespace CondoBot.Slack.Tests;
 /// Socket Mode under load and under Slack's limits: a burst of envelopes is acknowledged within 3 s each, with every
 /// command's work done; <c>too_many_websockets</c> and rate-limited <c>apps.connections.open</c> back off.
 /// </summary>
-public sealed class SocketModeConcurrencyTests : IAsyncLifetime
+public sealed class SocketModeConcurrencyTests : SocketModeRig
 {
-    private static readonly TimeSpan AckWithin = TimeSpan.FromSeconds(3);
-    private FakeSlack _slack = null!;
-    private SlackHost _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _slack = await FakeSlack.StartAsync();
-        _host = new SlackHost(_slack, socketMode: true);
-        _ = _host.Services;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _slack.DisposeAsync();
-        Assert.Empty(_slack.Violations);
-    }
-
-    private async Task<FakeSocket> ConnectedAsync()
-    {
-        var socket = await _slack.NextSocketAsync(TimeSpan.FromSeconds(15));
-        await socket.HelloAsync();
-        return socket;
-    }
-
     private static JsonObject StartEnvelope(string id, string user) => new()
     {
         ["envelope_id"] = id,
@@ -57,10 +32,10 @@ public sealed class SocketModeConcurrencyTests : IAsyncLifetime
     {
         const int burst = 50;
         var users = Enumerable.Range(0, burst).Select(i => $"U0BURST{i:00}").ToList();
-        foreach (var user in users) await _host.LinkAsync(user);
+        foreach (var user in users) await Host.LinkAsync(user);
         var socket = await ConnectedAsync();
         // Each command then takes a fifth of a second: handled one after another, the last would wait ten seconds.
-        _host.ChatState.Delay = TimeSpan.FromMilliseconds(100);
+        Host.ChatState.Delay = TimeSpan.FromMilliseconds(100);
 
         var clock = Stopwatch.StartNew();
         var sentAt = new ConcurrentDictionary<string, TimeSpan>();
@@ -89,18 +64,18 @@ public sealed class SocketModeConcurrencyTests : IAsyncLifetime
             // Each person is answered: in the ack itself, or (if the reply missed the ack) in an ephemeral message.
             var (_, frame) = acks[$"env-burst-{i:00}"];
             var answer = frame["payload"]?["text"]?.GetValue<string>()
-                ?? (await _slack.WaitForCallAsync("chat.postEphemeral", c => c.Field("user") == users[i], TimeSpan.FromSeconds(10))).Text;
+                ?? (await Slack.WaitForCallAsync("chat.postEphemeral", c => c.Field("user") == users[i], TimeSpan.FromSeconds(10))).Text;
             Assert.Contains("Submitting JupyterLab on local as condouser (account cnms", answer, StringComparison.Ordinal);
-            Assert.Single(await _host.SessionsOfAsync(users[i]));
+            Assert.Single(await Host.SessionsOfAsync(users[i]));
         }
     }
 
     [Fact]
     public async Task ACommandSlowerThanItsAck_IsAckedInTime_AndItsReplyFollowsAsAnEphemeralMessage()
     {
-        await _host.LinkAsync("U0SLOW");
+        await Host.LinkAsync("U0SLOW");
         var socket = await ConnectedAsync();
-        _host.ChatState.Delay = TimeSpan.FromSeconds(1.2);
+        Host.ChatState.Delay = TimeSpan.FromSeconds(1.2);
 
         var clock = Stopwatch.StartNew();
         await socket.SendAsync(StartEnvelope("env-slow", "U0SLOW"));
@@ -108,18 +83,18 @@ public sealed class SocketModeConcurrencyTests : IAsyncLifetime
 
         Assert.True(clock.Elapsed < AckWithin, $"acked after {clock.Elapsed.TotalMilliseconds:F0} ms");
         Assert.Equal(new JsonObject { ["envelope_id"] = "env-slow" }.ToJsonString(), ack!.ToJsonString());
-        var told = await _slack.WaitForCallAsync("chat.postEphemeral", c => c.Field("user") == "U0SLOW", TimeSpan.FromSeconds(10));
+        var told = await Slack.WaitForCallAsync("chat.postEphemeral", c => c.Field("user") == "U0SLOW", TimeSpan.FromSeconds(10));
         Assert.Equal("C0BURST", told.Field("channel"));
         Assert.Contains("Submitting JupyterLab on local as condouser (account cnms", told.Text, StringComparison.Ordinal);
-        Assert.Single(await _host.SessionsOfAsync("U0SLOW"));
+        Assert.Single(await Host.SessionsOfAsync("U0SLOW"));
     }
 
     [Fact]
     public async Task AnEnvelopeWhoseWorkFails_GoesUnacked_WhileTheConnectionKeepsServingTheOthers()
     {
-        await _host.LinkAsync("U0FAIL");
+        await Host.LinkAsync("U0FAIL");
         var socket = await ConnectedAsync();
-        _host.ChatState.Failing = true;
+        Host.ChatState.Failing = true;
 
         await socket.SendAsync(StartEnvelope("env-fails", "U0FAIL"));
         await socket.SendAsync(new JsonObject
@@ -132,7 +107,7 @@ public sealed class SocketModeConcurrencyTests : IAsyncLifetime
             },
         });
         var first = await socket.ReceiveAsync(TimeSpan.FromSeconds(10));
-        _host.ChatState.Failing = false;
+        Host.ChatState.Failing = false;
         await socket.SendAsync(StartEnvelope("env-after", "U0FAIL"));
         var second = await socket.ReceiveAsync(TimeSpan.FromSeconds(10));
 
@@ -140,7 +115,7 @@ public sealed class SocketModeConcurrencyTests : IAsyncLifetime
         Assert.Equal("env-status", first!["envelope_id"]!.GetValue<string>());
         Assert.Equal("env-after", second!["envelope_id"]!.GetValue<string>());
         Assert.Contains("Submitting JupyterLab", second["payload"]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Single(_slack.CallsTo("apps.connections.open"));
+        Assert.Single(Slack.CallsTo("apps.connections.open"));
     }
 
     [Fact]
@@ -152,7 +127,7 @@ public sealed class SocketModeConcurrencyTests : IAsyncLifetime
         await first.DisconnectAsync("too_many_websockets");
         var second = await ConnectedAsync();
 
-        var reopened = _slack.CallsTo("apps.connections.open")[1].At;
+        var reopened = Slack.CallsTo("apps.connections.open")[1].At;
         Assert.True(reopened - said >= TimeSpan.FromSeconds(0.9), $"reconnected after {(reopened - said).TotalMilliseconds:F0} ms");
         Assert.NotEqual(first.Number, second.Number);
     }
@@ -166,7 +141,7 @@ public sealed class SocketModeConcurrencyTests : IAsyncLifetime
         await first.DisconnectAsync("refresh_requested");
         await ConnectedAsync();
 
-        Assert.True(_slack.CallsTo("apps.connections.open")[1].At - said < TimeSpan.FromSeconds(0.9));
+        Assert.True(Slack.CallsTo("apps.connections.open")[1].At - said < TimeSpan.FromSeconds(0.9));
     }
 
     [Fact]
@@ -174,12 +149,12 @@ public sealed class SocketModeConcurrencyTests : IAsyncLifetime
     {
         var first = await ConnectedAsync();
         // Longer than the quick retries the Web API client does itself, so the wait is the service's to keep.
-        _slack.Script("apps.connections.open", new FakeAnswer.RateLimited(3));
+        Slack.Script("apps.connections.open", new FakeAnswer.RateLimited(3));
 
         await first.DisconnectAsync("refresh_requested");
         var second = await ConnectedAsync();
 
-        var opens = _slack.CallsTo("apps.connections.open");
+        var opens = Slack.CallsTo("apps.connections.open");
         Assert.Equal(3, opens.Count);
         Assert.True(opens[2].At - opens[1].At >= TimeSpan.FromSeconds(2.9), $"tried again after {(opens[2].At - opens[1].At).TotalMilliseconds:F0} ms");
         Assert.NotEqual(first.Number, second.Number);
@@ -189,12 +164,12 @@ public sealed class SocketModeConcurrencyTests : IAsyncLifetime
     public async Task ConnectionsOpenAnsweringRatelimited_IsAlsoWaitedOut()
     {
         var first = await ConnectedAsync();
-        _slack.Script("apps.connections.open", new FakeAnswer.Error("ratelimited"));
+        Slack.Script("apps.connections.open", new FakeAnswer.Error("ratelimited"));
 
         await first.DisconnectAsync("refresh_requested");
         await ConnectedAsync();
 
-        var opens = _slack.CallsTo("apps.connections.open");
+        var opens = Slack.CallsTo("apps.connections.open");
         Assert.Equal(3, opens.Count);
         // No Retry-After came with it: a second is the least any rate limit is waited.
         Assert.True(opens[2].At - opens[1].At >= TimeSpan.FromSeconds(0.9), $"tried again after {(opens[2].At - opens[1].At).TotalMilliseconds:F0} ms");

@@ -10,38 +10,13 @@ namespace CondoBot.Slack.Tests;
 /// <c>interactive</c> with a <c>view_submission</c>, <c>events_api</c>), each acknowledged within 3 s, a form's field
 /// errors carried in the acknowledgement's payload.
 /// </summary>
-public sealed class SocketModeFormAndHomeTests : IAsyncLifetime
+public sealed class SocketModeFormAndHomeTests : SocketModeRig
 {
-    private static readonly TimeSpan AckWithin = TimeSpan.FromSeconds(3);
-    private FakeSlack _slack = null!;
-    private SlackHost _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _slack = await FakeSlack.StartAsync();
-        _host = new SlackHost(_slack, socketMode: true);
-        _ = _host.Services;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _slack.DisposeAsync();
-        Assert.Empty(_slack.Violations);
-    }
-
-    private async Task<FakeSocket> ConnectedAsync()
-    {
-        var socket = await _slack.NextSocketAsync(TimeSpan.FromSeconds(15));
-        await socket.HelloAsync();
-        return socket;
-    }
-
     [Fact]
     public async Task StartWithoutFlags_OpensTheForm_AndAWrongWalltimeIsNamedInTheAcknowledgement()
     {
         var socket = await ConnectedAsync();
-        await _host.LinkAsync("U0FORM");
+        await Host.LinkAsync("U0FORM");
         var trigger = NewTrigger();
 
         await socket.SendAsync(new JsonObject
@@ -54,7 +29,7 @@ public sealed class SocketModeFormAndHomeTests : IAsyncLifetime
             },
         });
         var ack = await socket.ReceiveAsync(AckWithin);
-        var open = await _slack.WaitForCallAsync("views.open", c => c.Field("trigger_id") == trigger, AckWithin);
+        var open = await Slack.WaitForCallAsync("views.open", c => c.Field("trigger_id") == trigger, AckWithin);
         Assert.Contains("start form is open", ack!["payload"]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
 
         var view = open.Body["view"]!.DeepClone().AsObject();
@@ -81,7 +56,7 @@ public sealed class SocketModeFormAndHomeTests : IAsyncLifetime
         Assert.Equal("env-submit", submitted!["envelope_id"]!.GetValue<string>());
         Assert.Equal("errors", submitted["payload"]!["response_action"]!.GetValue<string>());
         Assert.StartsWith("forever is not a walltime", submitted["payload"]!["errors"]!["walltime"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Empty(await _host.SessionsOfAsync("U0FORM"));
+        Assert.Empty(await Host.SessionsOfAsync("U0FORM"));
     }
 
     [Fact]
@@ -101,7 +76,7 @@ public sealed class SocketModeFormAndHomeTests : IAsyncLifetime
         var ack = await socket.ReceiveAsync(AckWithin);
 
         Assert.Equal("env-home", ack!["envelope_id"]!.GetValue<string>());
-        var published = await _slack.WaitForCallAsync("views.publish", c => c.Field("user_id") == "U0HOME", TimeSpan.FromSeconds(5));
+        var published = await Slack.WaitForCallAsync("views.publish", c => c.Field("user_id") == "U0HOME", TimeSpan.FromSeconds(5));
         Assert.Contains(published.Buttons, b => b.ActionId == Buttons.StartForm);
     }
 }

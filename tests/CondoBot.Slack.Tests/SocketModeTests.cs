@@ -12,33 +12,8 @@ namespace CondoBot.Slack.Tests;
 /// acknowledged within 3 s, commands and clicks do what they do over HTTP, and the connection is renewed on
 /// <c>disconnect</c> or a dead socket, but not after <c>link_disabled</c>.
 /// </summary>
-public sealed class SocketModeTests : IAsyncLifetime
+public sealed class SocketModeTests : SocketModeRig
 {
-    private static readonly TimeSpan AckWithin = TimeSpan.FromSeconds(3);
-    private FakeSlack _slack = null!;
-    private SlackHost _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _slack = await FakeSlack.StartAsync();
-        _host = new SlackHost(_slack, socketMode: true);
-        _ = _host.Services;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _slack.DisposeAsync();
-        Assert.Empty(_slack.Violations);
-    }
-
-    private async Task<FakeSocket> ConnectedAsync()
-    {
-        var socket = await _slack.NextSocketAsync(TimeSpan.FromSeconds(15));
-        await socket.HelloAsync();
-        return socket;
-    }
-
     private static JsonObject CommandEnvelope(string id, string text, string user, string trigger, int retry = 0) => new()
     {
         ["envelope_id"] = id,
@@ -58,7 +33,7 @@ public sealed class SocketModeTests : IAsyncLifetime
     public async Task ASlashCommandEnvelope_IsAckedWithinThreeSeconds_CarryingTheEphemeralReply()
     {
         var socket = await ConnectedAsync();
-        await _host.LinkAsync("U0SOCK");
+        await Host.LinkAsync("U0SOCK");
 
         await socket.SendAsync(CommandEnvelope("env-1", "start -A cnms", "U0SOCK", NewTrigger()));
         var ack = await socket.ReceiveAsync(AckWithin);
@@ -66,15 +41,15 @@ public sealed class SocketModeTests : IAsyncLifetime
         Assert.Equal("env-1", ack!["envelope_id"]!.GetValue<string>());
         Assert.Equal("ephemeral", ack["payload"]!["response_type"]!.GetValue<string>());
         Assert.Contains("Submitting JupyterLab on local as condouser (account cnms", ack["payload"]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Single(await _host.SessionsOfAsync("U0SOCK"));
-        Assert.Equal("Bearer " + FakeSlack.AppToken, Assert.Single(_slack.CallsTo("apps.connections.open")).Authorization);
+        Assert.Single(await Host.SessionsOfAsync("U0SOCK"));
+        Assert.Equal("Bearer " + FakeSlack.AppToken, Assert.Single(Slack.CallsTo("apps.connections.open")).Authorization);
     }
 
     [Fact]
     public async Task ARedeliveredEnvelope_IsAckedWithTheSameReply_AndStartsNoSecondSession()
     {
         var socket = await ConnectedAsync();
-        await _host.LinkAsync("U0TWICE");
+        await Host.LinkAsync("U0TWICE");
         var trigger = NewTrigger();
 
         await socket.SendAsync(CommandEnvelope("env-1", "start -t 30", "U0TWICE", trigger));
@@ -84,14 +59,14 @@ public sealed class SocketModeTests : IAsyncLifetime
 
         Assert.Equal("env-2", second!["envelope_id"]!.GetValue<string>());
         Assert.Equal(first!["payload"]!["text"]!.GetValue<string>(), second["payload"]!["text"]!.GetValue<string>());
-        Assert.Single(await _host.SessionsOfAsync("U0TWICE"));
+        Assert.Single(await Host.SessionsOfAsync("U0TWICE"));
     }
 
     [Fact]
     public async Task AnInteractiveEnvelope_IsAckedAtOnce_ThenStopsTheClickingOwnersSession()
     {
         var socket = await ConnectedAsync();
-        await _host.QueuedSessionAsync("U0OWNER", 7777);
+        await Host.QueuedSessionAsync("U0OWNER", 7777);
 
         await socket.SendAsync(new JsonObject
         {
@@ -103,9 +78,9 @@ public sealed class SocketModeTests : IAsyncLifetime
         var ack = await socket.ReceiveAsync(AckWithin);
 
         Assert.Equal(new JsonObject { ["envelope_id"] = "env-click" }.ToJsonString(), ack!.ToJsonString());
-        var told = await _slack.WaitForCallAsync("chat.postEphemeral", c => c.Field("user") == "U0OWNER", TimeSpan.FromSeconds(10));
+        var told = await Slack.WaitForCallAsync("chat.postEphemeral", c => c.Field("user") == "U0OWNER", TimeSpan.FromSeconds(10));
         Assert.Contains("Stopping job 7777", told.Text, StringComparison.Ordinal);
-        Assert.Equal(SessionState.Stopping, Assert.Single(await _host.SessionsOfAsync("U0OWNER")).State);
+        Assert.Equal(SessionState.Stopping, Assert.Single(await Host.SessionsOfAsync("U0OWNER")).State);
     }
 
     [Fact]
@@ -129,7 +104,7 @@ public sealed class SocketModeTests : IAsyncLifetime
         await second.SendAsync(CommandEnvelope("env-after", "status", "U0AGAIN", NewTrigger()));
 
         Assert.NotEqual(first.Number, second.Number);
-        Assert.Equal(2, _slack.CallsTo("apps.connections.open").Count);
+        Assert.Equal(2, Slack.CallsTo("apps.connections.open").Count);
         Assert.Contains("You have no sessions", (await second.ReceiveAsync(AckWithin))!["payload"]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
@@ -148,12 +123,12 @@ public sealed class SocketModeTests : IAsyncLifetime
     public async Task AFailedConnectionsOpen_IsRetried()
     {
         var first = await ConnectedAsync();
-        _slack.Script("apps.connections.open", new FakeAnswer.Error("internal_error"));
+        Slack.Script("apps.connections.open", new FakeAnswer.Error("internal_error"));
 
         await first.DisconnectAsync("refresh_requested");
         var second = await ConnectedAsync();
 
-        Assert.Equal(3, _slack.CallsTo("apps.connections.open").Count);
+        Assert.Equal(3, Slack.CallsTo("apps.connections.open").Count);
         Assert.NotEqual(first.Number, second.Number);
     }
 
@@ -165,10 +140,10 @@ public sealed class SocketModeTests : IAsyncLifetime
         await socket.DisconnectAsync("link_disabled");
         Assert.Null(await socket.ReceiveAsync(TimeSpan.FromSeconds(5)));
         // The service's loop ends for good: once it has, nothing can open another connection.
-        var service = _host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<CondoBot.Slack.SocketMode.SocketModeService>().Single();
+        var service = Host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<CondoBot.Slack.SocketMode.SocketModeService>().Single();
         await service.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(15));
 
-        Assert.False(_slack.SocketWaiting);
-        Assert.Single(_slack.CallsTo("apps.connections.open"));
+        Assert.False(Slack.SocketWaiting);
+        Assert.Single(Slack.CallsTo("apps.connections.open"));
     }
 }
