@@ -39,6 +39,7 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<ButtonClickHandler>();
         services.AddSingleton<StartFormHandler>();
         services.TryAddSingleton<Core.Clusters.PartitionChoices>();
+        services.TryAddSingleton<Core.Sessions.LastChoices>();
         services.AddSingleton<FormSubmissions>();
         services.AddSingleton<SlackEvents>();
         services.AddSingleton<HomeRefreshes>();

@@ -111,6 +111,13 @@ public sealed class RecordedSlurmOutputTests
     [MemberData(nameof(Versions))]
     public void ANodeRunningAJob_IsNotCountedAsIdle(string version) =>
         Assert.Empty(SlurmOutput.ParseIdlePartitions(Recorded(version, "sinfo.out")));
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public void BothPartitions_AreListed_WithTheDefaultMarked_AndTheirLimits(string version) =>
+        Assert.Equal(
+            [new ClusterPartition("debug", 0, 1, TimeSpan.FromHours(12), true), new ClusterPartition("short", 0, 1, TimeSpan.FromMinutes(10), false)],
+            SlurmOutput.ParsePartitions(Recorded(version, "sinfo.out")));
 }
 
 /// <summary>Usage's raw material on both real clusters (<c>Recorded/record-times.sh</c>): Slurm's own start and end times and node count.</summary>

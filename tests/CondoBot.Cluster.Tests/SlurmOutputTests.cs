@@ -84,6 +84,17 @@ public class SlurmOutputTests
     }
 
     [Fact]
+    public void ParsePartitions_CountsEachAvailablePartitionsNodes_AndThoseIdle_AndMarksTheDefault()
+    {
+        var stdout = "batch*|up|idle|3|2-00:00:00\nbatch*|up|mix|2|2-00:00:00\nbatch*|up|alloc|2|2-00:00:00\nbatch*|up|idle~|1|2-00:00:00\n"
+            + "short|up|alloc|1|10:00\ngpu|down|idle|4|1-00:00:00\nlong|up|idle*|2|infinite\n";
+
+        Assert.Equal(
+            [new ClusterPartition("batch", 3, 8, TimeSpan.FromDays(2), true), new ClusterPartition("short", 0, 1, TimeSpan.FromMinutes(10), false), new ClusterPartition("long", 0, 2, null, false)],
+            SlurmOutput.ParsePartitions(stdout));
+    }
+
+    [Fact]
     public void ParsePoll_ReadsARunningJob_AndItsConnectionFile()
     {
         var stdout = $"4|RUNNING|node001|29:46|2026-11-29T16:01:37|None\n{SlurmCommands.PollMarker} 0 +0000\nnode=node001\nport=34457\ntoken=47234513db069d5bae3f0e21a32af967577649c682f297ff\nready=1764432098\n";

@@ -34,51 +34,8 @@ public sealed class StartFormTests(SlackHostFixture fixture) : IClassFixture<Sla
         return (open.Body["view"]!.AsObject(), reply);
     }
 
-    /// <summary>A view_submission payload of Slack's shape, with the form's fields as the person left them.</summary>
-    private static JsonObject Submission(JsonObject view, string user, string trigger, Dictionary<string, string?> typed)
-    {
-        var values = new JsonObject();
-        foreach (var block in view["blocks"]!.AsArray().Where(b => b!["type"]!.GetValue<string>() == "input"))
-        {
-            var id = block!["block_id"]!.GetValue<string>();
-            var element = block["element"]!;
-            var actionId = element["action_id"]!.GetValue<string>();
-            JsonObject state;
-            if (element["type"]!.GetValue<string>() == "static_select")
-            {
-                var chosen = typed.TryGetValue(id, out var value)
-                    ? element["options"]!.AsArray().Single(o => o!["value"]!.GetValue<string>() == value)!.DeepClone()
-                    : element["initial_option"]!.DeepClone();
-                state = new JsonObject { ["type"] = "static_select", ["selected_option"] = chosen };
-            }
-            else
-            {
-                var text = typed.TryGetValue(id, out var value) ? value : element["initial_value"]?.GetValue<string>();
-                state = new JsonObject { ["type"] = "plain_text_input", ["value"] = text };
-            }
-
-            values[id] = new JsonObject { [actionId] = state };
-        }
-
-        var submitted = view.DeepClone().AsObject();
-        submitted["id"] = "V0FORM" + Random.Shared.Next(1000, 9999);
-        submitted["team_id"] = Team;
-        submitted["state"] = new JsonObject { ["values"] = values };
-        submitted["hash"] = "1700000000.abcdef";
-        submitted["private_metadata"] ??= "";
-        return new JsonObject
-        {
-            ["type"] = "view_submission",
-            ["team"] = new JsonObject { ["id"] = Team, ["domain"] = "condo" },
-            ["user"] = new JsonObject { ["id"] = user, ["username"] = user.ToLowerInvariant(), ["name"] = user.ToLowerInvariant(), ["team_id"] = Team },
-            ["api_app_id"] = "A0CONDO",
-            ["token"] = "deprecated-verification-token",
-            ["trigger_id"] = trigger,
-            ["view"] = submitted,
-            ["response_urls"] = new JsonArray(),
-            ["is_enterprise_install"] = false,
-        };
-    }
+    private static JsonObject Submission(JsonObject view, string user, string trigger, Dictionary<string, string?> typed) =>
+        FormPayloads.Submission(view, user, trigger, typed);
 
     private async Task<JsonObject> SubmitAsync(JsonObject payload)
     {
@@ -107,7 +64,7 @@ public sealed class StartFormTests(SlackHostFixture fixture) : IClassFixture<Sla
 
         Assert.Equal("modal", view["type"]!.GetValue<string>());
         Assert.Equal(StartForm.CallbackId, view["callback_id"]!.GetValue<string>());
-        Assert.Equal(["cluster", "account", "account_other", "partition", "walltime", "nodes", "gpus"],
+        Assert.Equal(["cluster", "account.local", "account_other", "partition", "walltime", "nodes", "gpus", "idle.local"],
             view["blocks"]!.AsArray().Select(b => b!["block_id"]!.GetValue<string>()));
         Assert.Contains("start form is open", reply, StringComparison.Ordinal);
         Assert.Empty(await _host.SessionsOfAsync(user));
@@ -128,7 +85,7 @@ public sealed class StartFormTests(SlackHostFixture fixture) : IClassFixture<Sla
         var (view, _) = await OpenAsync(user);
 
         Assert.Equal("local", Initial(view, "cluster"));
-        Assert.Equal("cnms", Initial(view, "account"));
+        Assert.Equal("cnms", Initial(view, "account.local"));
         Assert.Equal("short", Initial(view, "partition"));
         Assert.Equal("02:00:00", Initial(view, "walltime"));
         Assert.Equal("2", Initial(view, "nodes"));
@@ -253,10 +210,16 @@ public sealed class BlockKitLimitsTests
     [Fact]
     public void TheStartForm_WithAHundredClustersAndLongAccountNames_StaysWithinSlacksLimits()
     {
-        var view = StartForm.Render(new StartFormDefaults(
-            [.. Enumerable.Range(0, 150).Select(i => "cluster" + i)], "cluster3",
-            [.. Enumerable.Range(0, 30).Select(i => new string('a', 60) + i)], null, null, Core.Commands.Walltime.Default, 1, 0));
+        var cluster = new Core.Clusters.ClusterProfile { Name = "cluster3", IdleAfter = TimeSpan.FromMinutes(45) };
+        foreach (var i in Enumerable.Range(0, 120)) cluster.Environments["env" + i] = new Core.Clusters.ClusterEnvironment { Description = new string('d', 200) };
+        var choices = new Core.Sessions.StartChoices(
+            cluster, [.. Enumerable.Range(0, 30).Select(i => new string('a', 60) + i)], null, null, Core.Commands.Walltime.Default, 1, 0, null, TimeSpan.FromSeconds(4000));
+        var partitions = new Core.Clusters.PartitionList(
+            [.. Enumerable.Range(0, 150).Select(i => new Core.Clusters.ClusterPartition(new string('p', 70) + i, 3, 8, TimeSpan.FromDays(2), i == 0))], null);
+        var defaults = new StartFormDefaults([.. Enumerable.Range(0, 150).Select(i => "cluster" + i)], choices);
 
-        Assert.Empty(BlockKitLimits.OfView(view));
+        Assert.Empty(BlockKitLimits.OfView(StartForm.Render(defaults)));
+        Assert.Empty(BlockKitLimits.OfView(StartForm.Render(defaults with { Partitions = partitions })));
+        Assert.Empty(BlockKitLimits.OfView(StartForm.Render(defaults with { Partitions = Core.Clusters.PartitionList.Without(new string('x', 5000)) })));
     }
 }

@@ -124,6 +124,14 @@ public sealed partial class SlurmCluster(
         return Result<IReadOnlyList<IdlePartition>>.Ok(SlurmOutput.ParseIdlePartitions(run.Value.Stdout));
     }
 
+    public async Task<Result<IReadOnlyList<ClusterPartition>>> PartitionsAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        var run = await RunAsync("sinfo", actor, SlurmCommands.IdlePartitions(), cancellationToken);
+        if (!run.Succeeded) return run.Problem;
+        if (run.Value.ExitStatus != 0) return Unavailable("sinfo", run.Value);
+        return Result<IReadOnlyList<ClusterPartition>>.Ok(SlurmOutput.ParsePartitions(run.Value.Stdout));
+    }
+
     public async Task<Result<IReadOnlyList<string>>> JobOutputAsync(Actor actor, SlurmJobId job, CancellationToken cancellationToken)
     {
         var run = await RunAsync("tail", actor, SlurmCommands.Output(job), cancellationToken);

@@ -153,16 +153,31 @@ public static class SlurmOutput
 
     /// <summary>sinfo's <c>%P|%a|%t|%D|%l</c> lines, folded into idle node counts per available partition.</summary>
     public static IReadOnlyList<IdlePartition> ParseIdlePartitions(string stdout) =>
+        ParsePartitions(stdout)
+            .Where(p => p.IdleNodes > 0)
+            .Select(p => new IdlePartition(p.Name, p.IdleNodes, p.MaxTime))
+            .ToList();
+
+    /// <summary>
+    /// sinfo's <c>%P|%a|%t|%D|%l</c> lines (one per partition and node state; the default partition's name ends in
+    /// <c>*</c>), folded into one entry per available partition: all its nodes, and those plainly <c>idle</c> (not
+    /// <c>idle*</c>, unreachable, nor <c>idle~</c>, powered down). Partitions that are down or drained are left out.
+    /// </summary>
+    public static IReadOnlyList<ClusterPartition> ParsePartitions(string stdout) =>
         stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => line.Split('|'))
-            .Where(f => f.Length >= 5 && f[1] == "up" && f[2] == "idle")
+            .Where(f => f.Length >= 5 && f[1] == "up" && f[0].TrimEnd('*').Length > 0)
             .GroupBy(f => f[0].TrimEnd('*'))
-            .Select(g => new IdlePartition(
+            .Select(g => new ClusterPartition(
                 g.Key,
-                g.Sum(f => int.TryParse(f[3], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0),
-                ParseTimeLeft(g.First()[4])))
-            .Where(p => p.IdleNodes > 0)
+                g.Where(f => f[2] == "idle").Sum(Count),
+                g.Sum(Count),
+                ParseTimeLeft(g.First()[4]),
+                g.Any(f => f[0].EndsWith('*'))))
             .ToList();
+
+    private static int Count(string[] fields) =>
+        int.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
 
     /// <summary><c>date +%z</c>: <c>+0100</c>, <c>-0500</c>.</summary>
     internal static TimeSpan ParseOffset(string text) =>

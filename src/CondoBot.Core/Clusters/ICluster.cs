@@ -20,6 +20,9 @@ public interface ICluster
     /// <summary>Partitions with idle nodes right now, for a hint to a user whose job waits long.</summary>
     Task<Result<IReadOnlyList<IdlePartition>>> IdlePartitionsAsync(Actor actor, CancellationToken cancellationToken);
 
+    /// <summary>Every available partition with its node counts and time limit, for a start form's pick list.</summary>
+    Task<Result<IReadOnlyList<ClusterPartition>>> PartitionsAsync(Actor actor, CancellationToken cancellationToken);
+
     /// <summary>
     /// Has the gate remove the key's own line from <c>authorized_keys</c> (before the bot forgets the key); true when
     /// a line was removed, false when none was there any more.

@@ -11,6 +11,9 @@ internal sealed record ButtonClick(string TeamId, string UserId, string? Channel
 {
     public ChatUserId User => SlackUser.Id(TeamId, UserId);
 
+    /// <summary>The open form the action happened in (its id, hash and callback id), for a select inside a modal.</summary>
+    public FormView? View { get; init; }
+
     /// <summary>Null for payloads that are not a well-formed button click (other interaction types are ignored).</summary>
     public static ButtonClick? FromPayload(JsonElement payload)
     {
@@ -25,6 +28,15 @@ internal sealed record ButtonClick(string TeamId, string UserId, string? Channel
         var action = actions[0];
         var actionId = action.Text("action_id");
         if (!SlackUser.IsSlackId(team) || !SlackUser.IsSlackId(userId) || !SlashCommand.IsTriggerId(trigger) || actionId is null) return null;
-        return new ButtonClick(team, userId, SlackUser.IsSlackId(channel) ? channel : null, actionId, action.Text("value") ?? "", trigger!);
+        // A select's value is its chosen option's, not the action's own.
+        var value = action.Text("value") ?? action.Child("selected_option").Text("value") ?? "";
+        var view = payload.Child("view");
+        return new ButtonClick(team, userId, SlackUser.IsSlackId(channel) ? channel : null, actionId, value, trigger!)
+        {
+            View = view.Text("id") is { } viewId && view.Text("callback_id") is { } callback ? new FormView(viewId, view.Text("hash"), callback) : null,
+        };
     }
 }
+
+/// <summary>A modal an action came from: its id and hash (for <c>views.update</c>) and which form it is.</summary>
+internal sealed record FormView(string Id, string? Hash, string CallbackId);

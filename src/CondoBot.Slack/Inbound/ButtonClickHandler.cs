@@ -29,6 +29,13 @@ internal sealed partial class ButtonClickHandler(
             return;
         }
 
+        if (click.View is { CallbackId: StartForm.CallbackId } view)
+        {
+            // Only the cluster select of the start form dispatches an action: the form is redrawn for that cluster.
+            await form.SwitchClusterAsync(click.User, view.Id, view.Hash, click.Value, cancellationToken);
+            return;
+        }
+
         var text = Buttons.CommandFor(click.ActionId, click.Value);
         if (text is null)
         {

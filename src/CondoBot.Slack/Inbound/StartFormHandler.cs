@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using CondoBot.Core;
 using CondoBot.Core.Clusters;
-using CondoBot.Core.Commands;
 using CondoBot.Core.Sessions;
 using CondoBot.Slack.Messages;
 using CondoBot.Slack.WebApi;
@@ -15,14 +14,13 @@ namespace CondoBot.Slack.Inbound;
 /// </summary>
 internal sealed partial class StartFormHandler(
     SlackApi api,
-    ISessionStore sessions,
+    LastChoices choices,
     ClusterCatalog clusters,
     PartitionChoices partitions,
-    TimeProvider time,
     ILogger<StartFormHandler> logger)
 {
-    /// <summary>How far back the form looks for the person's last choices and recent accounts.</summary>
-    private static readonly TimeSpan RecentFor = TimeSpan.FromDays(90);
+    /// <summary>How long the form waits for sinfo before it says the cluster did not answer.</summary>
+    private static readonly TimeSpan PartitionWait = TimeSpan.FromSeconds(15);
 
     /// <summary>True for the texts that open the form rather than run a command: nothing, or <c>start</c> alone.</summary>
     public static bool Opens(string text)
@@ -36,7 +34,7 @@ internal sealed partial class StartFormHandler(
     public async Task<bool> OpenAsync(ChatUserId user, string triggerId, CancellationToken cancellationToken)
     {
         // The trigger id lasts 3 seconds: the only work before views.open is one read of the person's own sessions.
-        var defaults = await DefaultsAsync(user, cancellationToken);
+        var defaults = await DefaultsAsync(user, null, cancellationToken);
         var opened = await api.OpenViewAsync(triggerId, StartForm.Render(defaults), cancellationToken);
         if (!opened.Ok)
         {
@@ -44,37 +42,66 @@ internal sealed partial class StartFormHandler(
             return false;
         }
 
-        // sinfo takes an SSH round-trip: the form is already open, and gains the idle partitions when they are known.
+        // sinfo takes an SSH round-trip: the form is already open, and gains the partitions when they are known.
         if (opened.Body.Child("view").Text("id") is { } viewId)
         {
-            _ = ShowIdlePartitionsAsync(user, viewId, opened.Body.Child("view").Text("hash"), defaults);
+            _ = ShowPartitionsAsync(user, viewId, opened.Body.Child("view").Text("hash"), defaults);
         }
 
         return true;
     }
 
-    /// <summary>Redraws the open form with the idle partitions; a hint only, so any failure just leaves it as it is.</summary>
-    private async Task ShowIdlePartitionsAsync(ChatUserId user, string viewId, string? hash, StartFormDefaults defaults)
+    /// <summary>
+    /// Another cluster was chosen in the open form: it is redrawn with the person's last choices there and that
+    /// cluster's environments, then with its partitions once sinfo answers.
+    /// </summary>
+    public async Task SwitchClusterAsync(ChatUserId user, string viewId, string? hash, string cluster, CancellationToken cancellationToken)
     {
+        if (clusters.Find(cluster) is null) return;
+        var defaults = await DefaultsAsync(user, cluster, cancellationToken);
+        var updated = await api.UpdateViewAsync(viewId, hash, StartForm.Render(defaults), cancellationToken);
+        if (!updated.Ok)
+        {
+            LogNotOpened(updated.Error);
+            return;
+        }
+
+        _ = ShowPartitionsAsync(user, viewId, updated.Body.Child("view").Text("hash"), defaults);
+    }
+
+    /// <summary>
+    /// Redraws the open form with the partitions to pick from, or with why they could not be read. A newer redraw
+    /// (another cluster chosen meanwhile) changed the view's hash, so Slack refuses this stale one.
+    /// </summary>
+    private async Task ShowPartitionsAsync(ChatUserId user, string viewId, string? hash, StartFormDefaults defaults)
+    {
+        var cluster = defaults.Choices.Cluster.Name;
+        PartitionList list;
         try
         {
-            using var limit = new CancellationTokenSource(IdleWait);
-            var idle = await partitions.IdleAsync(user, defaults.Cluster, limit.Token);
-            if (idle.Count == 0) return;
-            var updated = await api.UpdateViewAsync(viewId, hash, StartForm.Render(defaults with { IdlePartitions = idle }), limit.Token);
+            using var limit = new CancellationTokenSource(PartitionWait);
+            list = await partitions.ListAsync(user, cluster, limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            list = PartitionList.Without($"{cluster} did not answer within {Durations.Describe(PartitionWait)}: type a partition, or leave it empty for the cluster's default.");
+        }
+
+        if (list.Unavailable is { } reason) LogNoPartitions(cluster, reason);
+        try
+        {
+            using var limit = new CancellationTokenSource(PartitionWait);
+            var updated = await api.UpdateViewAsync(viewId, hash, StartForm.Render(defaults with { Partitions = list }), limit.Token);
             if (!updated.Ok) LogNotOpened(updated.Error);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException or TimeoutException)
+        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
         {
-            LogNoPartitions(ex.GetType().Name);
+            LogNotOpened(ex.GetType().Name);
         }
     }
 
-    /// <summary>How long the form waits for sinfo before it stays without the idle partitions.</summary>
-    private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(15);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "The start form stays without idle partitions: {Reason}")]
-    private partial void LogNoPartitions(string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "The start form shows no partitions of {Cluster} to pick from: {Reason}")]
+    private partial void LogNoPartitions(string cluster, string reason);
 
     /// <summary>Slack's answer to a submission: the fields' errors, or the form replaced by the command's reply.</summary>
     public static JsonObject Errors(IReadOnlyDictionary<string, string> errors) => new()
@@ -85,25 +112,9 @@ internal sealed partial class StartFormHandler(
 
     public static JsonObject Update(string reply) => new() { ["response_action"] = "update", ["view"] = StartForm.Answer(reply) };
 
-    private async Task<StartFormDefaults> DefaultsAsync(ChatUserId user, CancellationToken cancellationToken)
-    {
-        var mine = (await sessions.ListAsync(user, time.GetUtcNow() - RecentFor, cancellationToken))
-            .OrderByDescending(s => s.CreatedAt).ToList();
-        var last = mine.FirstOrDefault();
-        var cluster = last is not null && clusters.Find(last.Cluster) is not null ? last.Cluster : clusters.Default.Name;
-        var accounts = mine.Select(s => s.Account).Where(a => a.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-        var account = last?.Account is { Length: > 0 } a ? a : null;
-        return new StartFormDefaults(
-            [.. clusters.All.Select(c => c.Name)],
-            cluster,
-            accounts,
-            account,
-            last?.Partition is { Length: > 0 } p ? p : null,
-            last is null ? Walltime.Default : Walltime.FromTimeSpan(last.Walltime),
-            last?.Nodes ?? StartOptions.DefaultNodes,
-            last?.Gpus ?? 0);
-    }
+    private async Task<StartFormDefaults> DefaultsAsync(ChatUserId user, string? cluster, CancellationToken cancellationToken) =>
+        new([.. clusters.All.Select(c => c.Name)], await choices.ForAsync(user, cluster, cancellationToken));
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack did not open the start form: {Error}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack did not show the start form: {Error}")]
     private partial void LogNotOpened(string? error);
 }

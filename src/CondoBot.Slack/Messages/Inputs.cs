@@ -19,9 +19,9 @@ internal static class Inputs
         return Input(blockId, label, element, hint, optional);
     }
 
-    public static JsonObject Select(string blockId, string label, IReadOnlyList<(string Text, string Value)> options, string? initial, string? hint = null)
+    public static JsonObject Select(string blockId, string label, IReadOnlyList<Option> options, string? initial, string? hint = null)
     {
-        var choices = new JsonArray([.. options.Select(Option)]);
+        var choices = new JsonArray([.. options.Select(Choice)]);
         var element = new JsonObject
         {
             ["type"] = "static_select",
@@ -29,7 +29,7 @@ internal static class Inputs
             ["options"] = choices,
         };
         var chosen = options.FirstOrDefault(o => o.Value == initial);
-        element["initial_option"] = Option(chosen.Value is null ? options[0] : chosen);
+        element["initial_option"] = Choice(chosen ?? options[0]);
         return Input(blockId, label, element, hint, optional: false);
     }
 
@@ -47,9 +47,15 @@ internal static class Inputs
         return block;
     }
 
-    private static JsonObject Option((string Text, string Value) option) => new()
+    private static JsonObject Choice(Option option)
     {
-        ["text"] = PlainText(option.Text.Length <= 75 ? option.Text : option.Text[..74] + "…"),
-        ["value"] = option.Value,
-    };
+        var choice = new JsonObject { ["text"] = PlainText(Shorten(option.Text, 75)), ["value"] = option.Value };
+        if (option.Description is { Length: > 0 } description) choice["description"] = PlainText(Shorten(description, 75));
+        return choice;
+    }
+
+    private static string Shorten(string text, int most) => text.Length <= most ? text : text[..(most - 1)] + "…";
 }
+
+/// <summary>One option of a select: what it shows, the value a submission carries, and an optional second line.</summary>
+internal sealed record Option(string Text, string Value, string? Description = null);

@@ -1,60 +1,69 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CondoBot.Core;
+using CondoBot.Core.Clusters;
 using CondoBot.Core.Commands;
+using CondoBot.Core.Sessions;
 
 namespace CondoBot.Slack.Messages;
 
-/// <summary>What the start form shows at first: the clusters, and the person's last choices and recent accounts.</summary>
-public sealed record StartFormDefaults(
-    IReadOnlyList<string> Clusters,
-    string Cluster,
-    IReadOnlyList<string> RecentAccounts,
-    string? Account,
-    string? Partition,
-    Walltime Walltime,
-    int Nodes,
-    int Gpus)
+/// <summary>
+/// What the start form shows: the clusters, the person's last choices on the chosen one, and its partitions once
+/// <c>sinfo</c> has answered (null while it is being asked).
+/// </summary>
+public sealed record StartFormDefaults(IReadOnlyList<string> Clusters, StartChoices Choices)
 {
-    /// <summary>The cluster's partitions with idle nodes, once <c>sinfo</c> has answered (empty until then).</summary>
-    public IReadOnlyList<Core.Clusters.IdlePartition> IdlePartitions { get; init; } = [];
+    public PartitionList? Partitions { get; init; }
 }
 
 /// <summary>
-/// The start form (a Slack modal): cluster, account, partition, walltime, nodes and GPUs. A submission is checked
-/// field by field with the parser's own rules and becomes the text a person would have typed, so it then takes the
-/// typed command's path exactly.
+/// The start form (a Slack modal): cluster, account, partition, walltime, nodes, GPUs, environment (when the cluster
+/// has any) and idle setting. A submission is checked field by field with the parser's own rules and becomes the text
+/// a person would have typed, so it then takes the typed command's path exactly.
 /// </summary>
 public static class StartForm
 {
     public const string CallbackId = "condo_start";
     public const string DefaultAccount = "_default";
 
+    /// <summary>The value of a select's "the cluster's default" option: the flag is left out.</summary>
+    public const string DefaultChoice = "_default";
+
     internal const string ClusterField = "cluster";
     internal const string AccountField = "account";
     internal const string OtherAccountField = "account_other";
     internal const string PartitionField = "partition";
+    internal const string PartitionPickField = "partition_pick";
     internal const string WalltimeField = "walltime";
     internal const string NodesField = "nodes";
     internal const string GpusField = "gpus";
+    internal const string EnvironmentField = "environment";
+    internal const string IdleField = "idle";
 
-    /// <summary>Slack shows at most this many options in a select; the form offers fewer recent accounts.</summary>
+    /// <summary>Slack shows at most 100 options in a select; the form offers fewer recent accounts.</summary>
     private const int MostRecentAccounts = 10;
+
+    /// <summary>The idle times the select offers besides the cluster's default and off.</summary>
+    private static readonly TimeSpan[] IdleTimes = [TimeSpan.FromMinutes(30), TimeSpan.FromHours(1), TimeSpan.FromHours(2), TimeSpan.FromHours(4), TimeSpan.FromHours(8)];
 
     public static JsonObject Render(StartFormDefaults d)
     {
-        var accounts = new List<(string, string)> { ("The cluster's default for you", DefaultAccount) };
-        accounts.AddRange(d.RecentAccounts.Take(MostRecentAccounts).Select(a => (a, a)));
+        var c = d.Choices;
+        var accounts = new List<Option> { new("The cluster's default for you", DefaultAccount) };
+        accounts.AddRange(c.RecentAccounts.Take(MostRecentAccounts).Select(a => new Option(a, a)));
         var blocks = new JsonArray
         {
-            Inputs.Select(ClusterField, "Cluster", [.. d.Clusters.Take(100).Select(c => (c, c))], d.Cluster),
-            Inputs.Select(AccountField, "Account", accounts, d.Account ?? DefaultAccount, "Your recent accounts; or type another below."),
+            ClusterSelect(d),
+            Inputs.Select(Scoped(AccountField, c), "Account", accounts, c.Account ?? DefaultAccount, $"Your recent accounts on {c.Cluster.Name}; or type another below."),
             Inputs.Text(OtherAccountField, "Another account", null, "a Slurm account name", optional: true),
-            Inputs.Text(PartitionField, "Partition", d.Partition, "the cluster's default", PartitionHint(d.IdlePartitions), optional: true),
-            Inputs.Text(WalltimeField, "Walltime", d.Walltime.ToSlurm(), "for example 90, 1:30:00 or 1-12", Walltime.AcceptedForms),
-            Inputs.Text(NodesField, "Nodes", d.Nodes.ToString(CultureInfo.InvariantCulture), "1 to 64"),
-            Inputs.Text(GpusField, "GPUs per node", d.Gpus.ToString(CultureInfo.InvariantCulture), "0 to 16"),
+            PartitionInput(c, d.Partitions),
+            Inputs.Text(WalltimeField, "Walltime", c.Walltime.ToSlurm(), "for example 90, 1:30:00 or 1-12", Walltime.AcceptedForms),
+            Inputs.Text(NodesField, "Nodes", c.Nodes.ToString(CultureInfo.InvariantCulture), "1 to 64"),
+            Inputs.Text(GpusField, "GPUs per node", c.Gpus.ToString(CultureInfo.InvariantCulture), "0 to 16"),
         };
+        if (c.Cluster.Environments.Count > 0) blocks.Add(EnvironmentSelect(c));
+        blocks.Add(IdleSelect(c));
         return new JsonObject
         {
             ["type"] = "modal",
@@ -66,15 +75,73 @@ public static class StartForm
         };
     }
 
-    /// <summary>What <c>sinfo</c> said, as the partition field's hint: idle nodes and time limit per partition.</summary>
-    private static string? PartitionHint(IReadOnlyList<Core.Clusters.IdlePartition> idle)
+    /// <summary>With several clusters, choosing one redraws the form with that cluster's partitions, environments and the person's last choices there.</summary>
+    private static JsonObject ClusterSelect(StartFormDefaults d)
     {
-        if (idle.Count == 0) return null;
-        var parts = idle.Take(20).Select(p =>
-            $"{p.Name} ({p.IdleNodes} idle node{(p.IdleNodes == 1 ? "" : "s")}{(p.MaxTime is { } max ? ", up to " + Core.Durations.Describe(max) : "")})");
-        var hint = "Idle now: " + string.Join(", ", parts) + ".";
-        return hint.Length <= 2000 ? hint : hint[..1999] + "…";
+        var block = Inputs.Select(ClusterField, "Cluster", [.. d.Clusters.Take(100).Select(n => new Option(n, n))], d.Choices.Cluster.Name);
+        if (d.Clusters.Count > 1) block["dispatch_action"] = true;
+        return block;
     }
+
+    /// <summary>
+    /// A pick list of what <c>sinfo</c> showed (idle nodes and time limit per partition); a typed partition while it
+    /// is being asked, or, when it could not be, with the reason.
+    /// </summary>
+    private static JsonObject PartitionInput(StartChoices c, PartitionList? partitions)
+    {
+        if (partitions is { Partitions.Count: > 0 } list)
+        {
+            var fallback = c.Cluster.DefaultPartition.Length > 0 ? c.Cluster.DefaultPartition : list.Partitions.FirstOrDefault(p => p.IsDefault)?.Name;
+            var options = new List<Option> { new(fallback is null ? "The cluster's default" : $"The cluster's default ({fallback})", DefaultChoice) };
+            options.AddRange(list.Partitions.Take(99).Select(p => new Option(p.Describe(), p.Name)));
+            var initial = list.Partitions.FirstOrDefault(p => string.Equals(p.Name, c.Partition, StringComparison.Ordinal))?.Name ?? DefaultChoice;
+            return Inputs.Select(Scoped(PartitionPickField, c), "Partition", options, initial, $"Idle nodes and time limits on {c.Cluster.Name} as of now.");
+        }
+
+        var hint = partitions?.Unavailable ?? $"Reading the partitions of {c.Cluster.Name}…";
+        return Inputs.Text(PartitionField, "Partition", c.Partition, "the cluster's default", Shorten(hint, 2000), optional: true);
+    }
+
+    private static JsonObject EnvironmentSelect(StartChoices c)
+    {
+        var cluster = c.Cluster;
+        var fallback = cluster.EnvironmentFor(null) is { Length: > 0 } name ? $"The cluster's default ({name})" : "None: the cluster's own setup";
+        var options = new List<Option> { new(fallback, DefaultChoice) };
+        options.AddRange(cluster.Environments.OrderBy(e => e.Key, StringComparer.Ordinal).Take(99)
+            .Select(e => new Option(e.Key, e.Key, e.Value.Description.Length > 0 ? e.Value.Description : null)));
+        return Inputs.Select(Scoped(EnvironmentField, c), "Environment", options, c.Environment ?? DefaultChoice, "What JupyterLab runs with (`envs` describes them).");
+    }
+
+    private static JsonObject IdleSelect(StartChoices c)
+    {
+        var fallback = c.Cluster.IdleAfter is { } after ? $"The cluster's default: ask after {Durations.Describe(after)}" : "The cluster's default: never ask";
+        var options = new List<Option> { new(fallback, DefaultChoice) };
+        if (c.Cluster.IdleAfter is not null) options.Add(new("Off: never ask", "off"));
+        var times = IdleTimes.ToList();
+        if (c.Idle is { } chosen && chosen > TimeSpan.Zero && !times.Contains(chosen)) times.Add(chosen);
+        options.AddRange(times.Order().Select(t => new Option($"Ask after {Durations.Describe(t)} idle", IdleValue(t))));
+        var initial = c.Idle switch
+        {
+            null => DefaultChoice,
+            { } off when off == TimeSpan.Zero => c.Cluster.IdleAfter is null ? DefaultChoice : "off",
+            { } t => IdleValue(t),
+        };
+        return Inputs.Select(Scoped(IdleField, c), "When JupyterLab sits idle", options, initial, "How long it may sit idle (no activity, no busy kernel) before you are asked whether to stop it.");
+    }
+
+    /// <summary>An idle time as <c>--idle</c> takes it.</summary>
+    private static string IdleValue(TimeSpan t) => t.Seconds == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{(long)t.TotalMinutes}m")
+        : string.Create(CultureInfo.InvariantCulture, $"{(long)t.TotalSeconds}s");
+
+    /// <summary>
+    /// The block id of a select whose options depend on the cluster (<c>account.NAME</c>): Slack keeps what was
+    /// chosen in a block across <c>views.update</c> when its id stays the same, so another cluster's selects get ids
+    /// of their own, while typed fields keep what the person typed.
+    /// </summary>
+    private static string Scoped(string field, StartChoices c) => field + "." + c.Cluster.Name;
+
+    private static string Shorten(string text, int most) => text.Length <= most ? text : text[..(most - 1)] + "…";
 
     /// <summary>The modal that replaces the form once it was accepted: the same answer the typed command gets.</summary>
     public static JsonObject Answer(string reply) => new()
@@ -85,11 +152,14 @@ public static class StartForm
         ["blocks"] = new JsonArray([.. Block.Sections(Mrkdwn.Escape(reply))]),
     };
 
+    /// <summary>The cluster a form's values name, when it is one of the configured ones.</summary>
+    public static string? ClusterOf(JsonElement values) => Selected(values, ClusterField);
+
     /// <summary>
     /// The command text the submitted form stands for, or the message for each field that is wrong (keyed by its
     /// block id, as <c>response_action: errors</c> takes them).
     /// </summary>
-    public static (string? Text, Dictionary<string, string> Errors) Read(JsonElement values)
+    public static (string? Text, Dictionary<string, string> Errors) Read(JsonElement values, ClusterCatalog clusters)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var words = new List<string> { "start" };
@@ -97,7 +167,7 @@ public static class StartForm
         void Add(string field, string flag, string? value)
         {
             value = value?.Trim();
-            if (string.IsNullOrEmpty(value)) return;
+            if (string.IsNullOrEmpty(value) || value == DefaultChoice) return;
             if (value.Any(char.IsWhiteSpace))
             {
                 errors[field] = "One word only: no spaces.";
@@ -109,14 +179,31 @@ public static class StartForm
             else words.AddRange([flag, value]);
         }
 
+        var clusterName = Selected(values, ClusterField);
+        var cluster = clusterName is null ? null : clusters.Find(clusterName);
+        if (clusterName is not null && cluster is null) errors[ClusterField] = $"There is no cluster {clusterName}; choose one of {string.Join(", ", clusters.All.Select(p => p.Name))}.";
         var account = Selected(values, AccountField);
         var other = Typed(values, OtherAccountField);
-        Add(ClusterField, "--cluster", Selected(values, ClusterField));
-        Add(string.IsNullOrWhiteSpace(other) ? AccountField : OtherAccountField, "-A", string.IsNullOrWhiteSpace(other) ? (account == DefaultAccount ? null : account) : other);
-        Add(PartitionField, "--partition", Typed(values, PartitionField));
+        Add(ClusterField, "--cluster", cluster?.Name);
+        Add(string.IsNullOrWhiteSpace(other) ? BlockOf(values, AccountField) : OtherAccountField, "-A", string.IsNullOrWhiteSpace(other) ? account : other);
+        if (Selected(values, PartitionPickField) is { } picked) Add(BlockOf(values, PartitionPickField), "--partition", picked);
+        else Add(PartitionField, "--partition", Typed(values, PartitionField));
         Require(WalltimeField, "-t", Typed(values, WalltimeField), "a walltime");
         Require(NodesField, "-n", Typed(values, NodesField), "a node count");
         Add(GpusField, "--gpus", Typed(values, GpusField));
+        var environment = Selected(values, EnvironmentField);
+        if (environment is not null && environment != DefaultChoice && cluster is not null && cluster.EnvironmentFor(environment) is null)
+        {
+            errors[BlockOf(values, EnvironmentField)] = cluster.Environments.Count == 0
+                ? $"{cluster.Name} has no environments to choose from."
+                : $"{cluster.Name} has no environment {environment}; choose one of {string.Join(", ", cluster.Environments.Keys.Order(StringComparer.Ordinal))}.";
+        }
+        else
+        {
+            Add(BlockOf(values, EnvironmentField), "--env", environment);
+        }
+
+        Add(BlockOf(values, IdleField), "--idle", Selected(values, IdleField));
         return errors.Count > 0 ? (null, errors) : (string.Join(' ', words), errors);
 
         void Require(string field, string flag, string? value, string what)
@@ -128,5 +215,22 @@ public static class StartForm
 
     private static string? Typed(JsonElement values, string field) => values.Child(field).Child(field).Text("value");
 
-    private static string? Selected(JsonElement values, string field) => values.Child(field).Child(field).Child("selected_option").Text("value");
+    /// <summary>A select's chosen value, in its block of this name (or, for a cluster's own select, <c>NAME.CLUSTER</c>).</summary>
+    private static string? Selected(JsonElement values, string field)
+    {
+        var block = BlockOf(values, field);
+        return values.Child(block).Child(block).Child("selected_option").Text("value");
+    }
+
+    /// <summary>The id of the submitted block for a field: the field itself, or the cluster's own block of it.</summary>
+    private static string BlockOf(JsonElement values, string field)
+    {
+        if (values.ValueKind != JsonValueKind.Object) return field;
+        foreach (var block in values.EnumerateObject())
+        {
+            if (block.Name == field || block.Name.StartsWith(field + ".", StringComparison.Ordinal)) return block.Name;
+        }
+
+        return field;
+    }
 }

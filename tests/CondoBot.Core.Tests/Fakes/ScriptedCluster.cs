@@ -73,6 +73,11 @@ internal sealed class ScriptedCluster : ICluster
     public Task<Result<IReadOnlyList<IdlePartition>>> IdlePartitionsAsync(Actor actor, CancellationToken cancellationToken) =>
         Task.FromResult(Result<IReadOnlyList<IdlePartition>>.Ok(Idle));
 
+    public List<ClusterPartition> Partitions { get; } = [];
+
+    public Task<Result<IReadOnlyList<ClusterPartition>>> PartitionsAsync(Actor actor, CancellationToken cancellationToken) =>
+        Task.FromResult(Result<IReadOnlyList<ClusterPartition>>.Ok(Partitions));
+
     /// <summary>What the gate answers to revoke; removed lines are counted in <see cref="KeysRemoved"/>.</summary>
     public Result<bool> RemoveKey { get; set; } = true;
 

@@ -97,6 +97,7 @@ public static class BlockKitLimits
                 {
                     foreach (var p in Text(o["text"], "option text", 75, required: true)) yield return p;
                     foreach (var p in Length(o["value"], "option value", 150)) yield return p;
+                    foreach (var p in Text(o["description"], "option description", 75)) yield return p;
                 }
 
                 if (e["initial_option"] is JsonObject initial && !options.Any(o => JsonNode.DeepEquals(o, initial)))

@@ -24,7 +24,8 @@ public sealed class SlackHost : WebApplicationFactory<Program>
     private readonly ICluster? _cluster;
 
     /// <param name="cluster">Stands in for the cluster seam, for tests of what the front door shows from it.</param>
-    public SlackHost(FakeSlack slack, bool socketMode = false, ICluster? cluster = null)
+    /// <param name="settings">Settings on top of the unreachable cluster <c>local</c> (another cluster, environments, the real site's login node).</param>
+    public SlackHost(FakeSlack slack, bool socketMode = false, ICluster? cluster = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         _cluster = cluster;
         _settings = new Dictionary<string, string>
@@ -38,6 +39,7 @@ public sealed class SlackHost : WebApplicationFactory<Program>
             ["Slack:ApiBaseUrl"] = slack.ApiBaseUrl.ToString(),
         };
         if (socketMode) _settings["Slack:AppToken"] = FakeSlack.AppToken;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) _settings[key] = value;
     }
 
     public RecordingWork Work { get; } = new();
