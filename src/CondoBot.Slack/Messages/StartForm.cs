@@ -130,9 +130,10 @@ public static class StartForm
     }
 
     /// <summary>An idle time as <c>--idle</c> takes it.</summary>
-    private static string IdleValue(TimeSpan t) => t.Seconds == 0
-        ? string.Create(CultureInfo.InvariantCulture, $"{(long)t.TotalMinutes}m")
-        : string.Create(CultureInfo.InvariantCulture, $"{(long)t.TotalSeconds}s");
+    private static string IdleValue(TimeSpan t) =>
+        t.Ticks % TimeSpan.TicksPerHour == 0 ? ((long)t.TotalHours).ToString(CultureInfo.InvariantCulture) + "h"
+        : t.Ticks % TimeSpan.TicksPerMinute == 0 ? ((long)t.TotalMinutes).ToString(CultureInfo.InvariantCulture) + "m"
+        : ((long)t.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
 
     /// <summary>
     /// The block id of a select whose options depend on the cluster (<c>account.NAME</c>): Slack keeps what was
