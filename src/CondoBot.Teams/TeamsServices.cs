@@ -35,6 +35,8 @@ public static class TeamsServices
         services.TryAddSingleton<CondoBotMetrics>();
         services.AddSingleton<ConnectorClient>();
         services.AddSingleton<PersonalConversations>();
+        services.TryAddSingleton<Core.Sessions.LastChoices>();
+        services.TryAddSingleton<Core.Clusters.PartitionChoices>();
         services.AddSingleton<StartFormDefaults>();
         services.AddSingleton<MessageHandler>();
         services.AddSingleton<INotifier, TeamsNotifier>();

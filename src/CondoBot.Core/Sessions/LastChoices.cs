@@ -62,3 +62,19 @@ public sealed record StartChoices(
     int Gpus,
     string? Environment,
     TimeSpan? Idle);
+
+/// <summary>The idle times a start form offers besides the cluster's default and off, and how <c>--idle</c> spells one.</summary>
+public static class IdleChoices
+{
+    public static readonly IReadOnlyList<TimeSpan> Times = [TimeSpan.FromMinutes(30), TimeSpan.FromHours(1), TimeSpan.FromHours(2), TimeSpan.FromHours(4), TimeSpan.FromHours(8)];
+
+    /// <summary>The offered times, with the person's own last one among them when it is none of those.</summary>
+    public static IReadOnlyList<TimeSpan> With(TimeSpan? chosen) =>
+        chosen is { } t && t > TimeSpan.Zero && !Times.Contains(t) ? [.. Times.Append(t).Order()] : Times;
+
+    /// <summary>A duration as <c>--idle</c> takes it: <c>2h</c>, <c>45m</c>, <c>90s</c>.</summary>
+    public static string Flag(TimeSpan t) =>
+        t.Ticks % TimeSpan.TicksPerHour == 0 ? ((long)t.TotalHours).ToString(System.Globalization.CultureInfo.InvariantCulture) + "h"
+        : t.Ticks % TimeSpan.TicksPerMinute == 0 ? ((long)t.TotalMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture) + "m"
+        : ((long)t.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + "s";
+}

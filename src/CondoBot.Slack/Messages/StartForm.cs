@@ -44,9 +44,6 @@ public static class StartForm
     /// <summary>Slack shows at most 100 options in a select; the form offers fewer recent accounts.</summary>
     private const int MostRecentAccounts = 10;
 
-    /// <summary>The idle times the select offers besides the cluster's default and off.</summary>
-    private static readonly TimeSpan[] IdleTimes = [TimeSpan.FromMinutes(30), TimeSpan.FromHours(1), TimeSpan.FromHours(2), TimeSpan.FromHours(4), TimeSpan.FromHours(8)];
-
     public static JsonObject Render(StartFormDefaults d)
     {
         var c = d.Choices;
@@ -117,23 +114,15 @@ public static class StartForm
         var fallback = c.Cluster.IdleAfter is { } after ? $"The cluster's default: ask after {Durations.Describe(after)}" : "The cluster's default: never ask";
         var options = new List<Option> { new(fallback, DefaultChoice) };
         if (c.Cluster.IdleAfter is not null) options.Add(new("Off: never ask", "off"));
-        var times = IdleTimes.ToList();
-        if (c.Idle is { } chosen && chosen > TimeSpan.Zero && !times.Contains(chosen)) times.Add(chosen);
-        options.AddRange(times.Order().Select(t => new Option($"Ask after {Durations.Describe(t)} idle", IdleValue(t))));
+        options.AddRange(IdleChoices.With(c.Idle).Select(t => new Option($"Ask after {Durations.Describe(t)} idle", IdleChoices.Flag(t))));
         var initial = c.Idle switch
         {
             null => DefaultChoice,
             { } off when off == TimeSpan.Zero => c.Cluster.IdleAfter is null ? DefaultChoice : "off",
-            { } t => IdleValue(t),
+            { } t => IdleChoices.Flag(t),
         };
         return Inputs.Select(Scoped(IdleField, c), "When JupyterLab sits idle", options, initial, "How long it may sit idle (no activity, no busy kernel) before you are asked whether to stop it.");
     }
-
-    /// <summary>An idle time as <c>--idle</c> takes it.</summary>
-    private static string IdleValue(TimeSpan t) =>
-        t.Ticks % TimeSpan.TicksPerHour == 0 ? ((long)t.TotalHours).ToString(CultureInfo.InvariantCulture) + "h"
-        : t.Ticks % TimeSpan.TicksPerMinute == 0 ? ((long)t.TotalMinutes).ToString(CultureInfo.InvariantCulture) + "m"
-        : ((long)t.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
 
     /// <summary>
     /// The block id of a select whose options depend on the cluster (<c>account.NAME</c>): Slack keeps what was

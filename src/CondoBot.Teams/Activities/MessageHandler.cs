@@ -19,6 +19,7 @@ namespace CondoBot.Teams.Activities;
 public sealed partial class MessageHandler(
     CommandDispatcher dispatcher,
     StartFormDefaults formDefaults,
+    PartitionChoices partitions,
     ClusterCatalog clusters,
     IChatStateStore state,
     ConversationReferences references,
@@ -60,14 +61,16 @@ public sealed partial class MessageHandler(
         if (form is { CommandText: null })
         {
             // Nothing is started: the same form comes back with the person's entries and a message under each bad field.
-            await SendAsync(serviceUrl, conversation, activity.Id, StartFormCard.Activity(form.Values, form.Errors, clusters), cancellationToken);
+            var again = await PartitionsAsync(user, form.Values["cluster"], cancellationToken);
+            await SendAsync(serviceUrl, conversation, activity.Id, StartFormCard.Activity(form.Values, form.Errors, clusters, again), cancellationToken);
             return;
         }
 
         if (form is null && StartForm.IsBareStart(text!) && IsPersonal(activity))
         {
             var defaults = await formDefaults.ForAsync(user, cancellationToken);
-            await SendAsync(serviceUrl, conversation, activity.Id, StartFormCard.Activity(defaults, new Dictionary<string, string>(), clusters), cancellationToken);
+            var read = await PartitionsAsync(user, defaults["cluster"], cancellationToken);
+            await SendAsync(serviceUrl, conversation, activity.Id, StartFormCard.Activity(defaults, new Dictionary<string, string>(), clusters, read), cancellationToken);
             return;
         }
 
@@ -103,6 +106,27 @@ public sealed partial class MessageHandler(
             LogReplyFailed(0, ex.GetType().Name);
         }
     }
+
+    /// <summary>
+    /// The partitions for the form's pick list, read (as the person) before the card is sent; a cluster slower than
+    /// <see cref="PartitionWait"/> leaves the partition typed, so the card still comes well before Teams retries.
+    /// </summary>
+    private async Task<PartitionList> PartitionsAsync(ChatUserId user, string cluster, CancellationToken cancellationToken)
+    {
+        var name = clusters.Find(cluster)?.Name ?? clusters.Default.Name;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(PartitionWait);
+        try
+        {
+            return await partitions.ListAsync(user, name, limit.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return PartitionList.Without($"{name} did not answer within {Durations.Describe(PartitionWait)}: type a partition, or leave it empty for the cluster's default.");
+        }
+    }
+
+    private static readonly TimeSpan PartitionWait = TimeSpan.FromSeconds(8);
 
     private static bool IsPersonal(Activity activity) =>
         string.Equals(activity.Conversation?.ConversationType, "personal", StringComparison.OrdinalIgnoreCase);

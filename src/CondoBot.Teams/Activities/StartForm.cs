@@ -16,6 +16,9 @@ public static class StartForm
 
     public const string KeepAliveId = "keepAlive";
 
+    /// <summary>The value of a choice that stands for the cluster's default: the flag is left out.</summary>
+    public const string DefaultChoice = "_default";
+
     /// <summary>The form's fields in order: the input's id, its label, and the flag of <c>start</c> it stands for.</summary>
     public static readonly IReadOnlyList<Field> Fields =
     [
@@ -25,6 +28,8 @@ public static class StartForm
         new("walltime", "Walltime", "-t"),
         new("nodes", "Nodes", "-n"),
         new("gpus", "GPUs per node", "--gpus"),
+        new("environment", "Environment", "--env"),
+        new("idle", "When JupyterLab sits idle", "--idle"),
     ];
 
     /// <summary>True for <c>start</c> with nothing after it, which the 1:1 chat answers with the form.</summary>
@@ -50,7 +55,7 @@ public static class StartForm
         {
             var text = Input(value, field.Id);
             values[field.Id] = text;
-            if (text.Length == 0) continue;
+            if (text.Length == 0 || text == DefaultChoice) continue;
             if (Check(field, text, clusters) is { } error)
             {
                 errors[field.Id] = $"{field.Label}: {error}";
@@ -59,6 +64,15 @@ public static class StartForm
 
             words.Add(field.Flag);
             words.Add(text);
+        }
+
+        var cluster = clusters.Find(values["cluster"]) ?? clusters.Default;
+        var environment = values["environment"];
+        if (environment.Length > 0 && environment != DefaultChoice && !errors.ContainsKey("environment") && cluster.EnvironmentFor(environment) is null)
+        {
+            errors["environment"] = cluster.Environments.Count == 0
+                ? $"Environment: {cluster.Name} has no environments to choose from; leave it at the default."
+                : $"Environment: {cluster.Name} has no environment `{Shorten(environment)}`; choose one of {string.Join(", ", cluster.Environments.Keys.Order(StringComparer.Ordinal))}.";
         }
 
         var keepAlive = string.Equals(Input(value, KeepAliveId), "true", StringComparison.OrdinalIgnoreCase);

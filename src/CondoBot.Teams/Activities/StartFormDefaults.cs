@@ -1,33 +1,33 @@
 using CondoBot.Core;
-using CondoBot.Core.Clusters;
-using CondoBot.Core.Commands;
 using CondoBot.Core.Sessions;
 
 namespace CondoBot.Teams.Activities;
 
-/// <summary>What the start form shows before anyone types: the person's last choices, or else the default cluster's defaults.</summary>
-public sealed class StartFormDefaults(ISessionStore sessions, ClusterCatalog clusters)
+/// <summary>
+/// What the start form shows before anyone types: the person's last choices on the cluster they used last (see
+/// <see cref="LastChoices"/>), or else the default cluster's defaults.
+/// </summary>
+public sealed class StartFormDefaults(LastChoices choices)
 {
     public async Task<IReadOnlyDictionary<string, string>> ForAsync(ChatUserId user, CancellationToken cancellationToken)
     {
-        var last = (await sessions.ListAsync(user, DateTimeOffset.MinValue, cancellationToken)).MaxBy(s => s.CreatedAt);
-        if (last is not null && clusters.Find(last.Cluster) is { } cluster)
+        var c = await choices.ForAsync(user, null, cancellationToken);
+        return new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            return Values(cluster.Name, last.Account, last.Partition, last.Walltime, last.Nodes, last.Gpus);
-        }
-
-        var fallback = clusters.Default;
-        return Values(fallback.Name, fallback.DefaultAccount, fallback.DefaultPartition, Walltime.Default.Duration, StartOptions.DefaultNodes, 0);
+            ["cluster"] = c.Cluster.Name,
+            ["account"] = c.Account ?? c.Cluster.DefaultAccount,
+            ["partition"] = c.Partition ?? "",
+            ["walltime"] = c.Walltime.ToSlurm(),
+            ["nodes"] = c.Nodes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["gpus"] = c.Gpus.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["environment"] = c.Environment ?? StartForm.DefaultChoice,
+            ["idle"] = c.Idle switch
+            {
+                null => StartForm.DefaultChoice,
+                { } off when off == TimeSpan.Zero => c.Cluster.IdleAfter is null ? StartForm.DefaultChoice : "off",
+                { } t => IdleChoices.Flag(t),
+            },
+            [StartForm.KeepAliveId] = "false",
+        };
     }
-
-    private static Dictionary<string, string> Values(string cluster, string account, string partition, TimeSpan walltime, int nodes, int gpus) => new(StringComparer.Ordinal)
-    {
-        ["cluster"] = cluster,
-        ["account"] = account,
-        ["partition"] = partition,
-        ["walltime"] = Walltime.FromTimeSpan(walltime).ToSlurm(),
-        ["nodes"] = nodes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["gpus"] = gpus.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        [StartForm.KeepAliveId] = "false",
-    };
 }

@@ -1,29 +1,35 @@
 using System.Text.Json.Nodes;
+using CondoBot.Core;
 using CondoBot.Core.Clusters;
+using CondoBot.Core.Commands;
+using CondoBot.Core.Sessions;
 using CondoBot.Teams.Activities;
 
 namespace CondoBot.Teams.Notifying;
 
 /// <summary>
-/// The start form as an Adaptive Card: a choice of cluster, the other flags of <c>start</c> as text inputs, and a Start
-/// button (Action.Submit) whose data marks the submission as the form's. Shown again with a message under each field
-/// that was not accepted, keeping what was entered.
+/// The start form as an Adaptive Card: choices (Input.ChoiceSet) of cluster, partition (what <c>sinfo</c> showed, with
+/// idle nodes and time limits; typed when it could not be read, with the reason), environment (when the cluster has
+/// any) and idle setting, the other flags of <c>start</c> as text inputs, and a Start button (Action.Submit) whose data
+/// marks the submission as the form's. Shown again with a message under each field that was not accepted, keeping
+/// what was entered.
 /// </summary>
 public static class StartFormCard
 {
-    public static JsonObject Activity(IReadOnlyDictionary<string, string> values, IReadOnlyDictionary<string, string> errors, ClusterCatalog clusters) => new()
+    public static JsonObject Activity(IReadOnlyDictionary<string, string> values, IReadOnlyDictionary<string, string> errors, ClusterCatalog clusters, PartitionList partitions) => new()
     {
         ["type"] = "message",
         ["summary"] = errors.Count == 0 ? "Start JupyterLab: choose the settings" : "Start JupyterLab: some fields need fixing",
         ["attachments"] = new JsonArray(new JsonObject
         {
             ["contentType"] = SessionCard.ContentType,
-            ["content"] = Card(values, errors, clusters),
+            ["content"] = Card(values, errors, clusters, partitions),
         }),
     };
 
-    public static JsonObject Card(IReadOnlyDictionary<string, string> values, IReadOnlyDictionary<string, string> errors, ClusterCatalog clusters)
+    public static JsonObject Card(IReadOnlyDictionary<string, string> values, IReadOnlyDictionary<string, string> errors, ClusterCatalog clusters, PartitionList partitions)
     {
+        var cluster = clusters.Find(values.GetValueOrDefault("cluster") ?? "") ?? clusters.Default;
         var body = new JsonArray
         {
             Text("Start JupyterLab", bold: true),
@@ -34,7 +40,32 @@ public static class StartFormCard
         foreach (var field in StartForm.Fields)
         {
             var value = values.GetValueOrDefault(field.Id) ?? "";
-            body.Add(field.Id == "cluster" ? ClusterChoice(field, value, clusters) : TextInput(field, value));
+            switch (field.Id)
+            {
+                case "cluster":
+                    body.Add(ClusterChoice(field, value, clusters));
+                    break;
+                case "partition" when partitions.Partitions.Count > 0:
+                    body.Add(PartitionChoice(field, value, cluster, partitions.Partitions));
+                    break;
+                case "partition":
+                    body.Add(TextInput(field, value == StartForm.DefaultChoice ? "" : value));
+                    if (partitions.Unavailable is { } why) body.Add(Text(why));
+                    break;
+                case "environment" when cluster.Environments.Count == 0:
+                    continue;
+                case "environment":
+                    body.Add(EnvironmentChoice(field, value, cluster));
+                    break;
+                case "idle":
+                    body.Add(IdleChoice(field, value, cluster));
+                    break;
+                default:
+                    body.Add(TextInput(field, value));
+                    break;
+            }
+
+
             if (errors.GetValueOrDefault(field.Id) is { } error) body.Add(Text(error, attention: true));
         }
 
@@ -91,6 +122,48 @@ public static class StartFormCard
         ["isRequired"] = true,
         ["value"] = clusters.Find(value)?.Name ?? clusters.Default.Name,
         ["choices"] = new JsonArray([.. clusters.All.Select(c => (JsonNode)new JsonObject { ["title"] = c.Name, ["value"] = c.Name })]),
+    };
+
+    /// <summary>The partitions sinfo showed, each with its idle nodes and time limit, after the cluster's default.</summary>
+    private static JsonObject PartitionChoice(StartForm.Field field, string value, ClusterProfile cluster, IReadOnlyList<ClusterPartition> partitions)
+    {
+        var fallback = cluster.DefaultPartition.Length > 0 ? cluster.DefaultPartition : partitions.FirstOrDefault(p => p.IsDefault)?.Name;
+        var choices = new List<(string, string)> { (fallback is null ? "The cluster's default" : $"The cluster's default ({fallback})", StartForm.DefaultChoice) };
+        choices.AddRange(partitions.Select(p => (p.Describe(), p.Name)));
+        return Choice(field, choices, partitions.Any(p => p.Name == value) ? value : StartForm.DefaultChoice);
+    }
+
+    private static JsonObject EnvironmentChoice(StartForm.Field field, string value, ClusterProfile cluster)
+    {
+        var fallback = cluster.EnvironmentFor(null) is { Length: > 0 } name ? $"The cluster's default ({name})" : "None: the cluster's own setup";
+        var choices = new List<(string, string)> { (fallback, StartForm.DefaultChoice) };
+        choices.AddRange(cluster.Environments.OrderBy(e => e.Key, StringComparer.Ordinal)
+            .Select(e => (e.Value.Description.Length > 0 ? $"{e.Key} — {e.Value.Description}" : e.Key, e.Key)));
+        return Choice(field, choices, cluster.EnvironmentFor(value) ?? StartForm.DefaultChoice);
+    }
+
+    private static JsonObject IdleChoice(StartForm.Field field, string value, ClusterProfile cluster)
+    {
+        var choices = new List<(string, string)>
+        {
+            (cluster.IdleAfter is { } after ? $"The cluster's default: ask after {Durations.Describe(after)}" : "The cluster's default: never ask", StartForm.DefaultChoice),
+        };
+        if (cluster.IdleAfter is not null) choices.Add(("Off: never ask", "off"));
+        var chosen = IdleDuration.Parse(value);
+        choices.AddRange(IdleChoices.With(chosen).Select(t => ($"Ask after {Durations.Describe(t)} idle", IdleChoices.Flag(t))));
+        var initial = chosen is { } t ? IdleChoices.Flag(t) : value == "off" && cluster.IdleAfter is not null ? "off" : StartForm.DefaultChoice;
+        return Choice(field, choices, initial);
+    }
+
+    private static JsonObject Choice(StartForm.Field field, IReadOnlyList<(string Title, string Value)> choices, string value) => new()
+    {
+        ["type"] = "Input.ChoiceSet",
+        ["id"] = field.Id,
+        ["label"] = field.Label,
+        ["style"] = "compact",
+        ["isRequired"] = true,
+        ["value"] = value,
+        ["choices"] = new JsonArray([.. choices.Select(c => (JsonNode)new JsonObject { ["title"] = c.Title, ["value"] = c.Value })]),
     };
 
     private static JsonObject TextInput(StartForm.Field field, string value) => new()
