@@ -76,7 +76,7 @@ internal sealed class ScriptedCluster : ICluster
     public List<ClusterPartition> Partitions { get; } = [];
 
     public Task<Result<IReadOnlyList<ClusterPartition>>> PartitionsAsync(Actor actor, CancellationToken cancellationToken) =>
-        Task.FromResult(Result<IReadOnlyList<ClusterPartition>>.Ok(Partitions));
+        Task.FromResult(LogIn(actor) is { } refused ? Result<IReadOnlyList<ClusterPartition>>.Fail(refused) : Result<IReadOnlyList<ClusterPartition>>.Ok(Partitions));
 
     /// <summary>What the gate answers to revoke; removed lines are counted in <see cref="KeysRemoved"/>.</summary>
     public Result<bool> RemoveKey { get; set; } = true;
