@@ -70,6 +70,8 @@ internal sealed partial class HomeTabs(
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
+            // The stores or the network: the tab stays due on disk, and this process tries again after a backoff.
+            LogPublishFailed(ex);
             delivery = Delivery.Later(ex.GetType().Name);
         }
 
@@ -86,6 +88,9 @@ internal sealed partial class HomeTabs(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "An App Home tab was not published ({Detail}); retrying in {Wait}")]
     private partial void LogRetry(string? detail, TimeSpan wait);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing an App Home tab failed")]
+    private partial void LogPublishFailed(Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "An App Home tab was refused for good: {Detail}")]
     private partial void LogDropped(string? detail);
