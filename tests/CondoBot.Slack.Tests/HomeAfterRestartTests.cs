@@ -2,6 +2,7 @@ using System.Net;
 using CondoBot.Core.Notices;
 using CondoBot.Core.Sessions;
 using CondoBot.Slack.Messages;
+using CondoBot.Slack.Notifying;
 using CondoBot.Slack.Tests.Fakes;
 using static CondoBot.Slack.Tests.Fakes.SignedRequests;
 
@@ -93,6 +94,34 @@ public sealed class HomeAfterRestartTests : IAsyncLifetime
         Assert.Contains("job 717171 on local: ended: stopped by you after 2 h, 2.00 node-hours and 4.00 GPU-hours", redrawn.BlockText, StringComparison.Ordinal);
         Assert.DoesNotContain(redrawn.Buttons, b => b.Value == "717171");
         Assert.Empty(_slack.Violations);
+    }
+
+    [Fact]
+    public async Task ATabThatAnotherReplicaLeftDue_IsPublishedByTheNextSweep()
+    {
+        var user = NewUser();
+        await using var host = new SlackHost(_slack, dataDirectory: _data);
+        await host.QueuedSessionAsync(user, 919191, SessionState.Queued);
+
+        // What a replica that took the person's app_home_opened wrote before it died, with no publish after it.
+        var id = SlackUser.Id(Team, user);
+        var state = host.Get<IChatStateStore>();
+        await state.PutAsync(HomeRefreshes.Key(id), "1", CancellationToken.None);
+        await state.PutAsync(HomeRefreshes.DueKey(id), "stamp-of-another-replica", CancellationToken.None);
+
+        var published = await PublishedAsync(user, 0, HomeTabs.SweepEvery + TimeSpan.FromSeconds(15));
+        Assert.Contains("job 919191 on local: queued", published.BlockText, StringComparison.Ordinal);
+        await WaitUntilAsync(async () => await state.GetAsync(HomeRefreshes.DueKey(id), CancellationToken.None) is null);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the condition did not hold within 10 s");
+            await Task.Delay(25);
+        }
     }
 
     [Fact]

@@ -13,8 +13,8 @@ namespace CondoBot.Slack.Notifying;
 /// </summary>
 internal sealed class HomeRefreshes(IChatStateStore state, TimeProvider time)
 {
-    /// <summary>How many due tabs a start-up picks up; more are picked up by the next start or change.</summary>
-    public const int MostDueAtStart = 1000;
+    /// <summary>How many due tabs one sweep picks up; the next sweep picks up more.</summary>
+    public const int MostDuePerSweep = 1000;
 
     private const string DuePrefix = "slack:home-due:";
 
@@ -23,6 +23,9 @@ internal sealed class HomeRefreshes(IChatStateStore state, TimeProvider time)
     // A person is queued at most once at a time, so a burst of changes is one publish and the queue stays bounded.
     private readonly ConcurrentDictionary<ChatUserId, bool> _queued = new();
     private readonly ConcurrentDictionary<ChatUserId, int> _failures = new();
+
+    // Those waiting out a backoff or Slack's Retry-After, whom a sweep leaves alone.
+    private readonly ConcurrentDictionary<ChatUserId, bool> _waiting = new();
 
     public ChannelReader<ChatUserId> Reader => _queue.Reader;
 
@@ -39,17 +42,19 @@ internal sealed class HomeRefreshes(IChatStateStore state, TimeProvider time)
         if (await state.GetAsync(Key(user), cancellationToken) is not null) await MarkAsync(user, cancellationToken);
     }
 
-    /// <summary>Queues every tab still due from before this process started.</summary>
-    public async Task<int> QueueLeftOverAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues every tab due on disk that this process is not already about to publish: at start-up, those left from
+    /// before a restart; later, those another replica took and could not finish.
+    /// </summary>
+    public async Task<int> QueueDueAsync(CancellationToken cancellationToken)
     {
-        var keys = await state.KeysAsync(DuePrefix, MostDueAtStart, cancellationToken);
+        var keys = await state.KeysAsync(DuePrefix, MostDuePerSweep, cancellationToken);
         var queued = 0;
         foreach (var key in keys)
         {
             var user = new ChatUserId(SlackUser.Platform, key[DuePrefix.Length..]);
-            if (!SlackUser.TryGetUser(user, out _)) continue;
-            Queue(user);
-            queued++;
+            if (!SlackUser.TryGetUser(user, out _) || _waiting.ContainsKey(user)) continue;
+            if (Queue(user)) queued++;
         }
 
         return queued;
@@ -74,8 +79,10 @@ internal sealed class HomeRefreshes(IChatStateStore state, TimeProvider time)
     {
         var failures = _failures.AddOrUpdate(user, 1, (_, n) => n + 1);
         var wait = after ?? TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Min(failures, 10))));
+        _waiting[user] = true;
         _ = Task.Delay(wait, time, stoppingToken).ContinueWith(t =>
         {
+            _waiting.TryRemove(user, out _);
             if (!t.IsCanceled) Queue(user);
         }, TaskScheduler.Default);
         return wait;
@@ -83,7 +90,7 @@ internal sealed class HomeRefreshes(IChatStateStore state, TimeProvider time)
 
     public static string Key(ChatUserId user) => "slack:home:" + user.Id;
 
-    private static string DueKey(ChatUserId user) => DuePrefix + user.Id;
+    public static string DueKey(ChatUserId user) => DuePrefix + user.Id;
 
     private async Task MarkAsync(ChatUserId user, CancellationToken cancellationToken)
     {
@@ -91,8 +98,5 @@ internal sealed class HomeRefreshes(IChatStateStore state, TimeProvider time)
         Queue(user);
     }
 
-    private void Queue(ChatUserId user)
-    {
-        if (_queued.TryAdd(user, true)) _queue.Writer.TryWrite(user);
-    }
+    private bool Queue(ChatUserId user) => _queued.TryAdd(user, true) && _queue.Writer.TryWrite(user);
 }

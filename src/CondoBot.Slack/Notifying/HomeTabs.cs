@@ -16,7 +16,8 @@ namespace CondoBot.Slack.Notifying;
 /// moves, for those who have opened it before. The tab is drawn afresh from the stores each time, so publishing twice
 /// is harmless; what must not be lost is that a tab is due, which <see cref="HomeRefreshes"/> keeps on disk. A publish
 /// that fails for a while (Slack down, rate limited) is tried again, honouring <c>Retry-After</c>; one Slack refuses
-/// for good (the person is gone, the view is invalid) is logged and dropped.
+/// for good (the person is gone, the view is invalid) is logged and dropped. The due tabs on disk are swept at start-up
+/// and every <see cref="SweepEvery"/>, so one another replica took and could not finish is published here.
 /// </summary>
 internal sealed partial class HomeTabs(
     HomeRefreshes refreshes,
@@ -40,22 +41,47 @@ internal sealed partial class HomeTabs(
         return SlackDelivery.From("views.publish", published);
     }
 
+    /// <summary>How often the due tabs on disk are looked at again, for those another replica left unfinished.</summary>
+    internal static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(15);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
-        {
-            var left = await refreshes.QueueLeftOverAsync(stoppingToken);
-            if (left > 0) LogLeftOver(left);
-        }
-        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-        {
-            LogLeftOverFailed(ex);
-        }
-
+        var sweeps = SweepAsync(stoppingToken);
         await foreach (var user in refreshes.Reader.ReadAllAsync(stoppingToken))
         {
             await PublishDueAsync(user, stoppingToken);
         }
+
+        await sweeps;
+    }
+
+    /// <summary>At start-up (tabs due from before a restart) and every <see cref="SweepEvery"/> after.</summary>
+    private async Task SweepAsync(CancellationToken stoppingToken)
+    {
+        var first = true;
+        do
+        {
+            try
+            {
+                var queued = await refreshes.QueueDueAsync(stoppingToken);
+                if (queued > 0 && first) LogLeftOver(queued);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogSweepFailed(ex);
+            }
+
+            first = false;
+            try
+            {
+                await Task.Delay(SweepEvery, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+        while (!stoppingToken.IsCancellationRequested);
     }
 
     private async Task PublishDueAsync(ChatUserId user, CancellationToken stoppingToken)
@@ -98,6 +124,6 @@ internal sealed partial class HomeTabs(
     [LoggerMessage(Level = LogLevel.Information, Message = "{Count} App Home tabs were due from before the restart; publishing them")]
     private partial void LogLeftOver(int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read which App Home tabs were due from before the restart")]
-    private partial void LogLeftOverFailed(Exception ex);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read which App Home tabs are due")]
+    private partial void LogSweepFailed(Exception ex);
 }
