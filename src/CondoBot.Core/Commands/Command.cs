@@ -2,7 +2,8 @@ namespace CondoBot.Core.Commands;
 
 /// <summary>
 /// What a user asked for, after parsing; the same on every front door. Each command is declared in its handler's
-/// file (<c>Handling/StopHandler.cs</c> holds <c>StopCommand</c>, its parse function and <c>StopHandler</c>).
+/// file (<c>Handling/StopHandler.cs</c> holds <c>StopCommand</c>, its parse function and <c>StopHandler</c>); only
+/// <see cref="StartCommand"/>, whose flags are a table of their own, sits beside its options.
 /// </summary>
 public abstract record Command
 {
