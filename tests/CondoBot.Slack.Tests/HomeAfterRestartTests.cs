@@ -97,6 +97,20 @@ public sealed class HomeAfterRestartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAppHomeOpenedEvent_IsOnDiskAsDue_BeforeItIsAnswered()
+    {
+        var user = NewUser();
+        await using var host = new SlackHost(_slack, dataDirectory: _data);
+        using var client = host.CreateClient();
+        _slack.Script("views.publish", new FakeAnswer.RateLimited(60));
+        host.ChatState.Delay = TimeSpan.FromMilliseconds(400);
+
+        await OpenHomeAsync(client, user);
+
+        Assert.NotNull(await host.ChatState.GetAsync(HomeRefreshes.DueKey(SlackUser.Id(Team, user)), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ATabThatAnotherReplicaLeftDue_IsPublishedByTheNextSweep()
     {
         var user = NewUser();
