@@ -35,4 +35,15 @@ public sealed class PostgresChatStateStore(PostgresDatabase database, TimeProvid
         await using var command = database.Command("DELETE FROM condobot.chat_state WHERE key = @key", ("key", key));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    public async Task<IReadOnlyList<string>> KeysAsync(string prefix, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = database.Command(
+            "SELECT key FROM condobot.chat_state WHERE starts_with(key, @prefix) ORDER BY key LIMIT @limit",
+            ("prefix", prefix), ("limit", limit));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var keys = new List<string>();
+        while (await reader.ReadAsync(cancellationToken)) keys.Add(reader.GetString(0));
+        return keys;
+    }
 }

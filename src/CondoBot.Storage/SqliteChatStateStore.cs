@@ -34,4 +34,13 @@ public sealed class SqliteChatStateStore(SqliteDatabase database, TimeProvider t
         cancellationToken.ThrowIfCancellationRequested();
         return database.WriteAsync(c => c.Execute("DELETE FROM chat_state WHERE key = ?", key));
     }
+
+    public Task<IReadOnlyList<string>> KeysAsync(string prefix, int limit, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        // A range on the primary key rather than LIKE, whose `_` and `%` a prefix may hold.
+        var keys = database.Read(c => c.QueryScalars<string>(
+            "SELECT key FROM chat_state WHERE key >= ? AND key < ? ORDER BY key LIMIT ?", prefix, prefix + '\uffff', limit));
+        return Task.FromResult<IReadOnlyList<string>>(keys);
+    }
 }

@@ -1,6 +1,9 @@
+using System.Text.RegularExpressions;
 using CondoBot.Core.Audit;
 using CondoBot.Core.Commands;
+using CondoBot.Core.Handling;
 using CondoBot.Core.Tests.Fakes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CondoBot.Core.Tests;
 
@@ -8,6 +11,28 @@ namespace CondoBot.Core.Tests;
 public class VerbTableTests
 {
     public static TheoryData<string> Names => [.. Verbs.All.Select(v => v.Name)];
+
+    /// <summary>Every form of every verb in the table, as help lists them.</summary>
+    public static TheoryData<string> Forms => [.. Verbs.All.SelectMany(v => v.Help).Select(h => h.Form)];
+
+    /// <summary>What to type for each placeholder in the table's forms. A new placeholder needs a sample here.</summary>
+    private static readonly Dictionary<string, string> Samples = new(StringComparer.Ordinal)
+    {
+        ["JOBID"] = "123456",
+        ["UID"] = "condouser",
+        ["DURATION"] = "2h",
+        ["NAME"] = "local",
+        ["N"] = "1",
+    };
+
+    /// <summary>A form as someone would type it: optional parts left out, placeholders filled in.</summary>
+    private static string Example(string form) => string.Join(' ',
+        Regex.Replace(form, @"\[[^\]]*\]", " ").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(word =>
+            word.All(char.IsAsciiLetterUpper)
+                ? Samples.TryGetValue(word, out var sample) ? sample : throw new KeyNotFoundException($"No sample for placeholder {word} in `{form}`.")
+                : word));
+
+    private static IEnumerable<Type> Sorted(IEnumerable<Type> types) => types.Distinct().OrderBy(t => t.Name, StringComparer.Ordinal);
 
     [Fact]
     public void Help_ListsEveryFormOfEveryVerb_WithWhatItDoes()
@@ -22,6 +47,31 @@ public class VerbTableTests
             Assert.True(at >= 0, $"help has no line for `{form}`");
             Assert.Contains(says, lines[at] + lines[Math.Min(at + 1, lines.Length - 1)], StringComparison.Ordinal);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Forms))]
+    public async Task EveryFormInTheTable_ParsesToACommand_ThatTheDispatcherHandsToItsHandler(string form)
+    {
+        var text = Example(form);
+        var parsed = CommandParser.Parse(text);
+
+        Assert.True(parsed.Command is not null, $"`{text}` was refused: {parsed.Error}");
+        var reply = await new CoreRig().SayAsync(CoreRig.Alice, text);
+        Assert.False(string.IsNullOrWhiteSpace(reply));
+    }
+
+    [Fact]
+    public void EveryCommandType_IsWhatSomeFormInTheTableParsesTo_AndHasExactlyOneHandler()
+    {
+        var declared = typeof(Command).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(Command)) && !t.IsAbstract);
+        var parsed = Verbs.All.SelectMany(v => v.Help).Select(h => CommandParser.Parse(Example(h.Form)).Command?.GetType()).OfType<Type>();
+        var handled = new ServiceCollection().AddCommandHandlers()
+            .Where(d => d.ServiceType.IsGenericType && d.ServiceType.GetGenericTypeDefinition() == typeof(ICommandHandler<>))
+            .Select(d => d.ServiceType.GetGenericArguments()[0]).ToList();
+
+        Assert.Equal(Sorted(declared), Sorted(parsed));
+        Assert.Equal(Sorted(declared), handled.OrderBy(t => t.Name, StringComparer.Ordinal));
     }
 
     [Fact]

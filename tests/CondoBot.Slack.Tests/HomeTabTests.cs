@@ -24,7 +24,7 @@ public sealed class HomeTabTests(SlackHostFixture fixture) : IClassFixture<Slack
     private static string NewUser() => "U" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
 
     /// <summary>An <c>app_home_opened</c> event_callback of Slack's shape.</summary>
-    private static string HomeOpened(string user) => new JsonObject
+    internal static string HomeOpened(string user) => new JsonObject
     {
         ["token"] = "deprecated-verification-token",
         ["team_id"] = Team,
@@ -173,7 +173,7 @@ public sealed class HomeTabTests(SlackHostFixture fixture) : IClassFixture<Slack
     }
 
     /// <summary>A block_actions payload from a button on the Home tab: its container is the view, and it has no channel.</summary>
-    private static JsonObject HomeClick(string actionId, string value, string user)
+    internal static JsonObject HomeClick(string actionId, string value, string user)
     {
         var payload = ClickPayload(actionId, value, user);
         payload.Remove("channel");

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CondoBot.Slack.Messages;
+using CondoBot.Slack.Notifying;
 using CondoBot.Slack.Tests.Fakes;
 using static CondoBot.Slack.Tests.Fakes.SignedRequests;
 
@@ -78,5 +79,27 @@ public sealed class SocketModeFormAndHomeTests : SocketModeRig
         Assert.Equal("env-home", ack!["envelope_id"]!.GetValue<string>());
         var published = await Slack.WaitForCallAsync("views.publish", c => c.Field("user_id") == "U0HOME", TimeSpan.FromSeconds(5));
         Assert.Contains(published.Buttons, b => b.ActionId == Buttons.StartForm);
+    }
+
+    [Fact]
+    public async Task AnAppHomeOpenedEnvelope_IsOnDiskAsDue_BeforeItIsAcked_SoSlackBeingDownLosesNothing()
+    {
+        var socket = await ConnectedAsync();
+        Slack.Script("views.publish", new FakeAnswer.RateLimited(60));
+        Host.ChatState.Delay = TimeSpan.FromMilliseconds(400);
+
+        await socket.SendAsync(new JsonObject
+        {
+            ["envelope_id"] = "env-home-due", ["type"] = "events_api", ["accepts_response_payload"] = false,
+            ["payload"] = new JsonObject
+            {
+                ["team_id"] = Team, ["api_app_id"] = "A0CONDO", ["type"] = "event_callback", ["event_id"] = "Ev0HOMEDUE",
+                ["event"] = new JsonObject { ["type"] = "app_home_opened", ["user"] = "U0HOMEDUE", ["channel"] = "D0HOMEDUE", ["tab"] = "home" },
+            },
+        });
+        var ack = await socket.ReceiveAsync(AckWithin);
+
+        Assert.Equal("env-home-due", ack!["envelope_id"]!.GetValue<string>());
+        Assert.NotNull(await Host.ChatState.GetAsync(HomeRefreshes.DueKey(SlackUser.Id(Team, "U0HOMEDUE")), CancellationToken.None));
     }
 }

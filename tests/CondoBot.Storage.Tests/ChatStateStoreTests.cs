@@ -28,6 +28,22 @@ public abstract class ChatStateStoreTests(StoreRig rig) : StoreTests(rig)
         Assert.Equal("two", await ChatState.GetAsync("k", None));
         Assert.Null(await ChatState.GetAsync("gone", None));
     }
+
+    [Fact]
+    public async Task Keys_ListsTheKeysWithAPrefix_InOrder_UpToTheLimit_TakingUnderscoreAndPercentLiterally()
+    {
+        foreach (var key in new[] { "home_due:T1:U2", "home_due:T1:U1", "home_due:T1:U3", "homeXdue:T1:U9", "home_du", "home%due:T1:U8" })
+        {
+            await ChatState.PutAsync(key, "1", None);
+        }
+
+        await ChatState.DeleteAsync("home_due:T1:U3", None);
+        Reopen();
+
+        Assert.Equal(["home_due:T1:U1", "home_due:T1:U2"], await ChatState.KeysAsync("home_due:", 10, None));
+        Assert.Equal(["home_due:T1:U1"], await ChatState.KeysAsync("home_due:", 1, None));
+        Assert.Empty(await ChatState.KeysAsync("nothing:", 10, None));
+    }
 }
 
 public sealed class SqliteChatStateStoreTests() : ChatStateStoreTests(new SqliteRig());

@@ -109,20 +109,6 @@ public static partial class CommandParser
             : ParseResult.Wrong($"`{Shorten(args[0])}` is not a job id; a job id is a positive number such as 123456.", Usage.For(verb));
     }
 
-    internal static ParseResult ParseKey(ReadOnlySpan<string> args)
-    {
-        if (args.Length == 0) return ParseResult.Wrong("`key` needs your cluster login, or `check`, or `revoke`.", Usage.Key);
-        if (args.Length > 1) return Extra("key", args[1]);
-        var word = args[0];
-        if (string.Equals(word, "check", StringComparison.OrdinalIgnoreCase)) return ParseResult.Of(new KeyCheckCommand());
-        if (string.Equals(word, "revoke", StringComparison.OrdinalIgnoreCase)) return ParseResult.Of(new KeyRevokeCommand());
-        return LoginName().IsMatch(word)
-            ? ParseResult.Of(new KeyLinkCommand(new ClusterUser(word)))
-            : ParseResult.Wrong(
-                $"`{Shorten(word)}` is not a cluster login: use lowercase letters, digits, `_` and `-`, starting with a letter or `_`, at most 32 characters.",
-                Usage.Key);
-    }
-
     private static string? SetAccount(ref StartOptions options, string? value)
     {
         if (!SlurmName().IsMatch(value!)) return NameError("account", value!);
@@ -170,24 +156,6 @@ public static partial class CommandParser
         return null;
     }
 
-    /// <summary><c>envs</c>, or <c>envs --cluster NAME</c> (also <c>--cluster=NAME</c>).</summary>
-    internal static ParseResult ParseEnvs(ReadOnlySpan<string> args)
-    {
-        if (args.Length == 0) return ParseResult.Of(new EnvsCommand(null));
-        var (word, value) = args[0].StartsWith("--cluster=", StringComparison.Ordinal)
-            ? ("--cluster", args[0]["--cluster=".Length..])
-            : (args[0], args.Length > 1 ? args[1] : "");
-        var used = args[0].Contains('=', StringComparison.Ordinal) ? 1 : 2;
-        if (word != "--cluster") return ParseResult.Wrong($"Unexpected `{Shorten(args[0])}` after `envs`.", Usage.Envs);
-        if (value.Length == 0) return ParseResult.Wrong("Option `--cluster` needs a value.", Usage.Envs);
-        if (!ClusterName().IsMatch(value))
-        {
-            return ParseResult.Wrong($"`{Shorten(value)}` is not a cluster name: use letters, digits, `_` and `-`, at most 32 characters.", Usage.Envs);
-        }
-
-        return args.Length > used ? Extra("envs", args[used]) : ParseResult.Of(new EnvsCommand(value));
-    }
-
     private static string? SetIdle(ref StartOptions options, string? value)
     {
         if (string.Equals(value, "off", StringComparison.OrdinalIgnoreCase))
@@ -203,21 +171,6 @@ public static partial class CommandParser
 
         options = options with { Idle = idle };
         return null;
-    }
-
-    /// <summary><c>keep JOBID DURATION</c>: both, so that a job id is never read as a number of minutes.</summary>
-    internal static ParseResult ParseKeep(ReadOnlySpan<string> args)
-    {
-        if (args.Length < 2) return ParseResult.Wrong("`keep` needs the job id and how long to keep it, such as `keep 123456 2h`.", Usage.Keep);
-        if (args.Length > 2) return Extra("keep", args[2]);
-        if (!SlurmJobId.TryParse(args[0], out var job))
-        {
-            return ParseResult.Wrong($"`{Shorten(args[0])}` is not a job id; a job id is a positive number such as 123456.", Usage.Keep);
-        }
-
-        return IdleDuration.Parse(args[1]) is { } duration
-            ? ParseResult.Of(new KeepCommand(job, duration))
-            : ParseResult.Wrong($"`{Shorten(args[1])}` is not a duration: use {IdleDuration.AcceptedForms}, at most a year.", Usage.Keep);
     }
 
     private static string? SetNodes(ref StartOptions options, string? value)
@@ -260,11 +213,11 @@ public static partial class CommandParser
     private static string NameError(string what, string value) =>
         $"`{Shorten(value)}` is not a Slurm {what} name: use letters, digits, `_`, `.` and `-`, starting with a letter or digit, at most 64 characters.";
 
-    private static ParseResult Extra(string verb, string word) =>
+    internal static ParseResult Extra(string verb, string word) =>
         ParseResult.Wrong($"Unexpected `{Shorten(word)}` after `{verb}`.", Usage.For(verb));
 
     /// <summary>Echoes user text back safely: bounded, and without backticks that would break chat formatting.</summary>
-    private static string Shorten(string text)
+    internal static string Shorten(string text)
     {
         var clean = text.Replace('`', '\'');
         return clean.Length <= 40 ? clean : string.Concat(clean.AsSpan(0, 40), "…");
@@ -274,8 +227,8 @@ public static partial class CommandParser
     private static partial Regex SlurmName();
 
     [GeneratedRegex("^[a-z_][a-z0-9_-]{0,31}$", RegexOptions.CultureInvariant)]
-    private static partial Regex LoginName();
+    internal static partial Regex LoginName();
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$", RegexOptions.CultureInvariant)]
-    private static partial Regex ClusterName();
+    internal static partial Regex ClusterName();
 }

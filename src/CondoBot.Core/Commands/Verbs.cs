@@ -1,9 +1,10 @@
 namespace CondoBot.Core.Commands;
 
 /// <summary>
-/// Every chat verb, in the order <c>help</c> lists them. Adding a verb is a row here, its command and handler in their
-/// own file, and one line in the dispatcher; <c>help</c>, the unknown-verb reply and the audit trail's verbs follow
-/// from this table, and tests hold Slack's usage hint, Teams' command list and the README to it.
+/// Every chat verb, in the order <c>help</c> lists them. Adding a verb is a row here naming its command's parse
+/// function, one file in <c>Handling/</c> holding the command, that parse function and the handler, and one line in
+/// the dispatcher; <c>help</c>, the unknown-verb reply and the audit trail's verbs follow from this table, and tests
+/// hold Slack's usage hint, Teams' command list, the README and the handlers to it.
 /// </summary>
 public static class Verbs
 {
@@ -27,22 +28,22 @@ public static class Verbs
             ],
         },
         new("stop", Usage.Stop, "cancel a session (the only one you have, or the one with JOBID)",
-            args => CommandParser.OptionalJob(args, "stop", id => new StopCommand(id))),
-        new("status", Usage.Status, "list your sessions", args => CommandParser.NoArguments(args, "status", new StatusCommand())),
+            StopCommand.Parse),
+        new("status", Usage.Status, "list your sessions", StatusCommand.Parse),
         new("tunnel", Usage.Tunnel, "send the connection instructions again",
-            args => CommandParser.OptionalJob(args, "tunnel", id => new TunnelCommand(id))),
+            TunnelCommand.Parse),
         new("renew", Usage.Renew, "queue a follow-on session that starts when this one ends",
-            args => CommandParser.OptionalJob(args, "renew", id => new RenewCommand(id))),
-        new("keep", Usage.Keep, "keep an idle session: I will not ask about it again before DURATION has passed", CommandParser.ParseKeep),
-        new("envs", Usage.Envs, "list the environments `start --env` chooses from", CommandParser.ParseEnvs),
+            RenewCommand.Parse),
+        new("keep", Usage.Keep, "keep an idle session: I will not ask about it again before DURATION has passed", KeepCommand.Parse),
+        new("envs", Usage.Envs, "list the environments `start --env` chooses from", EnvsCommand.Parse),
         new("key", Usage.Key,
             [
                 ("key UID", "link your cluster login UID and get a key to authorize once"),
                 ("key check", "check that the bot can log in with your key"),
                 ("key revoke", "forget your key and remove its line from ~/.ssh/authorized_keys"),
             ],
-            CommandParser.ParseKey),
-        new("help", Usage.Help, "this text", _ => ParseResult.Of(new HelpCommand())),
+            KeyCommands.Parse),
+        new("help", Usage.Help, "this text", HelpCommand.Parse),
     ];
 
     /// <summary>The verb named <paramref name="name"/> (any case), or null.</summary>

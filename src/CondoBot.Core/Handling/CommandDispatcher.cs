@@ -105,7 +105,7 @@ public sealed partial class CommandDispatcher(
             KeyCheckCommand c => await RunAsync(user, c, cancellationToken),
             KeyRevokeCommand c => await RunAsync(user, c, cancellationToken),
             EnvsCommand c => await RunAsync(user, c, cancellationToken),
-            HelpCommand => Usage.Full,
+            HelpCommand c => await RunAsync(user, c, cancellationToken),
             KeepCommand c => await RunAsync(user, c, cancellationToken),
             _ => throw new InvalidOperationException($"No handler for {parsed.Command.GetType().Name}."),
         };

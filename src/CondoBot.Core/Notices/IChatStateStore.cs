@@ -14,4 +14,7 @@ public interface IChatStateStore
     Task<bool> TryAddAsync(string key, string value, CancellationToken cancellationToken);
 
     Task DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Every key that starts with <paramref name="prefix"/>, at most <paramref name="limit"/>, in key order.</summary>
+    Task<IReadOnlyList<string>> KeysAsync(string prefix, int limit, CancellationToken cancellationToken);
 }

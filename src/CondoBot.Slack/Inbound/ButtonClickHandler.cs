@@ -74,7 +74,7 @@ internal sealed partial class ButtonClickHandler(
 
         // A click on the App Home tab has no conversation: the answer goes to the person's DM with the bot, shown only
         // to them, and the tab is drawn again with what the click changed.
-        homes.Now(click.User);
+        await homes.NowAsync(click.User, CancellationToken.None);
         if ((await direct.ChannelAsync(click.User, click.UserId, CancellationToken.None)).Id is { } dm) replies.Post(dm, click.UserId, reply.Text);
     }
 

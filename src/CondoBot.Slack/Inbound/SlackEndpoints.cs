@@ -35,7 +35,7 @@ public static class SlackEndpoints
         return Results.Json(reply.Ephemeral());
     }
 
-    /// <summary>Answers Slack's <c>url_verification</c> with its challenge; acknowledges events, then handles them.</summary>
+    /// <summary>Answers Slack's <c>url_verification</c> with its challenge; records what an event asks, then acknowledges it.</summary>
     private static async Task<IResult> EventsAsync(HttpContext http, SignedRequest signed, SlackEvents events)
     {
         var (answer, json) = await signed.ReadJsonAsync(http.Request, http.RequestAborted);
@@ -50,7 +50,7 @@ public static class SlackEndpoints
                     : Results.Text("malformed url_verification", statusCode: StatusCodes.Status400BadRequest);
             }
 
-            events.Handle(payload);
+            await events.HandleAsync(payload, http.RequestAborted);
             return Results.Ok();
         }
     }

@@ -5,12 +5,13 @@ namespace CondoBot.Slack.Inbound;
 
 /// <summary>
 /// The Events API, over HTTP (<c>POST /slack/events</c>) or Socket Mode (<c>events_api</c> envelopes): the bot uses
-/// only <c>app_home_opened</c> on the Home tab, which publishes the person's tab after the event is acknowledged.
+/// only <c>app_home_opened</c> on the Home tab. The tab's publish is recorded as due before the event is
+/// acknowledged, and carried out after, so an acknowledged event is never lost to a restart.
 /// </summary>
 internal sealed class SlackEvents(HomeRefreshes homes)
 {
     /// <summary>Handles one <c>event_callback</c> payload; anything else is ignored.</summary>
-    public void Handle(JsonElement payload)
+    public async Task HandleAsync(JsonElement payload, CancellationToken cancellationToken)
     {
         if (payload.Text("type") != "event_callback") return;
         var e = payload.Child("event");
@@ -18,7 +19,7 @@ internal sealed class SlackEvents(HomeRefreshes homes)
         var team = payload.Text("team_id") ?? e.Text("team") ?? payload.Child("authorizations").EnumerateFirst().Text("team_id");
         var user = e.Text("user");
         if (!SlackUser.IsSlackId(team) || !SlackUser.IsSlackId(user)) return;
-        homes.Now(SlackUser.Id(team, user));
+        await homes.NowAsync(SlackUser.Id(team, user), cancellationToken);
     }
 }
 

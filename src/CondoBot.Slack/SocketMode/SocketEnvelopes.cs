@@ -132,8 +132,8 @@ internal sealed partial class SocketEnvelopes(
                 await inFlight.RunAsync(() => clicks.HandleAsync(click, CancellationToken.None), cancellationToken);
                 break;
             case "events_api":
+                await events.HandleAsync(payload, cancellationToken);
                 await socket.SendAsync(ack.ToJsonString(), cancellationToken);
-                events.Handle(payload);
                 break;
             default:
                 // Events and interactions the bot does not use are acknowledged so Slack does not redeliver them.

@@ -18,16 +18,20 @@ namespace CondoBot.Slack.Tests.Fakes;
 /// </summary>
 public sealed class SlackHost : WebApplicationFactory<Program>
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("condobot-slack-").FullName;
+    private readonly string _data;
+    private readonly bool _ownsData;
     private readonly Dictionary<string, string> _settings;
 
     private readonly ICluster? _cluster;
 
     /// <param name="cluster">Stands in for the cluster seam, for tests of what the front door shows from it.</param>
     /// <param name="settings">Settings on top of the unreachable cluster <c>local</c> (another cluster, environments, the real site's login node).</param>
-    public SlackHost(FakeSlack slack, bool socketMode = false, ICluster? cluster = null, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="dataDirectory">A data folder another host used before (a restart); the caller removes it.</param>
+    public SlackHost(FakeSlack slack, bool socketMode = false, ICluster? cluster = null, IReadOnlyDictionary<string, string>? settings = null, string? dataDirectory = null)
     {
         _cluster = cluster;
+        _ownsData = dataDirectory is null;
+        _data = dataDirectory ?? Directory.CreateTempSubdirectory("condobot-slack-").FullName;
         _settings = new Dictionary<string, string>
         {
             ["Clusters:local:HostKeySha256"] = "SHA256:" + new string('A', 43),
@@ -58,10 +62,10 @@ public sealed class SlackHost : WebApplicationFactory<Program>
         Get<ISessionStore>().ListAsync(SlackUser.Id(SignedRequests.Team, user), DateTimeOffset.MinValue, CancellationToken.None);
 
     /// <summary>A linked user with one session that Slurm has queued as <paramref name="job"/>.</summary>
-    public async Task<Session> QueuedSessionAsync(string user, long job, SessionState state = SessionState.Queued)
+    public async Task<Session> QueuedSessionAsync(string user, long job, SessionState state = SessionState.Queued, string start = "start")
     {
         await LinkAsync(user);
-        await Get<CommandDispatcher>().DispatchAsync(new ChatRequest(SlackUser.Id(SignedRequests.Team, user), "start"), CancellationToken.None);
+        await Get<CommandDispatcher>().DispatchAsync(new ChatRequest(SlackUser.Id(SignedRequests.Team, user), start), CancellationToken.None);
         var session = (await SessionsOfAsync(user))[0];
         session.JobId = new SlurmJobId(job);
         session.State = state;
@@ -86,6 +90,6 @@ public sealed class SlackHost : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
+        if (disposing && _ownsData && Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
     }
 }

@@ -30,5 +30,7 @@ public sealed class SlowDisk(IChatStateStore inner) : IChatStateStore
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
 
+    public Task<IReadOnlyList<string>> KeysAsync(string prefix, int limit, CancellationToken cancellationToken) => inner.KeysAsync(prefix, limit, cancellationToken);
+
     private Task PaceAsync() => Delay > TimeSpan.Zero ? Task.Delay(Delay) : Task.CompletedTask;
 }

@@ -23,4 +23,7 @@ public sealed class MemoryChatState : IChatStateStore
         Values.TryRemove(key, out _);
         return Task.CompletedTask;
     }
+
+    public Task<IReadOnlyList<string>> KeysAsync(string prefix, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([.. Values.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).Take(limit)]);
 }
