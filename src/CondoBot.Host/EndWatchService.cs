@@ -17,7 +17,8 @@ namespace CondoBot.Host;
 /// without the verb). Every replica may watch: a poke is a poll, and polls are idempotent (a stale poll token does nothing).
 /// </summary>
 public sealed partial class EndWatchService(
-    JobEndWatch watch, ISessionStore sessions, ISessionWork work, IOptions<SessionOptions> options, TimeProvider time, ILogger<EndWatchService> logger)
+    JobEndWatch watch, ISessionStore sessions, ISessionWork work, IOptions<SessionOptions> options, TimeProvider time, ILogger<EndWatchService> logger,
+    CondoBot.Core.Diagnostics.CondoBotMetrics? metrics = null)
     : BackgroundService
 {
     /// <summary>How often the ready sessions are listed, to start, change or stop the logins' watches.</summary>
@@ -92,6 +93,7 @@ public sealed partial class EndWatchService(
 
     private async Task WatchAsync(Actor actor, IReadOnlyCollection<SessionId> ids, CancellationToken stop)
     {
+        metrics?.EndWatchStarted();
         var outcome = await watch.WatchAsync(actor, ids, PokeAsync, stop);
         lock (_paused)
         {
