@@ -83,12 +83,20 @@ public sealed partial class EndWatchService(
 
         foreach (var (actor, ids) in ready)
         {
-            if (_running.ContainsKey(actor) || (_paused.TryGetValue(actor, out var pause) && pause.Until > now)) continue;
+            if (_running.ContainsKey(actor) || Paused(actor, now)) continue;
             var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             _running[actor] = new Running(ids, stop, Task.Run(() => WatchAsync(actor, ids, stop.Token), CancellationToken.None));
         }
 
-        foreach (var actor in _paused.Keys.Where(a => !ready.ContainsKey(a)).ToList()) _paused.Remove(actor);
+        lock (_paused)
+        {
+            foreach (var actor in _paused.Keys.Where(a => !ready.ContainsKey(a)).ToList()) _paused.Remove(actor);
+        }
+    }
+
+    private bool Paused(Actor actor, DateTimeOffset now)
+    {
+        lock (_paused) return _paused.TryGetValue(actor, out var pause) && pause.Until > now;
     }
 
     private async Task WatchAsync(Actor actor, IReadOnlyCollection<SessionId> ids, CancellationToken stop)
