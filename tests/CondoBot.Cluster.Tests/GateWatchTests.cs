@@ -56,6 +56,18 @@ public sealed class GateWatchTests : IDisposable
         Assert.Empty(_home.Calls("squeue"));
     }
 
+    [Fact]
+    public void ASiteWideGateOfTheProtocolBeforeTheWatch_IsStillCurrent_AUserOwnedOneIsNot()
+    {
+        var siteWide = new ClusterProfile { Name = "test", Gate = "/opt/condobot/gate" };
+        var userOwned = new ClusterProfile { Name = "test", LoginHost = "login" };
+
+        Assert.True(CondoBot.Cluster.Gate.GateProgram.IsCurrent("condobot-gate 2 site", siteWide, [siteWide]));
+        Assert.True(CondoBot.Cluster.Gate.GateProgram.IsCurrent("condobot-gate 3 site", siteWide, [siteWide]));
+        Assert.False(CondoBot.Cluster.Gate.GateProgram.IsCurrent("condobot-gate 4 site", siteWide, [siteWide]));
+        Assert.False(CondoBot.Cluster.Gate.GateProgram.IsCurrent($"condobot-gate 2 {CondoBot.Cluster.Gate.GateProgram.Build([userOwned])}", userOwned, [userOwned]));
+    }
+
     [Theory]
     [InlineData("watch")]
     [InlineData("watch 123")]
