@@ -33,6 +33,9 @@ public sealed partial class EndWatchService(
     private readonly Dictionary<Actor, Running> _running = [];
     private readonly Dictionary<Actor, (DateTimeOffset Until, int Failures)> _paused = [];
 
+    /// <summary>Sessions whose marker was seen and whose polls are being brought forward: not watched again meanwhile.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SessionId, bool> _poking = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.EndWatch) return;
@@ -66,7 +69,7 @@ public sealed partial class EndWatchService(
     private async Task RefreshAsync(CancellationToken stoppingToken)
     {
         var ready = (await sessions.ListActiveAsync(stoppingToken))
-            .Where(s => s.State == SessionState.Ready && s.JobId is not null)
+            .Where(s => s.State == SessionState.Ready && s.JobId is not null && !_poking.ContainsKey(s.Id))
             .GroupBy(s => s.Actor)
             .ToDictionary(g => g.Key, g => g.Select(s => s.Id).ToHashSet());
         var now = time.GetUtcNow();
@@ -124,6 +127,7 @@ public sealed partial class EndWatchService(
     /// <summary>Brings the session's poll forward, and again while it still shows ready, until it ends or <see cref="RepokeFor"/> passes.</summary>
     private Task PokeAsync(SessionId id)
     {
+        if (!_poking.TryAdd(id, true)) return Task.CompletedTask;
         LogMarker(id.ToString());
         _ = Task.Run(async () =>
         {
@@ -142,6 +146,10 @@ public sealed partial class EndWatchService(
             {
                 // The slow cycle tells this end as it would without the watch.
                 LogPokeFailed(ex);
+            }
+            finally
+            {
+                _poking.TryRemove(id, out _);
             }
         }, CancellationToken.None);
         return Task.CompletedTask;
