@@ -8,13 +8,19 @@ namespace CondoBot.Bench;
 /// (reads of one job's state) the service answered in it. The naive design opens one connection and runs one
 /// <c>squeue</c> per poll, so its cost is the poll count.
 /// </summary>
-internal sealed record CostWindow(string What, int Users, int Sessions, double Seconds, int Connections, int Commands, long Polls, int Kept)
+internal sealed record CostWindow(string What, int Users, int Sessions, double Seconds, int Connections, int Commands, long Polls, int Kept, long Watches = 0)
 {
     /// <summary>
     /// At most one squeue per user per poll cycle, allowing each user one more for the window's partial cycle (a
     /// window does not start and end on cycle boundaries).
     /// </summary>
-    public bool OneSqueuePerUserPerCycle => Commands <= Users * (Math.Ceiling(Cycles) + 1);
+    public bool OneSqueuePerUserPerCycle => Squeues <= Users * (Math.Ceiling(Cycles) + 1);
+
+    /// <summary>
+    /// The commands other than the end watches (each a long-lived command that tests files every 2 s and runs no Slurm
+    /// command), counted by the service itself (<c>condobot_end_watch_starts_total</c>).
+    /// </summary>
+    public long Squeues => Commands - Watches;
 
     public double PerSessionHour(double count) => count / (Sessions * Seconds / 3600.0);
 
@@ -123,8 +129,10 @@ internal static partial class LoginCost
     {
         var from = new FileInfo(cluster.SshdLog).Length;
         var pollsBefore = await PollsAsync(app);
+        var watchesBefore = await CounterAsync(app, EndWatches());
         await Task.Delay(window);
         var polls = await PollsAsync(app) - pollsBefore;
+        var watches = await CounterAsync(app, EndWatches()) - watchesBefore;
         await Task.Delay(500);
         var setup = await ReadLogAsync(cluster.SshdLog, 0, from);
         var inWindow = await ReadLogAsync(cluster.SshdLog, from, long.MaxValue);
@@ -134,12 +142,12 @@ internal static partial class LoginCost
         var ports = earlier.Union(opened).ToHashSet();
         var used = inWindow.Select(l => Command().Match(l)).Where(m => m.Success && ports.Contains(m.Groups["port"].Value)).Select(m => m.Groups["port"].Value).ToList();
         var kept = used.Where(earlier.Contains).Distinct().Count();
-        var result = new CostWindow(what, users.Count, sessions, window.TotalSeconds, opened.Count, used.Count, polls, kept);
+        var result = new CostWindow(what, users.Count, sessions, window.TotalSeconds, opened.Count, used.Count, polls, kept, watches);
         var commands = used.Count;
         var failed = app.Output.Split('\n').Count(l => l.Contains("failed", StringComparison.OrdinalIgnoreCase) || l.Contains("unreachable", StringComparison.OrdinalIgnoreCase));
         Console.WriteLine($"  (service log so far: {failed} lines about failed steps or an unreachable login node)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {what}: {polls} polls, {opened.Count} connections opened ({kept} kept from before used), {commands} commands in {window.TotalSeconds} s ({result.PerUserPerCycle(commands):F2} commands per user per poll cycle)"));
+            $"  {what}: {polls} polls, {opened.Count} connections opened ({kept} kept from before used), {commands} commands in {window.TotalSeconds} s ({result.PerUserPerCycle(commands):F2} commands per user per poll cycle), {watches} of them end watches"));
         return result;
     }
 
@@ -157,10 +165,12 @@ internal static partial class LoginCost
     }
 
     /// <summary>The service's count of job state reads (polls), from its Prometheus endpoint.</summary>
-    private static async Task<long> PollsAsync(ChildProcess app)
+    private static Task<long> PollsAsync(ChildProcess app) => CounterAsync(app, JobReads());
+
+    private static async Task<long> CounterAsync(ChildProcess app, Regex counter)
     {
         var text = await app.Http.GetStringAsync("/metrics");
-        var match = JobReads().Match(text);
+        var match = counter.Match(text);
         return match.Success ? (long)double.Parse(match.Groups["n"].Value, CultureInfo.InvariantCulture) : 0;
     }
 
@@ -178,6 +188,9 @@ internal static partial class LoginCost
 
     [GeneratedRegex(@"^condobot_job_reads_total(\{[^}]*\})? (?<n>[0-9.e+]+)", RegexOptions.Multiline)]
     private static partial Regex JobReads();
+
+    [GeneratedRegex(@"^condobot_end_watch_starts_total(\{[^}]*\})? (?<n>[0-9.e+]+)", RegexOptions.Multiline)]
+    private static partial Regex EndWatches();
 
     [GeneratedRegex(@"Accepted publickey for \S+ from \S+ port (?<port>\d+) ssh2: ED25519 (?<fp>SHA256:\S+)")]
     private static partial Regex Accepted();

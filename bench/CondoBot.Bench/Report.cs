@@ -89,7 +89,7 @@ internal sealed class Report(DateTimeOffset date)
         foreach (var w in c.Windows)
         {
             var saved = w.Polls == 0 ? double.NaN : w.Commands / (double)w.Polls;
-            s.AppendLine(Inv($"- {w.What}: {w.Commands} commands where the naive design runs {w.Polls} ({F(saved * 100, 0)} %), and {w.Connections} connections opened where it opens {w.Polls}; target at most one `squeue` per user per poll cycle (and one more per user for the window's partial cycle): {(w.OneSqueuePerUserPerCycle ? "met" : "missed")} ({w.PerUserPerCycle(w.Commands):F2})."));
+            s.AppendLine(Inv($"- {w.What}: {w.Commands} commands where the naive design runs {w.Polls} ({F(saved * 100, 0)} %), and {w.Connections} connections opened where it opens {w.Polls}; target at most one `squeue` per user per poll cycle (and one more per user for the window's partial cycle), not counting the {w.Watches} end watches started in it: {(w.OneSqueuePerUserPerCycle ? "met" : "missed")} ({w.PerUserPerCycle((int)w.Squeues):F2})."));
         }
 
         s.AppendLine();

@@ -25,6 +25,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SshRunner>();
         services.AddSingleton<JobBoards>();
         services.AddSingleton<ICluster, SlurmCluster>();
+        services.AddSingleton<JobEndWatch>();
         return services;
     }
 }

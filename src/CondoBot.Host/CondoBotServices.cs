@@ -49,6 +49,7 @@ public static class CondoBotServices
         services.AddSingleton<SessionWorkflow>();
         services.AddSingleton<SessionWatchdog>();
         services.AddHostedService<WatchdogService>();
+        services.AddHostedService<EndWatchService>();
         services.AddSingleton<KeyCheck>();
         services.AddCommandHandlers();
 

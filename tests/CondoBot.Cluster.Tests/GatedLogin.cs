@@ -1,6 +1,7 @@
 using CondoBot.Cluster.Gate;
 using CondoBot.Cluster.Keys;
 using CondoBot.Cluster.Slurm;
+using CondoBot.Cluster.Ssh;
 using CondoBot.Core;
 using CondoBot.Core.Clusters;
 using CondoBot.Core.Identity;
@@ -29,6 +30,8 @@ internal sealed class GatedLogin : IDisposable
     public Actor Actor => new(_user, new ClusterUser(_login), "local");
 
     public SlurmCluster Slurm => _rig.Slurm;
+
+    public SshRunner Ssh => _rig.Ssh;
 
     /// <param name="purpose">Names the test's chat user (for the key's comment and the logs).</param>
     public static async Task<GatedLogin> AuthorizeAsync(string login, string purpose, ClusterProfile profile)

@@ -20,8 +20,15 @@ public static partial class GateProgram
     /// <summary>
     /// The verbs, their arguments and the connection file's keys; raised whenever the bot and the gate must change
     /// together. 2: the connection file names a Unix socket (<c>socket=</c>) instead of a port on clusters with node SSH.
+    /// 3: a job leaves an end marker, and the <c>watch</c> verb reports it (how ends are heard within seconds).
     /// </summary>
-    public const int Protocol = 2;
+    public const int Protocol = 3;
+
+    /// <summary>
+    /// The oldest protocol a site-wide gate may speak: one at 2 works in full but without the <c>watch</c> verb, so
+    /// its sessions' ends are noticed on the slow poll cycle (the bot's watch finds the verb refused and stays away).
+    /// </summary>
+    public const int OldestSiteProtocol = 2;
 
     private const string SettingsBegin = "# --- site settings (begin) ---\n";
     private const string SettingsEnd = "# --- site settings (end) ---\n";
@@ -73,13 +80,13 @@ public static partial class GateProgram
 
     /// <summary>
     /// Whether <c>version</c>'s answer is what this bot needs: the very build it would install for a user-owned gate,
-    /// the same protocol for a site-wide one.
+    /// a protocol from <see cref="OldestSiteProtocol"/> to <see cref="Protocol"/> for a site-wide one.
     /// </summary>
     public static bool IsCurrent(string versionOutput, ClusterProfile cluster, IEnumerable<ClusterProfile> all)
     {
         var words = versionOutput.Trim().Split(' ');
-        if (words.Length != 3 || words[0] != "condobot-gate" || words[1] != Protocol.ToString(CultureInfo.InvariantCulture)) return false;
-        return IsSiteWide(cluster) || words[2] == Build(all);
+        if (words.Length != 3 || words[0] != "condobot-gate" || !int.TryParse(words[1], NumberStyles.None, CultureInfo.InvariantCulture, out var protocol)) return false;
+        return IsSiteWide(cluster) ? protocol is >= OldestSiteProtocol and <= Protocol : protocol == Protocol && words[2] == Build(all);
     }
 
     /// <summary>The gate, gzip-compressed and base64-encoded, for the line a user pastes.</summary>

@@ -13,6 +13,7 @@
 #   sessions                          the user's CondoBot jobs: id|comment
 #   board [SESSION...]                the user's CondoBot jobs, a marker, then the sessions' connection and activity files
 #   poll JOB SESSION                  one job, a marker, then the session's connection and activity files
+#   watch SESSION...                  for up to WATCH_ROUNDS x 2 s: "ended SESSION" once each session's end marker appears
 #   partitions                        partitions and node states (sinfo)
 #   submit cluster=C session=S port=P nodes=N time=T [account=A] [partition=P] [gpus=G] [after=JOB] [env=E] [keep=SESSION]
 #   cancel JOB                        only a CondoBot job of this user
@@ -45,10 +46,13 @@ CONDOBOT_ENV_PREAMBLE=''
 environment_settings() { return 1; }
 # --- site settings (end) ---
 
-GATE_PROTOCOL=2
+GATE_PROTOCOL=3
 JOB_NAME=condobot
 MARKER='@@condobot squeue-exit'
 LAUNCH_ATTEMPTS=5
+# A watch looks every 2 s and lasts at most this many looks (5 min), shorter than the bot keeps a connection: a key
+# removed from authorized_keys is never kept alive by a watch. The bot starts the next one.
+WATCH_ROUNDS=150
 
 tag=${1-}
 request=${SSH_ORIGINAL_COMMAND-}
@@ -113,6 +117,29 @@ poll() {
   exit 0
 }
 
+# watch SESSION...: prints "ended SESSION" once for each session whose end marker is there or appears, looking every
+# 2 s (file tests only: no Slurm command, nothing for slurmctld), and "@@condobot watching" every 30 s, so a watch
+# whose bot went away dies on the closed pipe instead of running out its rounds. Exits once every session has ended.
+watch() {
+  left=$#
+  round=0
+  while [ "$round" -lt "$WATCH_ROUNDS" ]; do
+    for s; do
+      case " $told " in *" $s "*) continue ;; esac
+      [ -f ".condobot/$s.ended" ] || continue
+      echo "ended $s" || exit 0
+      told="$told $s"
+      left=$((left - 1))
+    done
+    [ "$left" -gt 0 ] || exit 0
+    round=$((round + 1))
+    [ $((round % 15)) -ne 0 ] || echo "@@condobot watching" || exit 0
+    sleep 2
+  done
+  echo "@@condobot watch-over"
+  exit 0
+}
+
 cancel() {
   job=$1
   if ! listed=$(squeue --noheader --states=all --jobs "$job" --user "$(me)" --name="$JOB_NAME" --format='%i' 2>&1); then
@@ -135,6 +162,9 @@ cancel() {
 # end, and the follow-on takes it over (and removes it): an open browser tab's URL stays good. While JupyterLab runs, the
 # job writes what JupyterLab says of its own activity to SESSION.activity every CONDOBOT_ACTIVITY_EVERY seconds (see
 # lab_activity), which board and poll return with the connection file: how the bot tells an idle lab from a busy one.
+# Whatever ends the job (JupyterLab shut down from its menu, scancel, the walltime: both send SIGTERM first, which the
+# TERM trap turns into a prompt exit, as JupyterLab runs in the background), the EXIT trap's last act is SESSION.ended,
+# the marker the watch verb looks for: how the bot hears of an end within seconds without asking slurmctld.
 job_script() {
   cat <<EOF
 #!/bin/bash
@@ -144,16 +174,17 @@ conn="\$HOME/.condobot/$session.conn"
 token_file="\$HOME/.condobot/$session.token"
 keep_mark="\$HOME/.condobot/$session.keep"
 activity="\$HOME/.condobot/$session.activity"
+ended="\$HOME/.condobot/$session.ended"
 EOF
   if [ "$CONDOBOT_NODE_SSH" = 1 ]; then
     cat <<EOF
 # A fresh directory only this user can enter, on the node; the path stays far below a socket address's 107 bytes.
 labdir=\$(mktemp -d /tmp/condobot-${session%????????????????????????}.XXXXXXXX) || exit 1
 sock="\$labdir/jupyter.sock"
-trap 'rm -f "\$conn" "\$conn.tmp" "\$activity" "\$activity.tmp"; [ -f "\$keep_mark" ] || rm -f "\$token_file"; rm -f "\$keep_mark"; rm -rf "\$labdir"' EXIT
+trap 'rm -f "\$conn" "\$conn.tmp" "\$activity" "\$activity.tmp"; [ -f "\$keep_mark" ] || rm -f "\$token_file"; rm -f "\$keep_mark"; rm -rf "\$labdir"; : > "\$ended"' EXIT
 EOF
   else
-    echo "trap 'rm -f \"\$conn\" \"\$conn.tmp\" \"\$activity\" \"\$activity.tmp\"; [ -f \"\$keep_mark\" ] || rm -f \"\$token_file\"; rm -f \"\$keep_mark\"' EXIT"
+    echo "trap 'rm -f \"\$conn\" \"\$conn.tmp\" \"\$activity\" \"\$activity.tmp\"; [ -f \"\$keep_mark\" ] || rm -f \"\$token_file\"; rm -f \"\$keep_mark\"; : > \"\$ended\"' EXIT"
   fi
   echo "trap 'exit 143' TERM"
   if [ -n "$CONDOBOT_PREAMBLE" ]; then
@@ -307,6 +338,8 @@ submit() {
   mkdir -p .condobot && chmod 700 .condobot || exit 1
   # The session followed keeps its token at its end for this one (see job_script).
   [ -z "$keep" ] || : > ".condobot/$keep.keep" || exit 1
+  # End markers of sessions that ended more than a day ago have been watched for long enough.
+  find .condobot -maxdepth 1 -name '*.ended' -mtime +0 -exec rm -f {} + 2>/dev/null
   set -- --parsable --job-name="$JOB_NAME" --comment="condobot:$session"
   [ -z "$account" ] || set -- "$@" --account "$account"
   [ -z "$partition" ] || set -- "$@" --partition "$partition"
@@ -368,6 +401,11 @@ case $verb in
   poll)
     [ $# -eq 2 ] && number "$1" 12 && session_id "$2" || refuse "poll takes a job id and a session id"
     poll "$1" "$2" ;;
+  watch)
+    [ $# -ge 1 ] || refuse "watch takes session ids"
+    for s; do session_id "$s" || refuse "watch takes session ids"; done
+    told=
+    watch "$@" ;;
   partitions) [ $# -eq 0 ] || refuse "partitions takes no arguments"; exec sinfo --noheader --format='%P|%a|%t|%D|%l' ;;
   submit) submit "$@" ;;
   cancel)

@@ -62,6 +62,17 @@ public static class SlurmCommands
     /// </summary>
     public static string Board(IEnumerable<SessionId> sessions) => Words(["board", .. sessions.Select(s => s.ToString())]);
 
+    /// <summary>
+    /// A long-lived look at the sessions' end markers (file tests every 2 s on the login node, no Slurm command):
+    /// <c>ended SESSION</c> once per session whose job has ended, <see cref="WatchAlive"/> every 30 s, and
+    /// <see cref="WatchOver"/> when it ran its time out (minutes) and should be started again.
+    /// </summary>
+    public static string Watch(IEnumerable<SessionId> sessions) => Words(["watch", .. sessions.Select(s => s.ToString())]);
+
+    public const string WatchAlive = "@@condobot watching";
+
+    public const string WatchOver = "@@condobot watch-over";
+
     /// <summary>Partition, availability, node state and count, and time limit, one line per (partition, state).</summary>
     public static string IdlePartitions() => "partitions";
 

@@ -97,6 +97,64 @@ public sealed partial class SshRunner(ClusterCatalog clusters, KeyVault vault, S
         }
     }
 
+    /// <summary>
+    /// Runs a long-lived command on a kept connection, handing each line of its output to <paramref name="line"/> as it
+    /// arrives, until the command ends or <paramref name="cancellationToken"/> stops it (then the remote program is
+    /// signalled and its channel closed). Answers its exit status and stderr (stdout went to <paramref name="line"/>),
+    /// or the problem; never sent twice: the caller decides when to start it again.
+    /// </summary>
+    public async Task<Result<RemoteOutput>> StreamAsync(Actor actor, string command, Func<string, Task> line, CancellationToken cancellationToken)
+    {
+        var profile = clusters.Get(actor.Cluster);
+        var key = await vault.UnsealAsync(actor.ChatUser, cancellationToken);
+        if (key is null) return new Problem(ProblemKind.NotAuthorized, "You have no key for the cluster yet: `key UID` creates one.");
+        SshLease lease;
+        try
+        {
+            lease = await pool.LeaseAsync(new PoolKey(profile.Name, actor.Login.Value, actor.ChatUser), key.PublicKey, () => OpenAsync(profile, actor.Login, key), cancellationToken);
+        }
+        catch (SshOpenException failed)
+        {
+            return Failure(profile, actor, failed.InnerException!, failed.PresentedHostKey);
+        }
+
+        using (lease)
+        {
+            try
+            {
+                using var remote = lease.Client.CreateCommand(command);
+                var execution = remote.ExecuteAsync(cancellationToken);
+                // The output pipe ends when the channel closes, whether the command exited or was cancelled.
+                var reading = Task.Run(async () =>
+                {
+                    using var reader = new StreamReader(remote.OutputStream, Encoding.UTF8);
+                    while (await reader.ReadLineAsync(CancellationToken.None) is { } text) await line(text);
+                }, CancellationToken.None);
+                try
+                {
+                    await execution;
+                }
+                finally
+                {
+                    await reading.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+
+                if (remote.ExitStatus is null && !lease.Client.IsConnected)
+                {
+                    lease.MarkBroken();
+                    return Failure(profile, actor, new SshConnectionException("The connection closed before the command finished."), null);
+                }
+
+                return new RemoteOutput(remote.ExitStatus ?? -1, "", remote.Error);
+            }
+            catch (Exception ex) when (ex is SshConnectionException or SocketException or IOException or ObjectDisposedException or SshException or TimeoutException)
+            {
+                lease.MarkBroken();
+                return Failure(profile, actor, ex, null);
+            }
+        }
+    }
+
     /// <summary>The command's output, or null when the connection closed under it (no exit status came back).</summary>
     private static async Task<RemoteOutput?> ExecuteAsync(SshClient client, ClusterProfile profile, string command, string? stdin, CancellationToken cancellationToken)
     {

@@ -21,6 +21,7 @@ public sealed class CondoBotMetrics : IDisposable
     private readonly Counter<long> _chatErrors;
     private readonly Counter<long> _jobReads;
     private readonly Counter<long> _setAside;
+    private readonly Counter<long> _endWatches;
 
     public CondoBotMetrics()
     {
@@ -32,6 +33,7 @@ public sealed class CondoBotMetrics : IDisposable
         _chatCalls = _meter.CreateCounter<long>("condobot.chat_api.calls", "{call}", "Calls to a chat platform's API by platform and method");
         _chatErrors = _meter.CreateCounter<long>("condobot.chat_api.errors", "{error}", "Chat platform API calls that failed, by platform, method and error");
         _setAside = _meter.CreateCounter<long>("condobot.outbox.set_aside", "{notice}", "Queued notices that could not be opened, set aside so the others are delivered");
+        _endWatches = _meter.CreateCounter<long>("condobot.end_watch.starts", "{watch}", "Watches of a login's end markers started (each one remote command, lasting up to 5 min)");
         _jobReads = _meter.CreateCounter<long>("condobot.job.reads", "{read}", "Reads of one job's state (a session's poll), however many squeue runs answered them");
     }
 
@@ -78,6 +80,9 @@ public sealed class CondoBotMetrics : IDisposable
 
     /// <summary>A queued notice could not be opened (a lost key, an unknown notice type) and was set aside.</summary>
     public void NoticeSetAside() => _setAside.Add(1);
+
+    /// <summary>A watch of a login's end markers was started (one long-lived remote command).</summary>
+    public void EndWatchStarted() => _endWatches.Add(1);
 
     public void Dispose() => _meter.Dispose();
 }

@@ -30,6 +30,13 @@ public sealed class SessionOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan EndPollInterval { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Whether each login with ready sessions is watched for their jobs' end markers over its kept SSH connection (a
+    /// file test every 2 s on the login node, no Slurm command), so an end by JupyterLab's Shut Down or an outside
+    /// scancel is told within seconds instead of on <see cref="RunningPollInterval"/>'s cycle. Off: the cycle alone.
+    /// </summary>
+    public bool EndWatch { get; set; } = true;
+
     /// <summary>How long a session may stay unreachable (login node down) before the user is told it was given up.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromMinutes(30);
