@@ -15,26 +15,32 @@ internal static class Acks
         {
             await app.WaitUntilAnsweringAsync("/healthz", r => r.IsSuccessStatusCode);
             for (var u = 0; u < LinkedUsers; u++) await Bench.CommandAsync(app, Linked(u), "key condouser");
-            rows.AddRange(await AckBench.RunAsync("CondoBot", app, "/slack/commands", Commands()));
+            rows.AddRange(await AckBench.RunAsync("CondoBot", app, "/slack/commands", Commands(expect: true)));
         }
 
         using (var bolt = Services.StartBolt(bench))
         {
             // Bolt answers 404 on GET; any answer means it is listening.
             await bolt.WaitUntilAnsweringAsync("/slack/events", r => (int)r.StatusCode < 500);
-            rows.AddRange(await AckBench.RunAsync("Bolt", bolt, "/slack/events", Commands()));
+            rows.AddRange(await AckBench.RunAsync("Bolt", bolt, "/slack/events", Commands(expect: false)));
         }
 
         return rows;
     }
 
-    /// <summary>help and status touch no cluster; start (for a linked user) records a session and enqueues its submission.</summary>
-    private static (string, Func<int, string>)[] Commands() =>
+    /// <summary>
+    /// help and status touch no cluster; start (for a linked user) records a session and enqueues its submission. It
+    /// carries an option, as a typed start does: <c>start</c> alone opens the start form instead of starting anything.
+    /// With <paramref name="expect"/>, an answer counts only if it is the service's reply to that command.
+    /// </summary>
+    private static (string, Func<int, string>, string?)[] Commands(bool expect) =>
     [
-        ("help", i => $"UHELP{i % 500:D4}"),
-        ("status", i => $"USTAT{i % 500:D4}"),
-        ("start", i => Linked(i % LinkedUsers)),
+        ("help", i => $"UHELP{i % 500:D4}", expect ? "start" : null),
+        ("status", i => $"USTAT{i % 500:D4}", expect ? "session" : null),
+        (StartText, i => Linked(i % LinkedUsers), expect ? "Submitting JupyterLab" : null),
     ];
+
+    public const string StartText = "start -t 1:00:00";
 
     private static string Linked(int i) => $"ULINK{i:D4}";
 }
