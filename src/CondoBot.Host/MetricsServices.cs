@@ -53,6 +53,9 @@ internal sealed class MeteredSessionStore(ISessionStore inner, CondoBotMetrics m
     public Task<IReadOnlyList<Session>> ListAsync(CondoBot.Core.ChatUserId owner, DateTimeOffset endedSince, CancellationToken cancellationToken) =>
         inner.ListAsync(owner, endedSince, cancellationToken);
 
+    public Task<IReadOnlySet<int>> ActiveLocalPortsAsync(CondoBot.Core.ChatUserId owner, CancellationToken cancellationToken) =>
+        inner.ActiveLocalPortsAsync(owner, cancellationToken);
+
     public async Task SaveAsync(Session session, IReadOnlyList<Notice> notices, CancellationToken cancellationToken)
     {
         await inner.SaveAsync(session, notices, cancellationToken);
