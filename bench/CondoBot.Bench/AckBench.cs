@@ -19,12 +19,12 @@ internal static class AckBench
 
     private static readonly TimeSpan LevelTime = TimeSpan.FromSeconds(15);
 
-    public static async Task<List<AckRow>> RunAsync(string target, ChildProcess app, string path, (string Command, Func<int, string> User, string? Expect)[] commands)
+    public static async Task<List<AckRow>> RunAsync(string target, ChildProcess app, string path, (string Command, Func<int, string> User, string? Expect)[] commands, bool warmUp = true)
     {
         var rows = new List<AckRow>();
         using var client = Client(app.Port);
         // Warm-up: JIT, connection pools, SQLite caches; not measured.
-        await LevelAsync(client, path, commands[0].User, commands[0].Command, commands[0].Expect, 8, 400);
+        if (warmUp) await LevelAsync(client, path, commands[0].User, commands[0].Command, commands[0].Expect, 8, 400);
         foreach (var (command, user, expect) in commands)
         {
             foreach (var concurrency in Concurrencies)
@@ -36,6 +36,13 @@ internal static class AckBench
         }
 
         return rows;
+    }
+
+    /// <summary>The warm-up <see cref="RunAsync"/> starts with, alone: a level that is not measured.</summary>
+    public static async Task WarmUpAsync(ChildProcess app, string path, (string Command, Func<int, string> User, string? Expect) command)
+    {
+        using var client = Client(app.Port);
+        await LevelAsync(client, path, command.User, command.Command, command.Expect, 8, 400);
     }
 
     private static HttpClient Client(int port) => new(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })

@@ -8,14 +8,23 @@ internal static class Acks
 {
     private const int LinkedUsers = 64;
 
-    public static async Task<List<AckRow>> RunAsync(Bench bench, FakeSlackApi slack)
+    public static async Task<(List<AckRow> Rows, StartCost? Cost)> RunAsync(Bench bench, FakeSlackApi slack)
     {
         var rows = new List<AckRow>();
+        StartCost? cost;
         using (var app = Services.StartCondoBot(bench, slack.ApiBaseUrl, Services.Unreachable, new Dictionary<string, string> { ["Sessions__GiveUpAfter"] = "00:00:01" }))
         {
             await app.WaitUntilAnsweringAsync("/healthz", r => r.IsSuccessStatusCode);
             for (var u = 0; u < LinkedUsers; u++) await Bench.CommandAsync(app, Linked(u), "key condouser");
-            rows.AddRange(await AckBench.RunAsync("CondoBot", app, "/slack/commands", Commands(expect: true)));
+            var commands = Commands(expect: true);
+            rows.AddRange(await AckBench.RunAsync("CondoBot", app, "/slack/commands", commands[..^1]));
+            // The start rows alone, between two readings of the service's counters (after their own warm-up).
+            await AckBench.WarmUpAsync(app, "/slack/commands", commands[^1]);
+            var before = await ServiceCounters.ReadAsync(app);
+            var starts = await AckBench.RunAsync("CondoBot", app, "/slack/commands", commands[^1..], warmUp: false);
+            var after = await ServiceCounters.ReadAsync(app);
+            rows.AddRange(starts);
+            cost = StartCost.Between(before, after, starts.Sum(r => r.Latency.Count + r.Failed));
         }
 
         using (var bolt = Services.StartBolt(bench))
@@ -25,7 +34,7 @@ internal static class Acks
             rows.AddRange(await AckBench.RunAsync("Bolt", bolt, "/slack/events", Commands(expect: false)));
         }
 
-        return rows;
+        return (rows, cost);
     }
 
     /// <summary>

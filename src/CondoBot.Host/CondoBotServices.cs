@@ -60,6 +60,7 @@ public static class CondoBotServices
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
+            .UseFilter(new JobQueueMetrics())
             .UseCondoBotJobStorage(configuration, data));
         services.AddHangfireServer(server =>
         {
