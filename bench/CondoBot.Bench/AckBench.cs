@@ -19,23 +19,30 @@ internal static class AckBench
 
     private static readonly TimeSpan LevelTime = TimeSpan.FromSeconds(15);
 
-    public static async Task<List<AckRow>> RunAsync(string target, ChildProcess app, string path, (string Command, Func<int, string> User)[] commands)
+    public static async Task<List<AckRow>> RunAsync(string target, ChildProcess app, string path, (string Command, Func<int, string> User, string? Expect)[] commands, bool warmUp = true)
     {
         var rows = new List<AckRow>();
         using var client = Client(app.Port);
         // Warm-up: JIT, connection pools, SQLite caches; not measured.
-        await LevelAsync(client, path, commands[0].User, commands[0].Command, 8, 400);
-        foreach (var (command, user) in commands)
+        if (warmUp) await LevelAsync(client, path, commands[0].User, commands[0].Command, commands[0].Expect, 8, 400);
+        foreach (var (command, user, expect) in commands)
         {
             foreach (var concurrency in Concurrencies)
             {
-                var (latencies, seconds, failed) = await LevelAsync(client, path, user, command, concurrency, RequestsAt(concurrency));
+                var (latencies, seconds, failed) = await LevelAsync(client, path, user, command, expect, concurrency, RequestsAt(concurrency));
                 rows.Add(new AckRow(target, command, concurrency, Stats.Of(latencies), latencies.Count / seconds, failed));
                 Console.WriteLine($"  {target,-8} {command,-7} c={concurrency,-3} {rows[^1].Latency} {rows[^1].PerSecond:F0}/s failed={failed}");
             }
         }
 
         return rows;
+    }
+
+    /// <summary>The warm-up <see cref="RunAsync"/> starts with, alone: a level that is not measured.</summary>
+    public static async Task WarmUpAsync(ChildProcess app, string path, (string Command, Func<int, string> User, string? Expect) command)
+    {
+        using var client = Client(app.Port);
+        await LevelAsync(client, path, command.User, command.Command, command.Expect, 8, 400);
     }
 
     private static HttpClient Client(int port) => new(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
@@ -45,7 +52,7 @@ internal static class AckBench
     };
 
     private static async Task<(List<double> Latencies, double Seconds, int Failed)> LevelAsync(
-        HttpClient client, string path, Func<int, string> user, string command, int concurrency, int requests)
+        HttpClient client, string path, Func<int, string> user, string command, string? expect, int concurrency, int requests)
     {
         var latencies = new List<double>(requests);
         var failed = 0;
@@ -64,8 +71,10 @@ internal static class AckBench
                     using var response = await client.SendAsync(request);
                     var body = await response.Content.ReadAsStringAsync();
                     var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                    // An answer counts only if it is the ephemeral reply a person would see.
-                    if (!response.IsSuccessStatusCode || !body.Contains("ephemeral", StringComparison.Ordinal))
+                    // An answer counts only if it is the ephemeral reply a person would see (and, where given, the one
+                    // the command is meant to produce: a refused or misread command is not a fast success).
+                    if (!response.IsSuccessStatusCode || !body.Contains("ephemeral", StringComparison.Ordinal) ||
+                        (expect is not null && !body.Contains(expect, StringComparison.Ordinal)))
                     {
                         Interlocked.Increment(ref failed);
                         continue;

@@ -8,33 +8,48 @@ internal static class Acks
 {
     private const int LinkedUsers = 64;
 
-    public static async Task<List<AckRow>> RunAsync(Bench bench, FakeSlackApi slack)
+    public static async Task<(List<AckRow> Rows, StartCost? Cost)> RunAsync(Bench bench, FakeSlackApi slack)
     {
         var rows = new List<AckRow>();
+        StartCost? cost;
         using (var app = Services.StartCondoBot(bench, slack.ApiBaseUrl, Services.Unreachable, new Dictionary<string, string> { ["Sessions__GiveUpAfter"] = "00:00:01" }))
         {
             await app.WaitUntilAnsweringAsync("/healthz", r => r.IsSuccessStatusCode);
             for (var u = 0; u < LinkedUsers; u++) await Bench.CommandAsync(app, Linked(u), "key condouser");
-            rows.AddRange(await AckBench.RunAsync("CondoBot", app, "/slack/commands", Commands()));
+            var commands = Commands(expect: true);
+            rows.AddRange(await AckBench.RunAsync("CondoBot", app, "/slack/commands", commands[..^1]));
+            // The start rows alone, between two readings of the service's counters (after their own warm-up).
+            await AckBench.WarmUpAsync(app, "/slack/commands", commands[^1]);
+            var before = await ServiceCounters.ReadAsync(app);
+            var starts = await AckBench.RunAsync("CondoBot", app, "/slack/commands", commands[^1..], warmUp: false);
+            var after = await ServiceCounters.ReadAsync(app);
+            rows.AddRange(starts);
+            cost = StartCost.Between(before, after, starts.Sum(r => r.Latency.Count + r.Failed));
         }
 
         using (var bolt = Services.StartBolt(bench))
         {
             // Bolt answers 404 on GET; any answer means it is listening.
             await bolt.WaitUntilAnsweringAsync("/slack/events", r => (int)r.StatusCode < 500);
-            rows.AddRange(await AckBench.RunAsync("Bolt", bolt, "/slack/events", Commands()));
+            rows.AddRange(await AckBench.RunAsync("Bolt", bolt, "/slack/events", Commands(expect: false)));
         }
 
-        return rows;
+        return (rows, cost);
     }
 
-    /// <summary>help and status touch no cluster; start (for a linked user) records a session and enqueues its submission.</summary>
-    private static (string, Func<int, string>)[] Commands() =>
+    /// <summary>
+    /// help and status touch no cluster; start (for a linked user) records a session and enqueues its submission. It
+    /// carries an option, as a typed start does: <c>start</c> alone opens the start form instead of starting anything.
+    /// With <paramref name="expect"/>, an answer counts only if it is the service's reply to that command.
+    /// </summary>
+    private static (string, Func<int, string>, string?)[] Commands(bool expect) =>
     [
-        ("help", i => $"UHELP{i % 500:D4}"),
-        ("status", i => $"USTAT{i % 500:D4}"),
-        ("start", i => Linked(i % LinkedUsers)),
+        ("help", i => $"UHELP{i % 500:D4}", expect ? "start" : null),
+        ("status", i => $"USTAT{i % 500:D4}", expect ? "session" : null),
+        (StartText, i => Linked(i % LinkedUsers), expect ? "Submitting JupyterLab" : null),
     ];
+
+    public const string StartText = "start -t 1:00:00";
 
     private static string Linked(int i) => $"ULINK{i:D4}";
 }

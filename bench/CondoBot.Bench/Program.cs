@@ -14,7 +14,9 @@ try
     if (only.Contains("ack"))
     {
         Console.WriteLine("Slack acknowledgement latency");
-        report.Ack.AddRange(await Acks.RunAsync(bench, slack));
+        var (rows, cost) = await Acks.RunAsync(bench, slack);
+        report.Ack.AddRange(rows);
+        report.StartCost = cost;
     }
 
     if (only.Contains("cluster"))
@@ -34,6 +36,8 @@ finally
     bench.Dispose();
 }
 
+var findings = Path.Combine(repo, "bench/CondoBot.Bench/AckFindings.md");
+if (report.Ack.Count > 0 && File.Exists(findings)) report.AckFindings = await File.ReadAllTextAsync(findings);
 if (micro is not null) report.MicroReports.AddRange(Directory.Exists(micro) ? Directory.GetFiles(micro, "*-report-github.md").Order() : []);
 await File.WriteAllTextAsync(output, report.Render());
 Console.WriteLine("Wrote " + output);

@@ -8,6 +8,12 @@ namespace CondoBot.Bench;
 internal sealed class Report(DateTimeOffset date)
 {
     public List<AckRow> Ack { get; } = [];
+
+    /// <summary>The service's counters per start over the start rows; null when the ack part did not run.</summary>
+    public StartCost? StartCost { get; set; }
+
+    /// <summary>What profiling found about start's acknowledgement (AckFindings.md beside the bench code).</summary>
+    public string? AckFindings { get; set; }
     public ReadyResult? Ready { get; set; }
     public LoginCostResult? Cost { get; set; }
     public MemoryResult? Memory { get; set; }
@@ -23,6 +29,7 @@ internal sealed class Report(DateTimeOffset date)
         s.AppendLine(Inv($"- .NET {Environment.Version}, Node {Shell("node", "--version").Trim()}, @slack/bolt 5.1.0"));
         s.AppendLine("- Shared machine: other sessions' builds and tests (and their jobs on the local cluster) ran at the same time, so absolute numbers are noisy; compare rows of the same run.").AppendLine();
         if (Ack.Count > 0) RenderAck(s);
+        if (Ack.Count > 0) RenderStartTime(s);
         if (Ready is not null) RenderReady(s);
         if (Cost is not null) RenderCost(s);
         if (Memory is not null) RenderMemory(s);
@@ -55,6 +62,40 @@ internal sealed class Report(DateTimeOffset date)
 
         s.AppendLine();
     }
+
+    /// <summary>Ceilings a start's cost is held to; the findings text says where each comes from.</summary>
+    internal const double P99Target = 50, RateTarget = 2000, CommitsTarget = 1, WritesTarget = 6, JobsTarget = 1, StatesTarget = 4, AllocatedKiBTarget = 200;
+
+    private void RenderStartTime(StringBuilder s)
+    {
+        s.AppendLine("## Where `start`'s acknowledgement time goes").AppendLine();
+        if (AckFindings is not null) s.AppendLine(AckFindings.Trim()).AppendLine();
+        var row = Ack.FirstOrDefault(r => r.Target == "CondoBot" && r.Command.StartsWith("start", StringComparison.Ordinal) && r.Concurrency == 64);
+        var bolt = Ack.FirstOrDefault(r => r.Target == "Bolt" && r.Command.StartsWith("start", StringComparison.Ordinal) && r.Concurrency == 64);
+        s.AppendLine("Measured in this run, each against its target" + (StartCost is { } c0 ? Inv($" (the counters are the service's own, per start over the {c0.Starts} starts of the `start` rows, its background work in that time included)") : "") + ":").AppendLine();
+        if (row is not null)
+        {
+            s.AppendLine(Inv($"- p99 at 64 concurrent: {F(row.Latency.P99)} ms (Bolt {(bolt is null ? "not run" : F(bolt.Latency.P99))}); target at most {P99Target:F0} ms: {AtMost(row.Latency.P99, P99Target, "ms")}."));
+            s.AppendLine(Inv($"- starts per second at 64 concurrent: {row.PerSecond:F0}; target at least {RateTarget:F0} (what a {P99Target:F0} ms p99 needs in a closed loop of 64): {AtLeast(row.PerSecond, RateTarget, "per second")}."));
+        }
+
+        if (StartCost is { } c)
+        {
+            s.AppendLine(Inv($"- commits to the bot's SQLite file per start (each one fsync of its log, `synchronous = FULL`): {c.Commits:F2}; target at most {CommitsTarget:F0}: {AtMost(c.Commits, CommitsTarget, "")}."));
+            s.AppendLine(Inv($"- writes per start (callers' units the commits held): {c.Writes:F2}; target at most {WritesTarget:F0}: {AtMost(c.Writes, WritesTarget, "")}."));
+            s.AppendLine(Inv($"- Hangfire jobs created per start: {c.JobsCreated:F2}; target at most {JobsTarget:F0}: {AtMost(c.JobsCreated, JobsTarget, "")}."));
+            s.AppendLine(Inv($"- Hangfire state changes per start (each a transaction in its file): {c.JobStateChanges:F2}; target at most {StatesTarget:F0}: {AtMost(c.JobStateChanges, StatesTarget, "")}."));
+            s.AppendLine(Inv($"- bytes allocated per start (the runtime's `dotnet.gc.heap.total_allocated`): {c.AllocatedBytes / 1024:F0} KiB; target at most {AllocatedKiBTarget:F0} KiB: {AtMost(c.AllocatedBytes / 1024, AllocatedKiBTarget, "KiB")}; gen2 collections in the rows: {c.Gen2:F0}."));
+        }
+
+        s.AppendLine();
+    }
+
+    private static string AtMost(double value, double target, string unit) =>
+        double.IsNaN(value) ? "not measured (the service did not report it)" : value <= target ? "met" : Inv($"missed by {value - target:F2}{(unit.Length > 0 ? " " + unit : "")}");
+
+    private static string AtLeast(double value, double target, string unit) =>
+        value >= target ? "met" : Inv($"missed by {target - value:F0} {unit}");
 
     private void RenderReady(StringBuilder s)
     {

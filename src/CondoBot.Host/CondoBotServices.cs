@@ -54,12 +54,14 @@ public static class CondoBotServices
         services.AddCommandHandlers();
 
         services.AddTransient<SessionSteps>();
-        services.AddSingleton<HangfireSessionWork>();
+        // Steps resolved when run: SessionSteps needs the workflow, which needs this.
+        services.AddSingleton(sp => new HangfireSessionWork(sp.GetRequiredService<IBackgroundJobClient>(), sp.GetRequiredService<SessionSteps>));
         services.AddSingleton<ISessionWork>(sp => sp.GetRequiredService<HangfireSessionWork>());
         services.AddHangfire(hangfire => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
+            .UseFilter(new JobQueueMetrics())
             .UseCondoBotJobStorage(configuration, data));
         services.AddHangfireServer(server =>
         {

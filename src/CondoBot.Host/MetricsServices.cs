@@ -13,6 +13,8 @@ public static class MetricsServices
         services.AddSingleton<CondoBotMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(CondoBotMetrics.MeterName)
+            // What a command costs below the bot: its database, the job queue, and the runtime (allocations, GC).
+            .AddMeter(CondoBot.Storage.StorageMetrics.MeterName, CondoBot.Jobs.JobQueueMetrics.MeterName, "System.Runtime")
             .AddPrometheusExporter());
 
         // Sessions by state are counted where every change passes: the session store, wrapped once here.
@@ -52,6 +54,9 @@ internal sealed class MeteredSessionStore(ISessionStore inner, CondoBotMetrics m
 
     public Task<IReadOnlyList<Session>> ListAsync(CondoBot.Core.ChatUserId owner, DateTimeOffset endedSince, CancellationToken cancellationToken) =>
         inner.ListAsync(owner, endedSince, cancellationToken);
+
+    public Task<IReadOnlySet<int>> ActiveLocalPortsAsync(CondoBot.Core.ChatUserId owner, CancellationToken cancellationToken) =>
+        inner.ActiveLocalPortsAsync(owner, cancellationToken);
 
     public async Task SaveAsync(Session session, IReadOnlyList<Notice> notices, CancellationToken cancellationToken)
     {

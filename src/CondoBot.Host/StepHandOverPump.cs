@@ -1,17 +1,28 @@
+using System.Collections.Concurrent;
 using CondoBot.Core.Sessions;
 
 namespace CondoBot.Host;
 
 /// <summary>
-/// Carries out the steps chat commands recorded (<see cref="IStepHandOver"/>): queues each on the job queue, then marks
-/// it done. Woken at once when this process records one, and every second for steps left by a process that died (or,
-/// on a shared database, by another replica). A crash between queueing and marking done queues the step again on the
-/// next round, which is harmless: every step is safe to run twice.
+/// Carries out the steps chat commands recorded (<see cref="IStepHandOver"/>): runs each in this process
+/// (<see cref="ISessionWork.RunNowAsync"/>), a few at a time, and marks it done once it has run; a step that failed is
+/// queued on the job queue instead, for its retries, and then marked done. So the first run of a step costs no round
+/// trip through the job queue's storage (several transactions each), and the record stays until the step has run.
+/// Woken at once when this process records one, and every second for steps left by a process that died (or, on a
+/// shared database, by another replica). A crash before a step is marked done runs it again on the next start, which
+/// is harmless: every step is safe to run twice.
 /// </summary>
 public sealed partial class StepHandOverPump(IStepHandOver handOver, ISessionWork work, FaultPoints faults, ILogger<StepHandOverPump> logger)
     : BackgroundService
 {
     private const int Batch = 100;
+
+    /// <summary>Steps running at once; they mostly wait on SSH, so more than the cores, and a few slow logins cannot hold up the rest.</summary>
+    private const int Running = 16;
+
+    private readonly ConcurrentDictionary<long, bool> _running = new();
+    // Never disposed: a step still finishing at shutdown releases its slot (it holds no wait handle).
+    private readonly SemaphoreSlim _slots = new(Running, Running);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -19,18 +30,22 @@ public sealed partial class StepHandOverPump(IStepHandOver handOver, ISessionWor
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var more = false;
+            var started = 0;
             try
             {
-                more = await RoundAsync(stoppingToken);
+                started = await RoundAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // The job queue or the database may be briefly unreachable; the steps stay recorded for the next round.
+                // The database may be briefly unreachable; the steps stay recorded for the next round.
                 LogRoundFailed(ex);
             }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
 
-            if (more) continue;
+            if (started > 0) continue;
             try
             {
                 await handOver.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
@@ -42,31 +57,62 @@ public sealed partial class StepHandOverPump(IStepHandOver handOver, ISessionWor
         }
     }
 
-    /// <summary>Hands over one batch; answers whether it was full (more may be waiting).</summary>
-    private async Task<bool> RoundAsync(CancellationToken cancellationToken)
+    /// <summary>Starts the recorded steps not already running, as slots free up; answers how many it started.</summary>
+    private async Task<int> RoundAsync(CancellationToken cancellationToken)
     {
         var pending = await handOver.PendingAsync(Batch, cancellationToken);
-        if (pending.Count == 0) return false;
-        faults.Reached(FaultPoints.BeforeHandOver);
-        var done = new List<long>(pending.Count);
+        var started = 0;
+        foreach (var recorded in pending)
+        {
+            if (_running.ContainsKey(recorded.Sequence)) continue;
+            if (started == 0) faults.Reached(FaultPoints.BeforeHandOver);
+            await _slots.WaitAsync(cancellationToken);
+            _running[recorded.Sequence] = true;
+            started++;
+            _ = RunAsync(recorded, cancellationToken);
+        }
+
+        return started;
+    }
+
+    private async Task RunAsync(HandedOverStep recorded, CancellationToken cancellationToken)
+    {
         try
         {
-            foreach (var recorded in pending)
+            await Task.Yield();
+            try
             {
-                recorded.Step.QueueOn(work);
-                done.Add(recorded.Sequence);
-                if (recorded.Step.Kind == SessionStepKind.Submit) faults.Reached(FaultPoints.AfterSubmissionQueued);
+                await work.RunNowAsync(recorded.Step, cancellationToken);
             }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The job queue retries it, with its back-off; the record has done its part once it is queued.
+                LogRunFailed(recorded.Step.Kind, ex);
+                recorded.Step.QueueOn(work);
+            }
+
+            if (recorded.Step.Kind == SessionStepKind.Submit) faults.Reached(FaultPoints.AfterSubmissionQueued);
+            await handOver.DoneAsync([recorded.Sequence], CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Left recorded: the next round (or the next start) runs it again.
+            LogRoundFailed(ex);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the step stays recorded for the next start.
         }
         finally
         {
-            // What was queued is marked even when a later step of the batch could not be.
-            await handOver.DoneAsync(done, CancellationToken.None);
+            _running.TryRemove(recorded.Sequence, out _);
+            _slots.Release();
         }
-
-        return pending.Count == Batch;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not hand recorded session steps to the job queue; trying again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not hand recorded session steps over; trying again")]
     private partial void LogRoundFailed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A recorded {Step} step failed when run at once; the job queue retries it")]
+    private partial void LogRunFailed(SessionStepKind step, Exception ex);
 }

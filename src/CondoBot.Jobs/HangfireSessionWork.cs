@@ -4,9 +4,24 @@ using Hangfire;
 
 namespace CondoBot.Jobs;
 
-/// <summary>Queues the core's session steps as durable Hangfire jobs.</summary>
-public sealed class HangfireSessionWork(IBackgroundJobClient jobs) : ISessionWork
+/// <summary>
+/// Queues the core's session steps as durable Hangfire jobs, and runs a recorded step in process
+/// (<see cref="RunNowAsync"/>) through the same entry points, without a round trip through Hangfire's storage.
+/// </summary>
+public sealed class HangfireSessionWork(IBackgroundJobClient jobs, Func<SessionSteps> steps) : ISessionWork
 {
+    /// <summary>The step's own record is its durability: the hand-over keeps it until this has run.</summary>
+    public Task RunNowAsync(SessionStep step, CancellationToken cancellationToken)
+    {
+        var run = steps();
+        return step.Kind switch
+        {
+            SessionStepKind.Submit => run.Submit(step.Session.Value, cancellationToken),
+            SessionStepKind.Cancel => run.Cancel(step.Session.Value, cancellationToken),
+            _ => run.Poll(step.Session.Value, step.PollToken, cancellationToken),
+        };
+    }
+
     public void Submit(SessionId session, TimeSpan delay = default) =>
         Run(delay, s => s.Submit(session.Value, CancellationToken.None));
 

@@ -79,6 +79,7 @@ internal sealed class GroupCommit : IDisposable
         }
 
         Interlocked.Increment(ref _commits);
+        StorageMetrics.Committed(batch.Count);
         foreach (var write in batch) write.Complete();
     }
 

@@ -23,10 +23,41 @@ public sealed class SqliteChatStateStore(SqliteDatabase database, TimeProvider t
     public async Task<bool> TryAddAsync(string key, string value, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var added = await database.WriteAsync(c => c.Execute(
-            "INSERT INTO chat_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING",
-            key, value, time.GetUtcNow().ToUnixTimeMilliseconds()));
+        var added = await database.WriteAsync(c => Add(c, key, value));
         return added > 0;
+    }
+
+    /// <summary>
+    /// Defers the key to the request's first write (see <see cref="SqliteDatabase.Ride"/>): a <c>start</c> stores its
+    /// guard, its session and its submission step in one commit instead of waiting for two in a row. Not async, so
+    /// that the rider it sets stays with the caller.
+    /// </summary>
+    public Task<IChatStateClaim> ClaimAsync(string key, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var rider = database.Ride(connection =>
+        {
+            if (Add(connection, key, "") == 0) throw new ChatStateKeyTakenException(key);
+        });
+        return Task.FromResult<IChatStateClaim>(new RidingClaim(this, rider, key));
+    }
+
+    private int Add(SQLite.SQLiteConnection connection, string key, string value) => connection.Execute(
+        "INSERT INTO chat_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING",
+        key, value, time.GetUtcNow().ToUnixTimeMilliseconds());
+
+    private sealed class RidingClaim(SqliteChatStateStore store, SqliteDatabase.Rider rider, string key) : IChatStateClaim
+    {
+        public bool StoredWithRequest => rider.HasLanded;
+
+        public async Task EnsureTakenAsync(CancellationToken cancellationToken)
+        {
+            // Closed first, so no write of the flow can carry the key once it is added here.
+            if (!rider.Close() || rider.HasLanded) return;
+            if (!await store.TryAddAsync(key, "", cancellationToken)) throw new ChatStateKeyTakenException(key);
+        }
+
+        public void Dispose() => rider.Close();
     }
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)

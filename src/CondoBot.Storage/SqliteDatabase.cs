@@ -23,6 +23,7 @@ public sealed class SqliteDatabase : IDisposable
     private readonly SQLiteConnection _writer;
     private readonly ConcurrentBag<SQLiteConnection> _readers = [];
     private readonly GroupCommit _commits;
+    private readonly AsyncLocal<Rider?> _rider = new();
     private int _disposed;
 
     public SqliteDatabase(string path, SqliteDurability durability = SqliteDurability.Full)
@@ -111,14 +112,76 @@ public sealed class SqliteDatabase : IDisposable
     /// exception and nothing it did is kept). Completes once it is committed. The unit runs on the commit thread, so it
     /// must only run statements: no waiting, no I/O of its own.
     /// </summary>
-    internal Task WriteAsync(Action<SQLiteConnection> write) => _commits.WriteAsync(connection =>
+    internal Task WriteAsync(Action<SQLiteConnection> write) => WriteAsync(connection =>
     {
         write(connection);
         return true;
     });
 
     /// <inheritdoc cref="WriteAsync(Action{SQLiteConnection})"/>
-    internal Task<T> WriteAsync<T>(Func<SQLiteConnection, T> write) => _commits.WriteAsync(write);
+    internal Task<T> WriteAsync<T>(Func<SQLiteConnection, T> write)
+    {
+        if (_rider.Value is not { } rider || !rider.TryBoard()) return _commits.WriteAsync(write);
+        return RideAsync(rider, _commits.WriteAsync(connection =>
+        {
+            rider.Unit(connection);
+            return write(connection);
+        }));
+    }
+
+    private static async Task<T> RideAsync<T>(Rider rider, Task<T> write)
+    {
+        try
+        {
+            var result = await write;
+            rider.Landed();
+            return result;
+        }
+        catch
+        {
+            // Rolled back with the write: the next write of the flow carries it instead.
+            rider.Unboard();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="unit"/> inside the next write made in the calling flow (this method's caller and what it
+    /// awaits), in that write's transaction: if the unit throws, that write fails and stores nothing. The answer is
+    /// the rider, to ask whether it has landed and to close it; a closed rider boards no later write. Call it from the
+    /// method that goes on to make the write: a value set in an async method does not flow back to its caller.
+    /// </summary>
+    internal Rider Ride(Action<SQLiteConnection> unit)
+    {
+        var rider = new Rider(unit);
+        _rider.Value = rider;
+        return rider;
+    }
+
+    /// <summary>Work that rides in the first write of a flow; see <see cref="Ride"/>.</summary>
+    internal sealed class Rider(Action<SQLiteConnection> unit)
+    {
+        private const int Waiting = 0, Boarded = 1, Done = 2;
+        private int _state;
+
+        public Action<SQLiteConnection> Unit { get; } = unit;
+
+        /// <summary>True once a write holding the unit has committed.</summary>
+        public bool HasLanded { get; private set; }
+
+        public bool TryBoard() => Interlocked.CompareExchange(ref _state, Boarded, Waiting) == Waiting;
+
+        public void Unboard() => Interlocked.CompareExchange(ref _state, Waiting, Boarded);
+
+        public void Landed()
+        {
+            HasLanded = true;
+            Volatile.Write(ref _state, Done);
+        }
+
+        /// <summary>Boards no later write; answers false if a write holding it is still in flight.</summary>
+        public bool Close() => Interlocked.CompareExchange(ref _state, Done, Waiting) != Boarded;
+    }
 
     /// <summary>Commits the writes already queued, then closes the file; safe to call more than once.</summary>
     public void Dispose()

@@ -75,6 +75,16 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
         return Task.FromResult(sessions);
     }
 
+    /// <summary>One column of each active session, read by SQLite from the document: no session is deserialised.</summary>
+    public Task<IReadOnlySet<int>> ActiveLocalPortsAsync(ChatUserId owner, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var ports = database.Read(connection => connection.QueryScalars<int>(
+            "SELECT json_extract(data, '$.localPort') FROM sessions WHERE owner = ? AND state <> ?",
+            owner.ToString(), nameof(SessionState.Ended)));
+        return Task.FromResult<IReadOnlySet<int>>(ports.ToHashSet());
+    }
+
     public Task SaveAsync(Session session, IReadOnlyList<Notice> notices, CancellationToken cancellationToken) =>
         SaveAsync(session, notices, handOverStep: false, cancellationToken);
 

@@ -13,7 +13,7 @@ internal static class Samples
     public static readonly ChatUserId Bob = new("slack", "U0BOB");
 
     /// <summary>A session as first recorded: every optional field still empty.</summary>
-    public static Session NewSession(ChatUserId owner, DateTimeOffset createdAt) => new()
+    public static Session NewSession(ChatUserId owner, DateTimeOffset createdAt, int localPort = 8888) => new()
     {
         Id = SessionId.New(),
         Owner = owner,
@@ -23,7 +23,7 @@ internal static class Samples
         Partition = "gpu",
         Nodes = 1,
         Walltime = TimeSpan.FromHours(2),
-        LocalPort = 8888,
+        LocalPort = localPort,
         NodePort = 8890,
         CreatedAt = createdAt,
     };

@@ -79,6 +79,20 @@ public abstract class SessionStoreTests(StoreRig rig) : StoreTests(rig)
     }
 
     [Fact]
+    public async Task ActiveLocalPorts_AreThePortsOfTheOwnersActiveSessions_NotOfEndedOnesOrOtherOwners()
+    {
+        var now = Time.GetUtcNow();
+        await Add(Samples.NewSession(Samples.Alice, now, localPort: 8888));
+        await Add(Samples.NewSession(Samples.Alice, now, localPort: 8889));
+        await Add(Ended(Samples.NewSession(Samples.Alice, now, localPort: 8890), now));
+        await Add(Samples.NewSession(Samples.Bob, now, localPort: 8891));
+
+        var ports = await Sessions.ActiveLocalPortsAsync(Samples.Alice, None);
+
+        Assert.Equal([8888, 8889], ports.Order());
+    }
+
+    [Fact]
     public async Task ListAsync_NeverReturnsAnotherOwnersSessions()
     {
         var now = Time.GetUtcNow();

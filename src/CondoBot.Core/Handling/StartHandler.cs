@@ -41,16 +41,13 @@ public sealed class StartHandler(
                 "unknown environment") with { Login = link.Login, Cluster = cluster.Name };
         }
 
-        // Only the active ones matter here (their local ports): ended since now is none, so the store reads no ended
-        // session, however many the user has had today.
-        var active = (await sessions.ListAsync(user, now, cancellationToken))
-            .Where(s => s.State.IsActive()).ToList();
-
         var wanted = command.Options;
         int localPort;
         if (wanted.LocalPortChosen)
         {
-            var clash = active.FirstOrDefault(s => s.LocalPort == wanted.LocalPort);
+            // Only the active ones matter here: ended since now is none, so the store reads no ended session.
+            var active = await sessions.ListAsync(user, now, cancellationToken);
+            var clash = active.FirstOrDefault(s => s.State.IsActive() && s.LocalPort == wanted.LocalPort);
             if (clash is not null)
             {
                 return Reply.Refused(
@@ -62,8 +59,10 @@ public sealed class StartHandler(
         }
         else
         {
+            // Only the ports: a busy user has many active sessions, and reading each whole was most of a start's work.
+            var used = await sessions.ActiveLocalPortsAsync(user, cancellationToken);
             localPort = wanted.LocalPort;
-            while (active.Any(s => s.LocalPort == localPort)) localPort++;
+            while (used.Contains(localPort)) localPort++;
         }
 
         var nodePort = Random.Shared.Next(cluster.NodePortMin, cluster.NodePortMax);

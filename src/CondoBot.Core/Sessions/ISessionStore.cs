@@ -24,6 +24,13 @@ public interface ISessionStore
     Task<IReadOnlyList<Session>> ListAsync(ChatUserId owner, DateTimeOffset endedSince, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The local ports of the user's active sessions, which <c>start</c> needs to choose a free one. A store may answer
+    /// it without reading the sessions whole (they are documents, and a busy user has many); this default reads them.
+    /// </summary>
+    async Task<IReadOnlySet<int>> ActiveLocalPortsAsync(ChatUserId owner, CancellationToken cancellationToken) =>
+        (await ListAsync(owner, DateTimeOffset.MaxValue, cancellationToken)).Where(s => s.State.IsActive()).Select(s => s.LocalPort).ToHashSet();
+
+    /// <summary>
     /// Saves the session and queues the notices in the same transaction, if the stored session still has the
     /// <see cref="Session.Version"/> this one was read with; then increments the version.
     /// </summary>

@@ -18,4 +18,15 @@ public interface ISessionWork
     void Remind(SessionId session, TimeSpan before, DateTimeOffset endsAt, TimeSpan delay);
 
     void CheckKey(ChatUserId user);
+
+    /// <summary>
+    /// Carries out a recorded step now, in this process, completing once it has run; throws if it failed (the caller
+    /// then queues it, for the queue's retries). A work queue that cannot run steps in process queues it instead: this
+    /// default.
+    /// </summary>
+    Task RunNowAsync(SessionStep step, CancellationToken cancellationToken)
+    {
+        step.QueueOn(this);
+        return Task.CompletedTask;
+    }
 }

@@ -1,5 +1,6 @@
 using CondoBot.Core.Commands;
 using CondoBot.Core.Handling;
+using CondoBot.Core.Notices;
 using CondoBot.Slack.Messages;
 using Microsoft.Extensions.Logging;
 
@@ -46,11 +47,26 @@ internal sealed partial class SlashCommandHandler(
             return (await dispatcher.DispatchAsync(request, parsed, cancellationToken)).Text;
         }
 
-        if (!await ledger.TryBeginAsync(command.TriggerId, cancellationToken))
+        if (parsed.Command is StartCommand)
         {
-            LogRepeat(retry ?? "none");
-            return await ledger.ReplyAsync(command.TriggerId, cancellationToken) ?? StillWorking;
+            // Claimed here, not in a helper: the claim rides on this method's own flow (IChatStateStore.ClaimAsync).
+            IChatStateClaim claim;
+            try
+            {
+                claim = await ledger.ClaimAsync(command.TriggerId, cancellationToken);
+            }
+            catch (ChatStateKeyTakenException)
+            {
+                return await RepeatAsync(command, retry, cancellationToken);
+            }
+
+            using (claim)
+            {
+                return await RunClaimedAsync(command, parsed, request, claim, retry, cancellationToken);
+            }
         }
+
+        if (!await ledger.TryBeginAsync(command.TriggerId, cancellationToken)) return await RepeatAsync(command, retry, cancellationToken);
 
         Reply reply;
         try
@@ -68,6 +84,46 @@ internal sealed partial class SlashCommandHandler(
         await ledger.RecordReplyAsync(command.TriggerId, reply.Text, CancellationToken.None);
         return reply.Text;
     }
+
+    /// <summary>
+    /// A start whose trigger id is stored with its first write, the session and its submission step: one commit for
+    /// the guard and the act (StartHandler only reads before that write). A second delivery that got as far finds the
+    /// id taken, and its write stores nothing.
+    /// </summary>
+    private async Task<string> RunClaimedAsync(
+        SlashCommand command, ParseResult parsed, ChatRequest request, IChatStateClaim claim, string? retry, CancellationToken cancellationToken)
+    {
+        Reply reply;
+        try
+        {
+            reply = await dispatcher.DispatchAsync(request, parsed, CancellationToken.None);
+            await claim.EnsureTakenAsync(CancellationToken.None);
+        }
+        catch (ChatStateKeyTakenException)
+        {
+            return await RepeatAsync(command, retry, cancellationToken);
+        }
+        catch
+        {
+            // Nothing was stored with the id unless a write of this start carried it; then a retry must not run again.
+            if (!claim.StoredWithRequest) await ledger.ForgetAsync(command.TriggerId);
+            throw;
+        }
+
+        // The start is on disk with its id; the reply kept for a retry is not an act, so the answer does not wait for it
+        // (it shares the next commit; a repeat in this process waits for it, and if it is lost a retry hears "still working").
+        _ = ledger.KeepReplyAsync(command.TriggerId, reply.Text, LogReplyNotKept);
+        return reply.Text;
+    }
+
+    private async Task<string> RepeatAsync(SlashCommand command, string? retry, CancellationToken cancellationToken)
+    {
+        LogRepeat(retry ?? "none");
+        return await ledger.ReplyAsync(command.TriggerId, cancellationToken) ?? StillWorking;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep a command's reply for Slack's retries; a retry will hear that it is still being worked on")]
+    private partial void LogReplyNotKept(Exception ex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Slack delivered a command again (retry {Retry}); answered without running it")]
     private partial void LogRepeat(string retry);

@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace CondoBot.Bench;
+
+/// <summary>The service's own counters, read from its Prometheus endpoint: what its work costs below the bot.</summary>
+internal sealed partial record ServiceCounters(double Commits, double Writes, double JobsCreated, double JobStateChanges, double AllocatedBytes, double Gen2)
+{
+    public static async Task<ServiceCounters> ReadAsync(ChildProcess app)
+    {
+        var text = await app.Http.GetStringAsync("/metrics");
+        return new ServiceCounters(
+            Sum(text, "condobot_sqlite_commits"), Sum(text, "condobot_sqlite_writes"),
+            Sum(text, "condobot_jobs_created"), Sum(text, "condobot_jobs_state_changes"),
+            Sum(text, "dotnet_gc_heap_total_allocated"), Sum(text, "dotnet_gc_collections", "gc_heap_generation=\"gen2\""));
+    }
+
+    /// <summary>The sum of a metric's series (every label set), matched by name prefix; NaN when the service has none.</summary>
+    private static double Sum(string text, string prefix, string? label = null)
+    {
+        var found = false;
+        var sum = 0.0;
+        foreach (Match m in Sample().Matches(text))
+        {
+            if (!m.Groups["name"].Value.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            if (label is not null && !m.Groups["labels"].Value.Contains(label, StringComparison.Ordinal)) continue;
+            found = true;
+            sum += double.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
+        }
+
+        return found ? sum : double.NaN;
+    }
+
+    [GeneratedRegex(@"^(?<name>[a-z_]+)(\{(?<labels>[^}]*)\})? (?<n>[0-9.e+-]+)", RegexOptions.Multiline)]
+    private static partial Regex Sample();
+}
+
+/// <summary>What the service did per <c>start</c> over the start rows (its background work in that time included).</summary>
+internal sealed record StartCost(int Starts, double Commits, double Writes, double JobsCreated, double JobStateChanges, double AllocatedBytes, double Gen2)
+{
+    public static StartCost Between(ServiceCounters before, ServiceCounters after, int starts) => new(
+        starts,
+        (after.Commits - before.Commits) / starts,
+        (after.Writes - before.Writes) / starts,
+        (after.JobsCreated - before.JobsCreated) / starts,
+        (after.JobStateChanges - before.JobStateChanges) / starts,
+        (after.AllocatedBytes - before.AllocatedBytes) / starts,
+        after.Gen2 - before.Gen2);
+}
