@@ -77,14 +77,32 @@ public sealed class CardButtonTests(TeamsFixture fixture) : IClassFixture<TeamsF
         var owner = TestPerson.New();
         var session = await StoredSessionAsync(owner);
         var buttons = ReminderButtons(session);
-        session.End(EndReason.WalltimeReached, null, DateTimeOffset.UtcNow);
-        await App.Services.GetRequiredService<ISessionStore>().SaveAsync(session, [], CancellationToken.None);
+        await EndAsync(session.Id, EndReason.WalltimeReached);
 
         var stop = await PressAsync(owner, buttons["Stop now"]);
         var renew = await PressAsync(owner, buttons["Renew"]);
 
         Assert.Equal($"Job {session.JobId} has already ended (walltime reached).", stop);
         Assert.Equal(stop, renew);
+    }
+
+    /// <summary>Ends the stored session as Slurm would have, read afresh if its background poll saved it meanwhile.</summary>
+    private async Task EndAsync(SessionId id, EndReason reason)
+    {
+        var store = App.Services.GetRequiredService<ISessionStore>();
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = (await store.GetAsync(id, CancellationToken.None))!;
+            stored.End(reason, null, DateTimeOffset.UtcNow);
+            try
+            {
+                await store.SaveAsync(stored, [], CancellationToken.None);
+                return;
+            }
+            catch (SessionConflictException) when (attempt < 5)
+            {
+            }
+        }
     }
 
     /// <summary>The buttons of the idle question as the notifier renders it for this session, by title.</summary>
@@ -119,8 +137,14 @@ public sealed class CardButtonTests(TeamsFixture fixture) : IClassFixture<TeamsF
     }
 
     /// <summary>A session the core believes is running (written straight to the store: no cluster here).</summary>
+    /// <summary>
+    /// A ready session of a linked owner. Linked, because the session's background poll runs at once and a session whose
+    /// owner has no key ends as not authorized; with a key it finds the login node down (nothing listens) and waits.
+    /// </summary>
     private async Task<Session> StoredSessionAsync(TestPerson owner, bool idle = false)
     {
+        var link = TestActivities.Personal(Bot.ServiceUrl, owner, "key condouser3");
+        Assert.Equal(HttpStatusCode.OK, (await App.PostActivityAsync(link, App.SignedFor(link))).StatusCode);
         var session = Session.Create(SessionId.New(), new ChatUserId("teams", owner.AadObjectId), new ClusterUser("condouser3"),
             new ClusterProfile { Name = "local", LoginHost = "127.0.0.1", HostKeySha256 = "SHA256:" + new string('A', 43) },
             new StartOptions { Idle = idle ? TimeSpan.FromHours(1) : null }, 5959, 23456, DateTimeOffset.UtcNow);

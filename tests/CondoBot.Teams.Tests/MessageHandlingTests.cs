@@ -98,8 +98,13 @@ public sealed class MessageHandlingTests(TeamsFixture fixture) : IClassFixture<T
     }
 
     /// <summary>A session the core believes is running (written straight to the store: no cluster here).</summary>
+    /// <summary>
+    /// A ready session of a linked owner. Linked, because the session's background poll runs at once and a session whose
+    /// owner has no key ends as not authorized; with a key it finds the login node down (nothing listens) and waits.
+    /// </summary>
     private async Task<SlurmJobId> RunningSessionAsync(TestPerson owner)
     {
+        await SendAsync(TestActivities.Personal(Bot.ServiceUrl, owner, "key condouser3"));
         var job = new SlurmJobId(Random.Shared.Next(100_000, 999_999));
         var session = Session.Create(SessionId.New(), new ChatUserId("teams", owner.AadObjectId), new ClusterUser("condouser3"),
             new ClusterProfile { Name = "local", LoginHost = "127.0.0.1", HostKeySha256 = "SHA256:" + new string('A', 43) },
