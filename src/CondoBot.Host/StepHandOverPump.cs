@@ -1,4 +1,6 @@
 using CondoBot.Core.Sessions;
+using CondoBot.Jobs;
+using Hangfire;
 
 namespace CondoBot.Host;
 
@@ -6,12 +8,18 @@ namespace CondoBot.Host;
 /// Carries out the steps chat commands recorded (<see cref="IStepHandOver"/>): queues each on the job queue, then marks
 /// it done. Woken at once when this process records one, and every second for steps left by a process that died (or,
 /// on a shared database, by another replica). A crash between queueing and marking done queues the step again on the
-/// next round, which is harmless: every step is safe to run twice.
+/// next round, which is harmless: every step is safe to run twice. The job queue's fresh lane is kept short: steps are
+/// handed over only while fewer than <see cref="QueueRoom"/> wait there, newest first, so a backlog (thousands of
+/// starts left by a process that died) stays in the hand-over, and a command answered now is queued ahead of it
+/// instead of behind it in the job queue, where nothing can overtake.
 /// </summary>
-public sealed partial class StepHandOverPump(IStepHandOver handOver, ISessionWork work, FaultPoints faults, ILogger<StepHandOverPump> logger)
+public sealed partial class StepHandOverPump(IStepHandOver handOver, ISessionWork work, JobStorage jobs, FaultPoints faults, ILogger<StepHandOverPump> logger)
     : BackgroundService
 {
     private const int Batch = 100;
+
+    /// <summary>How many steps may wait in the fresh lane before the pump holds the rest back.</summary>
+    internal const int QueueRoom = 20;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -45,7 +53,16 @@ public sealed partial class StepHandOverPump(IStepHandOver handOver, ISessionWor
     /// <summary>Hands over one batch; answers whether it was full (more may be waiting).</summary>
     private async Task<bool> RoundAsync(CancellationToken cancellationToken)
     {
-        var pending = await handOver.PendingAsync(Batch, cancellationToken);
+        var waiting = jobs.GetMonitoringApi().EnqueuedCount(SessionSteps.FreshQueue);
+        if (waiting >= QueueRoom)
+        {
+            // The workers are behind: look again shortly rather than pile more up.
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+            return true;
+        }
+
+        var max = (int)Math.Min(Batch, QueueRoom - waiting);
+        var pending = await handOver.PendingAsync(max, cancellationToken);
         if (pending.Count == 0) return false;
         faults.Reached(FaultPoints.BeforeHandOver);
         var done = new List<long>(pending.Count);
@@ -64,7 +81,7 @@ public sealed partial class StepHandOverPump(IStepHandOver handOver, ISessionWor
             await handOver.DoneAsync(done, CancellationToken.None);
         }
 
-        return pending.Count == Batch;
+        return pending.Count == max;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not hand recorded session steps to the job queue; trying again")]
