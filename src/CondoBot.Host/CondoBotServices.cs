@@ -46,7 +46,9 @@ public static class CondoBotServices
 
         services.AddSingleton(configuration["Faults:CrashAt"] is { Length: > 0 } point ? new CrashAtFaultPoint(point) : FaultPoints.None);
         services.AddSingleton<RefusedLogins>();
-        services.AddSingleton<BacklogLogins>();
+        var started = DateTimeOffset.UtcNow;
+        services.AddSingleton(sp => new BacklogLogins(
+            sp.GetRequiredService<ISessionStore>(), sp.GetRequiredService<ISessionWork>(), sp.GetRequiredService<RefusedLogins>(), sp.GetRequiredService<TimeProvider>(), started));
         services.AddSingleton<SessionWorkflow>();
         services.AddSingleton<SessionWatchdog>();
         services.AddHostedService<WatchdogService>();

@@ -26,7 +26,7 @@ public class BacklogLoginsTests
     private BacklogLogins Restarted()
     {
         _rig.Time.Advance(TimeSpan.FromSeconds(1));
-        return new BacklogLogins(_rig.Store, _rig.Work, _refusals, _rig.Time);
+        return new BacklogLogins(_rig.Store, _rig.Work, _refusals, _rig.Time, _rig.Time.GetUtcNow());
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using CondoBot.Slack.Messages;
 using CondoBot.Slack.Tests.Fakes;
 using CondoBot.Testing;
+using Xunit.Abstractions;
 using static CondoBot.Slack.Tests.Fakes.SignedRequests;
 
 namespace CondoBot.Slack.Tests;
@@ -17,7 +18,7 @@ namespace CondoBot.Slack.Tests;
 /// right after the restart is ready within the time the same start takes on the same rig without the backlog.
 /// </summary>
 [Collection(nameof(LocalClusterCollection))]
-public sealed class BacklogEndToEndTests : IAsyncLifetime
+public sealed class BacklogEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Login = "condouser";
     private const string RefusedLogin = "condouser2";
@@ -78,6 +79,7 @@ public sealed class BacklogEndToEndTests : IAsyncLifetime
         // The restart, with the login node back: sshd refuses each of the fifty keys.
         await StartBotAsync(_cluster.LoginPort);
         var underBacklog = await TimeStartToReadyAsync(Person("B"), usual + Margin + TimeSpan.FromSeconds(60));
+        output.WriteLine($"start to ready: {usual.TotalSeconds:F1} s without the backlog, {underBacklog.TotalSeconds:F1} s under it");
 
         Assert.True(underBacklog <= usual + Margin,
             $"under the backlog the new person's start took {underBacklog.TotalSeconds:F1} s; without it, {usual.TotalSeconds:F1} s (margin {Margin.TotalSeconds:F0} s)");

@@ -14,7 +14,8 @@ namespace CondoBot.Core.Sessions;
 /// other sessions end with the same answer without logging in (<see cref="RefusedLogins"/>); once one is accepted,
 /// theirs go ahead unpaced. Sessions started since this process started, and every poll, are never paced.
 /// </summary>
-public sealed class BacklogLogins(ISessionStore sessions, ISessionWork work, RefusedLogins refusals, TimeProvider time)
+/// <param name="started">When this process started (not when this was first needed: a session started since is never paced).</param>
+public sealed class BacklogLogins(ISessionStore sessions, ISessionWork work, RefusedLogins refusals, TimeProvider time, DateTimeOffset started)
 {
     /// <summary>The gap between two paced logins: one failed authentication's penalty, so they never pile up.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
@@ -24,7 +25,6 @@ public sealed class BacklogLogins(ISessionStore sessions, ISessionWork work, Ref
 
     private static readonly TimeSpan Forget = TimeSpan.FromMinutes(10);
 
-    private readonly DateTimeOffset _started = time.GetUtcNow();
     private readonly Lock _gate = new();
     private readonly Dictionary<Actor, DateTimeOffset> _waiting = [];
     private DateTimeOffset _next = DateTimeOffset.MinValue;
@@ -66,7 +66,7 @@ public sealed class BacklogLogins(ISessionStore sessions, ISessionWork work, Ref
     }
 
     private bool IsPaced(Session session) =>
-        session is { State: SessionState.Submitting, JobId: null } && session.CreatedAt < _started && !refusals.IsProven(session.Actor);
+        session is { State: SessionState.Submitting, JobId: null } && session.CreatedAt < started && !refusals.IsProven(session.Actor);
 
     /// <summary>
     /// Puts the submission back for about one turn per person waiting (their sessions share one answer), and moves the
