@@ -6,8 +6,8 @@ using static CondoBot.Core.Tests.Fakes.CoreRig;
 namespace CondoBot.Core.Tests;
 
 /// <summary>
-/// After a restart, the submissions left over from before it log in one at a time, a few seconds apart, unless their
-/// person's key is known to work; one that cannot have its turn is put back on the backlog lane rather than holding a
+/// After a restart, the submissions left over from before it log in one person at a time, a few seconds apart, unless
+/// their person's key is known to work; one that cannot have its turn is put back on the backlog lane rather than holding a
 /// fresh step's worker; and a session started after the restart is never held back.
 /// </summary>
 public class BacklogLoginsTests
@@ -30,11 +30,12 @@ public class BacklogLoginsTests
     }
 
     [Fact]
-    public async Task LeftOverSubmissionsOfPeopleNotYetAccepted_LogInOneAtATime_AndTheOthersArePutBackForLater()
+    public async Task LeftOverSubmissionsOfPeopleNotYetAccepted_LogInOnePersonAtATime_AndTheOthersArePutBackForLater()
     {
         await _rig.Keys.IssueAsync(Alice, new ClusterUser("alice"), CancellationToken.None);
         await _rig.Keys.IssueAsync(Bob, new ClusterUser("bob"), CancellationToken.None);
         var alices = await StartAsync(Alice);
+        var alicesSecond = await StartAsync(Alice);
         var bobs = await StartAsync(Bob);
         var backlog = Restarted();
         _rig.Work.Steps.Clear();
@@ -49,6 +50,8 @@ public class BacklogLoginsTests
 
         _rig.Time.Advance(BacklogLogins.Interval);
         Assert.True(await backlog.TakeTurnAsync(bobs, mayWait: false, CancellationToken.None));
+        // One login per person is paced: once the first had time to answer, Alice's others go on, Bob's turn or not.
+        Assert.True(await backlog.TakeTurnAsync(alicesSecond, mayWait: false, CancellationToken.None));
     }
 
     [Fact]

@@ -8,10 +8,11 @@ namespace CondoBot.Core.Sessions;
 /// bot's address a penalty at an OpenSSH login node (<c>PerSourcePenalties</c>, on by default since OpenSSH 9.8: 5 s
 /// per failed authentication, and the address is shut out once 15 s have piled up), so trying them all at once
 /// would shut everyone out, not only their owners. So the submissions of sessions created before this process
-/// started, of people whose key has not been accepted since, log in one at a time, <see cref="Interval"/> apart; a
+/// started, of people whose key has not been accepted since, log in one person at a time, <see cref="Interval"/>
+/// apart (each person's first; their others follow once its answer had time to come); a
 /// submission that cannot have its turn at once is put back on the backlog lane (<see cref="ISessionWork.Retry"/>);
-/// there, it may wait up to <see cref="MaxWait"/> for its turn first, since only that lane's workers wait. Once one of a person's logins is refused, their
-/// other sessions end with the same answer without logging in (<see cref="RefusedLogins"/>); once one is accepted,
+/// there, it may wait up to <see cref="MaxWait"/> for its turn first, since only that lane's workers wait. Once one
+/// of a person's logins is refused, their other sessions end with the same answer without logging in (<see cref="RefusedLogins"/>); once one is accepted,
 /// theirs go ahead unpaced. Sessions started since this process started, and every poll, are never paced.
 /// </summary>
 /// <param name="started">When this process started (not when this was first needed: a session started since is never paced).</param>
@@ -27,6 +28,7 @@ public sealed class BacklogLogins(ISessionStore sessions, ISessionWork work, Ref
 
     private readonly Lock _gate = new();
     private readonly Dictionary<Actor, DateTimeOffset> _waiting = [];
+    private readonly Dictionary<Actor, DateTimeOffset> _tried = [];
     private DateTimeOffset _next = DateTimeOffset.MinValue;
 
     /// <summary>
@@ -45,19 +47,33 @@ public sealed class BacklogLogins(ISessionStore sessions, ISessionWork work, Ref
             TimeSpan wait;
             lock (_gate)
             {
-                if (now >= _next)
+                if (_tried.TryGetValue(session.Actor, out var tried))
+                {
+                    // One login per person is paced: once its answer had time to come (a refusal or an acceptance
+                    // decides for all their sessions; an unreachable node penalises no one), the rest go on.
+                    if (now - tried >= Interval) return true;
+                    wait = tried + Interval - now;
+                }
+                else if (now >= _next)
                 {
                     _next = now + Interval;
+                    _tried[session.Actor] = now;
                     _waiting.Remove(session.Actor);
                     return true;
                 }
-
-                wait = _next - now;
+                else
+                {
+                    _waiting.TryAdd(session.Actor, now);
+                    foreach (var stale in _waiting.Where(w => now - w.Value > Forget).Select(w => w.Key).ToList()) _waiting.Remove(stale);
+                    var since = _waiting[session.Actor];
+                    var ahead = _waiting.Count(w => w.Value < since);
+                    wait = _next - now + Interval * ahead;
+                }
             }
 
             if (now + wait > deadline)
             {
-                await PutBackAsync(session, now, cancellationToken);
+                await PutBackAsync(session, now, wait, cancellationToken);
                 return false;
             }
 
@@ -69,20 +85,12 @@ public sealed class BacklogLogins(ISessionStore sessions, ISessionWork work, Ref
         session is { State: SessionState.Submitting, JobId: null } && session.CreatedAt < started && !refusals.IsProven(session.Actor);
 
     /// <summary>
-    /// Puts the submission back for about one turn per person waiting (their sessions share one answer), and moves the
+    /// Puts the submission back until about its turn (the people ahead of its own get one turn each), and moves the
     /// session's next step on, so the watchdog does not queue it again meanwhile.
     /// </summary>
-    private async Task PutBackAsync(Session session, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task PutBackAsync(Session session, DateTimeOffset now, TimeSpan turn, CancellationToken cancellationToken)
     {
-        int waiting;
-        lock (_gate)
-        {
-            _waiting[session.Actor] = now;
-            foreach (var stale in _waiting.Where(w => now - w.Value > Forget).Select(w => w.Key).ToList()) _waiting.Remove(stale);
-            waiting = _waiting.Count;
-        }
-
-        var later = Interval * waiting + TimeSpan.FromMilliseconds(Random.Shared.Next((int)Interval.TotalMilliseconds));
+        var later = turn + TimeSpan.FromMilliseconds(Random.Shared.Next((int)Interval.TotalMilliseconds));
         session.NextStepAt = now + later;
         try
         {
