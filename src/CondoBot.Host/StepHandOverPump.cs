@@ -19,7 +19,7 @@ public sealed partial class StepHandOverPump(IStepHandOver handOver, ISessionWor
     private const int Batch = 100;
 
     /// <summary>How many steps may wait in the fresh lane before the pump holds the rest back.</summary>
-    internal const int QueueRoom = 20;
+    internal const int QueueRoom = 10;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
