@@ -46,6 +46,9 @@ public static class CondoBotServices
 
         services.AddSingleton(configuration["Faults:CrashAt"] is { Length: > 0 } point ? new CrashAtFaultPoint(point) : FaultPoints.None);
         services.AddSingleton<RefusedLogins>();
+        var started = DateTimeOffset.UtcNow;
+        services.AddSingleton(sp => new BacklogLogins(
+            sp.GetRequiredService<ISessionStore>(), sp.GetRequiredService<ISessionWork>(), sp.GetRequiredService<RefusedLogins>(), sp.GetRequiredService<TimeProvider>(), started));
         services.AddSingleton<SessionWorkflow>();
         services.AddSingleton<SessionWatchdog>();
         services.AddHostedService<WatchdogService>();
@@ -63,10 +66,19 @@ public static class CondoBotServices
             .UseRecommendedSerializerSettings()
             .UseFilter(new JobQueueMetrics())
             .UseCondoBotJobStorage(configuration, data));
+        // Two servers: one takes both lanes, fresh steps first where the storage orders them; the other only fresh
+        // steps, so a backlog of steps queued again (failing sessions, a restart's leftovers) never holds every worker.
         services.AddHangfireServer(server =>
         {
             server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             server.WorkerCount = Math.Max(4, Environment.ProcessorCount * 2);
+            server.Queues = [SessionSteps.FreshQueue, SessionSteps.BacklogQueue];
+        });
+        services.AddHangfireServer(server =>
+        {
+            server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            server.WorkerCount = Math.Max(2, Environment.ProcessorCount);
+            server.Queues = [SessionSteps.FreshQueue];
         });
         services.AddHostedService<StepHandOverPump>();
         return services;

@@ -10,7 +10,9 @@ namespace CondoBot.Host;
 /// trip through the job queue's storage (several transactions each), and the record stays until the step has run.
 /// Woken at once when this process records one, and every second for steps left by a process that died (or, on a
 /// shared database, by another replica). A crash before a step is marked done runs it again on the next start, which
-/// is harmless: every step is safe to run twice.
+/// is harmless: every step is safe to run twice. Recorded steps are taken newest first, so a backlog (thousands of
+/// starts left by a process that died) waits behind a command answered now instead of ahead of it; a failed step is
+/// retried on the job queue's backlog lane (<see cref="ISessionWork.Retry"/>), after fresh steps.
 /// </summary>
 public sealed partial class StepHandOverPump(IStepHandOver handOver, ISessionWork work, FaultPoints faults, ILogger<StepHandOverPump> logger)
     : BackgroundService
@@ -86,9 +88,10 @@ public sealed partial class StepHandOverPump(IStepHandOver handOver, ISessionWor
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                // The job queue retries it, with its back-off; the record has done its part once it is queued.
+                // The job queue retries it, with its back-off, on the lane for steps queued again; the record has
+                // done its part once it is queued.
                 LogRunFailed(recorded.Step.Kind, ex);
-                recorded.Step.QueueOn(work);
+                work.Retry(recorded.Step, TimeSpan.Zero);
             }
 
             if (recorded.Step.Kind == SessionStepKind.Submit) faults.Reached(FaultPoints.AfterSubmissionQueued);

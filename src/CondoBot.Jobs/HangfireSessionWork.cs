@@ -40,6 +40,25 @@ public sealed class HangfireSessionWork(IBackgroundJobClient jobs, Func<SessionS
     public void CheckKey(ChatUserId user) =>
         Run(TimeSpan.Zero, s => s.CheckKey(user.ToString(), CancellationToken.None));
 
+    /// <summary>On the backlog lane (<see cref="SessionSteps.BacklogQueue"/>): the same steps, under other entry points.</summary>
+    public void Retry(SessionStep step, TimeSpan delay)
+    {
+        var id = step.Session.Value;
+        var token = step.PollToken;
+        switch (step.Kind)
+        {
+            case SessionStepKind.Submit:
+                Run(delay, s => s.SubmitAgain(id, CancellationToken.None));
+                break;
+            case SessionStepKind.Cancel:
+                Run(delay, s => s.CancelAgain(id, CancellationToken.None));
+                break;
+            default:
+                Run(delay, s => s.PollAgain(id, token, CancellationToken.None));
+                break;
+        }
+    }
+
     private void Run(TimeSpan delay, System.Linq.Expressions.Expression<Func<SessionSteps, Task>> step)
     {
         if (delay <= TimeSpan.Zero) jobs.Enqueue(step);

@@ -8,13 +8,29 @@ namespace CondoBot.Jobs;
 /// <summary>
 /// The Hangfire entry points. Hangfire persists this type's name, these method names and their arguments, so they are
 /// a contract with every job already queued: add new methods rather than changing these. Arguments are ids only;
-/// each step loads current state, so running one twice (at-least-once delivery) changes nothing.
+/// each step loads current state, so running one twice (at-least-once delivery) changes nothing. Steps queued again
+/// (<see cref="ISessionWork.Retry"/>) go through the <c>...Again</c> entry points, on <see cref="BacklogQueue"/>, which
+/// the job queue serves after its own queue, with workers of its own for fresh steps.
 /// </summary>
 [AutomaticRetry(Attempts = 10)]
-public sealed class SessionSteps(SessionWorkflow workflow, KeyCheck keyCheck)
+public sealed class SessionSteps(SessionWorkflow workflow, KeyCheck keyCheck, BacklogLogins backlog)
 {
-    public Task Submit(Guid sessionId, CancellationToken cancellationToken) =>
-        RetryOnConflict(() => workflow.SubmitAsync(new SessionId(sessionId), cancellationToken));
+    /// <summary>The job queue's lane for fresh steps: what commands set off, and each healthy session's next step.</summary>
+    public const string FreshQueue = "default";
+
+    /// <summary>The lane for steps queued again: retries, overdue steps, submissions waiting for their turn.</summary>
+    public const string BacklogQueue = "backlog";
+
+    public Task Submit(Guid sessionId, CancellationToken cancellationToken) => SubmitAsync(sessionId, mayWait: false, cancellationToken);
+
+    [Queue(BacklogQueue)]
+    public Task SubmitAgain(Guid sessionId, CancellationToken cancellationToken) => SubmitAsync(sessionId, mayWait: true, cancellationToken);
+
+    [Queue(BacklogQueue)]
+    public Task PollAgain(Guid sessionId, int pollToken, CancellationToken cancellationToken) => Poll(sessionId, pollToken, cancellationToken);
+
+    [Queue(BacklogQueue)]
+    public Task CancelAgain(Guid sessionId, CancellationToken cancellationToken) => Cancel(sessionId, cancellationToken);
 
     public Task Poll(Guid sessionId, int pollToken, CancellationToken cancellationToken) =>
         RetryOnConflict(() => workflow.PollAsync(new SessionId(sessionId), pollToken, cancellationToken));
@@ -30,6 +46,13 @@ public sealed class SessionSteps(SessionWorkflow workflow, KeyCheck keyCheck)
 
     public Task CheckKey(string chatUser, CancellationToken cancellationToken) =>
         ChatUserId.TryParse(chatUser, out var user) ? keyCheck.RunAsync(user.Value, cancellationToken) : Task.CompletedTask;
+
+    private async Task SubmitAsync(Guid sessionId, bool mayWait, CancellationToken cancellationToken)
+    {
+        var id = new SessionId(sessionId);
+        if (!await backlog.TakeTurnAsync(id, mayWait, cancellationToken)) return;
+        await RetryOnConflict(() => workflow.SubmitAsync(id, cancellationToken));
+    }
 
     /// <summary>
     /// Another step (or a chat command) saved the session first: run this step again on the fresh state at once,

@@ -55,15 +55,17 @@ public sealed class PostgresNoticeOutbox(
             await using var claim = PostgresDatabase.Command(connection, transaction,
                 """
                 WITH due AS (
-                    SELECT o.seq FROM condobot.outbox AS o
-                    WHERE o.set_aside_at IS NULL AND o.due_at <= @now
-                      AND (o.lease_until IS NULL OR o.lease_until <= @clock OR o.lease_owner = @me)
-                      AND NOT EXISTS (
-                          SELECT 1 FROM condobot.outbox AS earlier
-                          WHERE earlier.recipient = o.recipient AND earlier.seq < o.seq AND earlier.set_aside_at IS NULL
-                            AND (earlier.due_at > @now
-                                 OR (earlier.lease_until > @clock AND earlier.lease_owner <> @me)))
-                    ORDER BY o.seq
+                    SELECT seq FROM (
+                        SELECT o.seq, ROW_NUMBER() OVER (PARTITION BY o.recipient ORDER BY o.seq) AS turn
+                        FROM condobot.outbox AS o
+                        WHERE o.set_aside_at IS NULL AND o.due_at <= @now
+                          AND (o.lease_until IS NULL OR o.lease_until <= @clock OR o.lease_owner = @me)
+                          AND NOT EXISTS (
+                              SELECT 1 FROM condobot.outbox AS earlier
+                              WHERE earlier.recipient = o.recipient AND earlier.seq < o.seq AND earlier.set_aside_at IS NULL
+                                AND (earlier.due_at > @now
+                                     OR (earlier.lease_until > @clock AND earlier.lease_owner <> @me)))) AS fair
+                    ORDER BY turn, seq
                     LIMIT @max)
                 UPDATE condobot.outbox AS t SET lease_owner = @me, lease_until = @until
                 FROM due WHERE t.seq = due.seq
@@ -81,10 +83,14 @@ public sealed class PostgresNoticeOutbox(
             return claimed;
         }, cancellationToken);
 
-        // RETURNING keeps no order; the dispatcher relies on oldest first. Rows are opened one at a time; one that
-        // cannot be opened is set aside (kept, never handed out again, no longer holding up that person's later ones).
+        // RETURNING keeps no order; the dispatcher relies on each person's oldest first, in turns (each person's
+        // oldest, then each one's next). Rows are opened one at a time; one that cannot be opened is set aside (kept,
+        // never handed out again, no longer holding up that person's later ones).
         var due = new List<PendingNotice>(rows.Count);
-        foreach (var row in rows.OrderBy(r => r.Seq))
+        var inTurns = rows.GroupBy(r => r.Recipient, StringComparer.Ordinal)
+            .SelectMany(person => person.OrderBy(r => r.Seq).Select((row, turn) => (Row: row, Turn: turn)))
+            .OrderBy(t => t.Turn).ThenBy(t => t.Row.Seq).Select(t => t.Row);
+        foreach (var row in inTurns)
         {
             if (_rows.TryOpen(row.Seq, row.Recipient, row.Payload) is { } notice)
             {

@@ -47,7 +47,7 @@ public sealed class PostgresStepHandOver(PostgresDatabase database, TimeProvider
             UPDATE condobot.session_steps SET leased_until = @until
             WHERE seq IN (
                 SELECT seq FROM condobot.session_steps WHERE leased_until <= @now
-                ORDER BY seq LIMIT @max FOR UPDATE SKIP LOCKED)
+                ORDER BY seq DESC LIMIT @max FOR UPDATE SKIP LOCKED)
             RETURNING seq, session_id, kind, poll_token
             """,
             ("until", (now + Lease).ToUnixTimeMilliseconds()), ("now", now.ToUnixTimeMilliseconds()), ("max", max));
@@ -60,7 +60,7 @@ public sealed class PostgresStepHandOver(PostgresDatabase database, TimeProvider
             steps.Add(new HandedOverStep(reader.GetInt64(0), new SessionStep(id, Enum.Parse<SessionStepKind>(reader.GetString(2)), reader.GetInt32(3))));
         }
 
-        steps.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        steps.Sort((a, b) => b.Sequence.CompareTo(a.Sequence));
         return steps;
     }
 

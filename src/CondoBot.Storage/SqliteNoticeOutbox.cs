@@ -30,8 +30,9 @@ public sealed class SqliteNoticeOutbox(
     }
 
     /// <summary>
-    /// Due notices, oldest first. A notice also waits while an earlier one to the same person is postponed, so order
-    /// per person holds across rounds, not only within one. Rows are opened one at a time; one that cannot be opened
+    /// Due notices, in turns: each person's oldest, then each person's second oldest, and so on, so a backlog of one
+    /// person's (or fifty people's) notices does not hold up a new person's. A notice also waits while an earlier one
+    /// to the same person is postponed, so order per person holds across rounds, not only within one. Rows are opened one at a time; one that cannot be opened
     /// is set aside (and no longer holds up that person's later notices).
     /// </summary>
     public async Task<IReadOnlyList<PendingNotice>> DueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
@@ -40,12 +41,15 @@ public sealed class SqliteNoticeOutbox(
         var at = now.ToUnixTimeMilliseconds();
         var rows = database.Read(connection => connection.Query<OutboxRow>(
             """
-            SELECT seq, recipient, payload, attempts FROM outbox AS o
-            WHERE o.set_aside_at IS NULL AND o.due_at <= ?
-              AND NOT EXISTS (SELECT 1 FROM outbox AS earlier
-                              WHERE earlier.recipient = o.recipient AND earlier.seq < o.seq
-                                AND earlier.set_aside_at IS NULL AND earlier.due_at > ?)
-            ORDER BY o.seq
+            SELECT seq, recipient, payload, attempts FROM (
+                SELECT o.seq, o.recipient, o.payload, o.attempts,
+                       ROW_NUMBER() OVER (PARTITION BY o.recipient ORDER BY o.seq) AS turn
+                FROM outbox AS o
+                WHERE o.set_aside_at IS NULL AND o.due_at <= ?
+                  AND NOT EXISTS (SELECT 1 FROM outbox AS earlier
+                                  WHERE earlier.recipient = o.recipient AND earlier.seq < o.seq
+                                    AND earlier.set_aside_at IS NULL AND earlier.due_at > ?))
+            ORDER BY turn, seq
             LIMIT ?
             """,
             at, at, max));

@@ -35,7 +35,7 @@ public sealed class SqliteStepHandOver(SqliteDatabase database) : IStepHandOver,
     {
         cancellationToken.ThrowIfCancellationRequested();
         var rows = database.Read(connection => connection.Query<StepRow>(
-            "SELECT seq, session_id, kind, poll_token FROM session_steps ORDER BY seq LIMIT ?", max));
+            "SELECT seq, session_id, kind, poll_token FROM session_steps ORDER BY seq DESC LIMIT ?", max));
         IReadOnlyList<HandedOverStep> steps = [.. rows.Select(r => r.ToStep())];
         return Task.FromResult(steps);
     }

@@ -51,7 +51,8 @@ public abstract class NoticeOutboxTests(StoreRig rig) : StoreTests(rig)
         var first = await Outbox.DueAsync(Time.GetUtcNow(), 10, None);
         var again = await Outbox.DueAsync(Time.GetUtcNow(), 10, None);
 
-        Assert.Equal(["after the bad one", "someone else's"], first.Select(p => ((TextNotice)p.Notice).Text));
+        // In turns: Alice's first row is the bad one, so Bob's first comes before Alice's second.
+        Assert.Equal(["someone else's", "after the bad one"], first.Select(p => ((TextNotice)p.Notice).Text));
         Assert.Equal(2, again.Count);
         Assert.Equal(1, Interlocked.Read(ref setAside));
         Assert.Equal(3, Rig.OutboxRows());
@@ -102,7 +103,19 @@ public abstract class NoticeOutboxTests(StoreRig rig) : StoreTests(rig)
         var meanwhile = await Outbox.DueAsync(Time.GetUtcNow(), 10, None);
         Assert.Equal([new TextNotice(Samples.Bob, "hello")], meanwhile.Select(p => p.Notice));
         var later = await Outbox.DueAsync(until, 10, None);
-        Assert.Equal(["ready", "ended", "hello"], later.Select(p => ((TextNotice)p.Notice).Text));
+        Assert.Equal(["ready", "hello", "ended"], later.Select(p => ((TextNotice)p.Notice).Text));
+    }
+
+    [Fact]
+    public async Task DueAsync_TakesPeopleInTurns_SoOnePersonsBacklogDoesNotHoldUpAnothersFirstNotice()
+    {
+        for (var i = 0; i < 5; i++) await Outbox.AddAsync(new TextNotice(Samples.Alice, "alice " + i), None);
+        await Outbox.AddAsync(new TextNotice(Samples.Bob, "bob 0"), None);
+        await Outbox.AddAsync(new TextNotice(Samples.Bob, "bob 1"), None);
+
+        var due = await Outbox.DueAsync(Time.GetUtcNow(), 4, None);
+
+        Assert.Equal(["alice 0", "bob 0", "alice 1", "bob 1"], due.Select(p => ((TextNotice)p.Notice).Text));
     }
 
     [Fact]

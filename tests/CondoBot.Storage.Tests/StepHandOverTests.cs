@@ -21,18 +21,19 @@ public abstract class StepHandOverTests(StoreRig rig) : StoreTests(rig)
     }
 
     [Fact]
-    public async Task AStepMarkedDone_IsNotHandedOutAgain()
+    public async Task StepsAreHandedOutNewestFirst_AndOneMarkedDone_IsNotHandedOutAgain()
     {
         var first = Samples.NewSession(Samples.Alice, Time.GetUtcNow());
         var second = Samples.NewSession(Samples.Bob, Time.GetUtcNow());
         await Sessions.AddAsync(first, None);
         await Sessions.AddAsync(second, None);
         var pending = await HandOver.PendingAsync(10, None);
+        Assert.Equal([second.Id, first.Id], pending.Select(p => p.Step.Session));
 
         await HandOver.DoneAsync([pending[0].Sequence], None);
         Time.Advance(TimeSpan.FromMinutes(1));
 
-        Assert.Equal([second.Id], (await HandOver.PendingAsync(10, None)).Select(p => p.Step.Session));
+        Assert.Equal([first.Id], (await HandOver.PendingAsync(10, None)).Select(p => p.Step.Session));
     }
 
     [Fact]

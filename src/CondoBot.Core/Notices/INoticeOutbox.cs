@@ -5,7 +5,7 @@ public interface INoticeOutbox
 {
     Task AddAsync(Notice notice, CancellationToken cancellationToken);
 
-    /// <summary>Notices due for an attempt at <paramref name="now"/>, oldest first.</summary>
+    /// <summary>Notices due for an attempt at <paramref name="now"/>: each person's in order, oldest first, taken in turns between people.</summary>
     Task<IReadOnlyList<PendingNotice>> DueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
 
     Task CompleteAsync(long sequence, CancellationToken cancellationToken);

@@ -29,4 +29,25 @@ public interface ISessionWork
         step.QueueOn(this);
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// Queues a step again after <paramref name="delay"/>: one that could not be done (an unreachable login node), was
+    /// found overdue, or was put back for its turn (<see cref="BacklogLogins"/>). The job queue runs these on a lane of
+    /// their own, after fresh steps, so a backlog of failing sessions does not hold up everyone else's.
+    /// </summary>
+    void Retry(SessionStep step, TimeSpan delay)
+    {
+        switch (step.Kind)
+        {
+            case SessionStepKind.Submit:
+                Submit(step.Session, delay);
+                break;
+            case SessionStepKind.Cancel:
+                Cancel(step.Session, delay);
+                break;
+            default:
+                Poll(step.Session, step.PollToken, delay);
+                break;
+        }
+    }
 }

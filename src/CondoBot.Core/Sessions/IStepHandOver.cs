@@ -9,7 +9,11 @@ namespace CondoBot.Core.Sessions;
 /// </summary>
 public interface IStepHandOver
 {
-    /// <summary>Recorded steps not yet marked done, oldest first; on a shared database, steps another replica is handing over are skipped.</summary>
+    /// <summary>
+    /// Recorded steps not yet marked done, newest first (under a backlog, what was just answered goes ahead of what a
+    /// dead process left; every step is safe in any order, since each reads its session's current state); on a shared
+    /// database, steps another replica is handing over are skipped.
+    /// </summary>
     Task<IReadOnlyList<HandedOverStep>> PendingAsync(int max, CancellationToken cancellationToken);
 
     /// <summary>Marks the steps queued; they are not handed out again.</summary>

@@ -18,10 +18,22 @@ public sealed class RefusedLogins(TimeProvider time)
     public static readonly TimeSpan Memory = TimeSpan.FromMinutes(2);
 
     private readonly ConcurrentDictionary<Actor, (DateTimeOffset At, Problem Problem)> _refused = new();
+    private readonly ConcurrentDictionary<Actor, byte> _accepted = new();
 
-    public void Refused(Actor actor, Problem problem) => _refused[actor] = (time.GetUtcNow(), problem);
+    public void Refused(Actor actor, Problem problem)
+    {
+        _accepted.TryRemove(actor, out _);
+        _refused[actor] = (time.GetUtcNow(), problem);
+    }
 
-    public void Accepted(Actor actor) => _refused.TryRemove(actor, out _);
+    public void Accepted(Actor actor)
+    {
+        _refused.TryRemove(actor, out _);
+        _accepted[actor] = 0;
+    }
+
+    /// <summary>Whether a login node accepted this person's key since this process started (and has not refused it since).</summary>
+    public bool IsProven(Actor actor) => _accepted.ContainsKey(actor);
 
     /// <summary>The refusal that answers for this session's next login, if a recent one does.</summary>
     public Problem? For(Session session)

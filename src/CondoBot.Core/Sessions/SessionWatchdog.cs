@@ -46,7 +46,7 @@ public sealed partial class SessionWatchdog(
 
             overdue++;
             LogOverdue(session.Id.ToString(), session.State, now - due);
-            SessionStep.For(session).QueueOn(work);
+            work.Retry(SessionStep.For(session), TimeSpan.Zero);
         }
 
         return overdue;

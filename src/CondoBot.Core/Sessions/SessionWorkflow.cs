@@ -54,7 +54,7 @@ public sealed partial class SessionWorkflow(
 
         if (refusals.For(session) is { } refused)
         {
-            await FailedToReachAsync(session, refused, delay => work.Submit(id, delay), cancellationToken, loggedIn: false);
+            await FailedToReachAsync(session, refused, delay => work.Retry(new(id, SessionStepKind.Submit, 0), delay), cancellationToken, loggedIn: false);
             return;
         }
 
@@ -64,7 +64,7 @@ public sealed partial class SessionWorkflow(
             var found = await cluster.FindJobAsync(session.Actor, id, cancellationToken);
             if (!found.Succeeded)
             {
-                await FailedToReachAsync(session, found.Problem, delay => work.Submit(id, delay), cancellationToken);
+                await FailedToReachAsync(session, found.Problem, delay => work.Retry(new(id, SessionStepKind.Submit, 0), delay), cancellationToken);
                 return;
             }
 
@@ -85,7 +85,7 @@ public sealed partial class SessionWorkflow(
                 await audit.RecordAsync(SessionAudit.Action(session, "sbatch", submitted.Problem, time.GetUtcNow()), cancellationToken);
                 if (!submitted.Succeeded)
                 {
-                    await FailedToReachAsync(session, submitted.Problem, delay => work.Submit(id, delay), cancellationToken);
+                    await FailedToReachAsync(session, submitted.Problem, delay => work.Retry(new(id, SessionStepKind.Submit, 0), delay), cancellationToken);
                     return;
                 }
 
@@ -161,7 +161,7 @@ public sealed partial class SessionWorkflow(
         if (refusals.For(session) is { } refused)
         {
             session.PollToken++;
-            await FailedToReachAsync(session, refused, delay => work.Poll(id, session.PollToken, delay), cancellationToken, loggedIn: false);
+            await FailedToReachAsync(session, refused, delay => work.Retry(new(id, SessionStepKind.Poll, session.PollToken), delay), cancellationToken, loggedIn: false);
             return;
         }
 
@@ -169,7 +169,7 @@ public sealed partial class SessionWorkflow(
         if (!snapshot.Succeeded)
         {
             session.PollToken++;
-            await FailedToReachAsync(session, snapshot.Problem, delay => work.Poll(id, session.PollToken, delay), cancellationToken);
+            await FailedToReachAsync(session, snapshot.Problem, delay => work.Retry(new(id, SessionStepKind.Poll, session.PollToken), delay), cancellationToken);
             return;
         }
 
@@ -460,7 +460,7 @@ public sealed partial class SessionWorkflow(
             var found = await cluster.FindJobAsync(session.Actor, id, cancellationToken);
             if (!found.Succeeded)
             {
-                await FailedToReachAsync(session, found.Problem, delay => work.Cancel(id, delay), cancellationToken);
+                await FailedToReachAsync(session, found.Problem, delay => work.Retry(new(id, SessionStepKind.Cancel, 0), delay), cancellationToken);
                 return;
             }
 
@@ -478,7 +478,7 @@ public sealed partial class SessionWorkflow(
         await audit.RecordAsync(SessionAudit.Action(session, "scancel", cancelled.Problem, time.GetUtcNow()), cancellationToken);
         if (!cancelled.Succeeded)
         {
-            await FailedToReachAsync(session, cancelled.Problem, delay => work.Cancel(id, delay), cancellationToken);
+            await FailedToReachAsync(session, cancelled.Problem, delay => work.Retry(new(id, SessionStepKind.Cancel, 0), delay), cancellationToken);
             return;
         }
 
