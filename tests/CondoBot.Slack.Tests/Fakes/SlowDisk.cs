@@ -4,7 +4,7 @@ namespace CondoBot.Slack.Tests.Fakes;
 
 /// <summary>
 /// The real chat state store behind a disk that takes <see cref="Delay"/> per write, as a busy shared database does:
-/// every command that changes something writes here twice (taking its trigger id, recording its reply).
+/// every command that changes something writes here (taking its trigger id, recording its reply; a start waits only for the first).
 /// </summary>
 public sealed class SlowDisk(IChatStateStore inner) : IChatStateStore
 {
