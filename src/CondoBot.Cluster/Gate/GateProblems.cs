@@ -45,7 +45,7 @@ internal sealed class GateProblems(ClusterCatalog clusters, KeyVault vault, IKey
         if (GateProgram.IsSiteWide(profile))
         {
             return new Problem(ProblemKind.GateOutdated,
-                $"I logged in to {profile.LoginHost} as {actor.Login}, but {found}: the site's gate {profile.Gate} must speak protocol {GateProgram.Protocol}. Please tell the cluster's administrators; `key {actor.Login}` gives you a fresh line to authorize once it is fixed.");
+                $"I logged in to {profile.LoginHost} as {actor.Login}, but {found}: the site's gate {profile.Gate} must speak protocol {GateProgram.OldestSiteProtocol} to {GateProgram.Protocol} ({GateProgram.Protocol} for prompt end notices). Please tell the cluster's administrators; `key {actor.Login}` gives you a fresh line to authorize once it is fixed.");
         }
 
         var link = await vault.FindAsync(actor.ChatUser, cancellationToken);
