@@ -27,6 +27,8 @@ internal static class BrowserScript
         await browser.WaitForExitAsync(timeout.Token);
         output.WriteLine($"screenshot: {screenshot}");
         Assert.True(browser.ExitCode == 0, $"the browser did not get through JupyterLab with {script} (screenshot {screenshot}):\n{await stderr}");
-        return JsonDocument.Parse(await stdout).RootElement.Clone();
+        var seen = (await stdout).Trim();
+        output.WriteLine($"{script}: {seen}");
+        return JsonDocument.Parse(seen).RootElement.Clone();
     }
 }

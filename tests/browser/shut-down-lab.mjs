@@ -45,6 +45,8 @@ try {
 
   step = 'confirming the shutdown';
   const confirmed = (await confirmation.locator('.jp-Dialog-header').innerText()).trim();
+  // The tab may close itself once the server has stopped, so the dialog is kept as it asks.
+  await page.screenshot({ path: screenshot });
   await confirmation.locator('.jp-mod-accept').click();
 
   step = 'waiting for the server to stop';
