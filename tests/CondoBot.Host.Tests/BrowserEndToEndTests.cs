@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using CondoBot.Testing;
 using Xunit.Abstractions;
 
@@ -52,7 +50,7 @@ public sealed class BrowserEndToEndTests(ITestOutputHelper output) : IDisposable
             try
             {
                 await PrintedTunnel.WaitForPortAsync(ready.LocalPort, tunnel);
-                var seen = await OpenInBrowserAsync(ready.Url, $"lab-{cluster.Name}-{how}.png");
+                var seen = await BrowserScript.RunAsync("open-lab.mjs", ready.Url, $"lab-{cluster.Name}-{how}.png", output);
                 Assert.EndsWith(title, seen.GetProperty("title").GetString(), StringComparison.Ordinal);
                 Assert.Equal("42", seen.GetProperty("output").GetString());
             }
@@ -67,24 +65,5 @@ public sealed class BrowserEndToEndTests(ITestOutputHelper output) : IDisposable
 
         bot.Type($"stop {ready.Job}");
         await bot.WaitForAsync($@"Job {ready.Job} has ended after .*: stopped by you\.", TimeSpan.FromSeconds(60));
-    }
-
-    /// <summary>Runs the browser script on the URL; answers what it saw, or fails with what it said and where the screenshot is.</summary>
-    private async Task<JsonElement> OpenInBrowserAsync(string url, string screenshotName)
-    {
-        var folder = Directory.CreateDirectory(LocalCluster.RepoFile("artifacts/screenshots")).FullName;
-        var screenshot = Path.Combine(folder, screenshotName);
-        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(LocalCluster.RepoFile("tests/browser/open-lab.mjs"));
-        start.ArgumentList.Add(url);
-        start.ArgumentList.Add(screenshot);
-        using var browser = Process.Start(start)!;
-        var stdout = browser.StandardOutput.ReadToEndAsync();
-        var stderr = browser.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await browser.WaitForExitAsync(timeout.Token);
-        output.WriteLine($"screenshot: {screenshot}");
-        Assert.True(browser.ExitCode == 0, $"the browser did not get through JupyterLab (screenshot {screenshot}):\n{await stderr}");
-        return JsonDocument.Parse(await stdout).RootElement.Clone();
     }
 }

@@ -5,47 +5,18 @@
 // Usage: node open-lab.mjs URL SCREENSHOT.png
 // Prints one JSON line ({"title": ..., "output": ...}) and exits 0 when all of that happened; otherwise says which step
 // failed on stderr, keeps a screenshot of the page as it was, and exits 1.
-import { chromium } from 'playwright-core';
+import { commandLine, fail, goTo, jupyterLabShown, openPage, untilOn } from './lab-page.mjs';
 
-const [url, screenshot] = process.argv.slice(2);
-if (!url || !screenshot) {
-  console.error('usage: node open-lab.mjs URL SCREENSHOT.png');
-  process.exit(2);
-}
-
-// Debian's Chromium; the closed network here refuses its background connections, so they are turned off.
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync'],
-});
-const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-// Requests the page could not make are what a person would see as "Failed to fetch": say which, without the token.
-const failed = [];
-page.on('requestfailed', (r) => failed.push(`${r.method()} ${r.url().replace(/token=[0-9a-f]+/, 'token=…')}: ${r.failure()?.errorText}`));
-page.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.request().method()} ${r.url().replace(/token=[0-9a-f]+/, 'token=…')}: HTTP ${r.status()}`); });
-// A workspace saved by an earlier JupyterLab reopens its notebooks, each asking which kernel to start: answer as a
-// person would, with the offered default, while waiting for what comes next.
-const dialogButton = page.locator('.jp-Dialog .jp-mod-accept');
-async function until(locator, ms) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await dialogButton.first().isVisible()) await dialogButton.first().click().catch(() => {});
-    if (await locator.isVisible()) return;
-    if (Date.now() > deadline) throw new Error(`nothing matched ${locator} within ${ms} ms`);
-    await page.waitForTimeout(250);
-  }
-}
+const { url, screenshot } = commandLine('open-lab');
+const browsing = await openPage();
+const { browser, page } = browsing;
+const until = untilOn(page);
 let step = 'opening the URL';
 // JupyterLab 4 (/lab): the launcher's notebook card, then a cell in the new notebook's panel.
 async function inJupyterLab() {
   step = 'waiting for the JupyterLab UI';
   // A new JupyterLab shows its launcher; one whose workspace was saved by an earlier visit reopens that instead.
-  const notebookCard = page.locator('.jp-LauncherCard[data-category="Notebook"]:visible').first();
-  const restored = page.locator('.jp-NotebookPanel:visible').first();
-  await until(notebookCard.or(restored).first(), 60000);
-  const title = await page.title();
+  const { notebookCard, title } = await jupyterLabShown(page, until);
   if (!(await notebookCard.isVisible())) {
     step = 'opening a new launcher';
     await page.locator('.lm-TabBar-addButton:visible').first().click();
@@ -99,19 +70,11 @@ async function inClassicNotebook() {
 }
 
 try {
-  const response = await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 30000 });
-  if (!response || response.status() !== 200) {
-    throw new Error(`the page answered HTTP ${response ? response.status() : 'nothing'}`);
-  }
+  await goTo(page, url);
   const seen = new URL(url).pathname.startsWith('/tree') ? await inClassicNotebook() : await inJupyterLab();
   await seen.shown.screenshot({ path: screenshot });
   console.log(JSON.stringify({ title: seen.title, output: seen.output }));
   await browser.close();
 } catch (error) {
-  await page.screenshot({ path: screenshot }).catch(() => {});
-  console.error(`open-lab: failed while ${step}: ${error.message.split('\n')[0]}`);
-  for (const f of failed.slice(0, 10)) console.error(`open-lab: request failed: ${f}`);
-  console.error(`open-lab: page title "${await page.title().catch(() => '?')}"; screenshot in ${screenshot}`);
-  await browser.close();
-  process.exit(1);
+  await fail('open-lab', browsing, step, error, screenshot);
 }

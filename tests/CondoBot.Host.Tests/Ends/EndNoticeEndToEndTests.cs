@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using CondoBot.Testing;
+using Xunit.Abstractions;
 
 namespace CondoBot.Host.Tests.Ends;
 
@@ -12,7 +12,7 @@ public sealed class OutsideEndsCollection;
 /// cycle at two minutes, they are told within 10 s of Slurm's own end time only because the job's end marker is watched.
 /// </summary>
 [Collection(nameof(OutsideEndsCollection))]
-public sealed class EndNoticeEndToEndTests
+public sealed class EndNoticeEndToEndTests(ITestOutputHelper output)
 {
     private const string Login = "condouser3";
     private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(10);
@@ -42,27 +42,30 @@ public sealed class EndNoticeEndToEndTests
         var ready = await rig.StartSessionAsync($"start -A birthright -p {PrintedTunnel.FreePort()} -t 0:10:00");
         var job = ready.Groups["job"].Value;
         var port = int.Parse(ready.Groups["port"].Value, CultureInfo.InvariantCulture);
+        // Watched from now on, so that the notice is timed when it is printed, not when the browser has closed.
+        var ended = rig.EndedAsync(job, TimeSpan.FromMinutes(4), ready.Index);
         using (var tunnel = PrintedTunnel.Run(ready.Groups["inside"].Value, person))
         {
             try
             {
                 await PrintedTunnel.WaitForPortAsync(port, tunnel);
                 await Task.Delay(TimeSpan.FromSeconds(5));
-                // What File > Shut Down sends: POST /api/shutdown, with the token, through the printed tunnel.
-                using var http = new HttpClient();
-                using var shutdown = new HttpRequestMessage(HttpMethod.Post, new Uri($"http://localhost:{port}/api/shutdown"));
-                shutdown.Headers.Authorization = new AuthenticationHeaderValue("token", ready.Groups["token"].Value);
-                var answer = await http.SendAsync(shutdown);
-                Assert.True(answer.IsSuccessStatusCode, $"JupyterLab answered the shutdown with {(int)answer.StatusCode}");
+                // The printed URL through the printed tunnel in a browser: File > Shut Down, and the confirmation accepted.
+                var seen = await BrowserScript.RunAsync("shut-down-lab.mjs", ready.Groups["url"].Value, "shut-down-lab.png", output);
+                Assert.EndsWith("JupyterLab", seen.GetProperty("title").GetString(), StringComparison.Ordinal);
+                Assert.Equal("Shutdown confirmation", seen.GetProperty("confirmed").GetString());
             }
             finally
             {
                 tunnel.Kill(entireProcessTree: true);
                 await tunnel.WaitForExitAsync();
+                // The workspace the visit saved, which the login's next JupyterLab would reopen.
+                var workspaces = $"/home/{Login}/.jupyter/lab/workspaces";
+                if (Directory.Exists(workspaces)) Directory.Delete(workspaces, recursive: true);
             }
         }
 
-        var (notice, at) = await rig.EndedAsync(job, TimeSpan.FromSeconds(60), ready.Index);
+        var (notice, at) = await ended;
         var end = rig.SlurmEndTime(job);
         Assert.True(at - end <= Prompt, $"told {(at - end).TotalSeconds:F1} s after Slurm's end time: {notice.Value}");
     }
