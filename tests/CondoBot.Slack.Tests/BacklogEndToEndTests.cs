@@ -27,10 +27,11 @@ public sealed class BacklogEndToEndTests(ITestOutputHelper output) : IAsyncLifet
 
     /// <summary>
     /// How much longer than without the backlog the new person's start may take: the restarted service works through
-    /// the backlog's first wave on the same 2 cores meanwhile (measured: 30 s against 8 to 16 s; before the backlog
-    /// was kept off the fresh lane and its logins paced, nothing was submitted within 90 s).
+    /// the backlog's first wave on the same 2 cores meanwhile (measured: 30 s against 8 to 16 s alone, and 37 s against
+    /// 3.8 s in a full run of every test; before the backlog was kept off the fresh lane and its logins paced, nothing
+    /// was submitted within 90 s). So this holds a new person to "not stuck behind the backlog", not to its usual time.
     /// </summary>
-    private static readonly TimeSpan Margin = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Margin = TimeSpan.FromSeconds(60);
 
     private readonly LocalCluster _cluster = LocalCluster.Get();
     private readonly string _data = Directory.CreateTempSubdirectory("condobot-backlog-").FullName;
