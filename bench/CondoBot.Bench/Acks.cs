@@ -8,7 +8,7 @@ internal static class Acks
 {
     private const int LinkedUsers = 64;
 
-    public static async Task<(List<AckRow> Rows, StartCost? Cost)> RunAsync(Bench bench, FakeSlackApi slack)
+    public static async Task<(List<AckRow> Rows, StartCost? Cost)> RunAsync(Bench bench, FakeSlackApi slack, bool startOnly = false)
     {
         var rows = new List<AckRow>();
         StartCost? cost;
@@ -17,7 +17,7 @@ internal static class Acks
             await app.WaitUntilAnsweringAsync("/healthz", r => r.IsSuccessStatusCode);
             for (var u = 0; u < LinkedUsers; u++) await Bench.CommandAsync(app, Linked(u), "key condouser");
             var commands = Commands(expect: true);
-            rows.AddRange(await AckBench.RunAsync("CondoBot", app, "/slack/commands", commands[..^1]));
+            if (!startOnly) rows.AddRange(await AckBench.RunAsync("CondoBot", app, "/slack/commands", commands[..^1]));
             // The start rows alone, between two readings of the service's counters (after their own warm-up).
             await AckBench.WarmUpAsync(app, "/slack/commands", commands[^1]);
             var before = await ServiceCounters.ReadAsync(app);
@@ -27,6 +27,7 @@ internal static class Acks
             cost = StartCost.Between(before, after, starts.Sum(r => r.Latency.Count + r.Failed));
         }
 
+        if (startOnly) return (rows, cost);
         using (var bolt = Services.StartBolt(bench))
         {
             // Bolt answers 404 on GET; any answer means it is listening.

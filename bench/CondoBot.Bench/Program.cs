@@ -1,6 +1,6 @@
 using CondoBot.Bench;
 
-// bench/run.sh runs this after building in Release: `CondoBot.Bench REPO OUT.md [MICRO_RESULTS_DIR] [--only ack,cluster,memory]`.
+// bench/run.sh runs this after building in Release: `CondoBot.Bench REPO OUT.md [MICRO_RESULTS_DIR] [--only ack,cluster,memory|start]`.
 var repo = Path.GetFullPath(args[0]);
 var output = Path.GetFullPath(args[1]);
 var micro = args.Length > 2 && !args[2].StartsWith("--", StringComparison.Ordinal) ? args[2] : null;
@@ -11,6 +11,15 @@ var report = new Report(DateTimeOffset.UtcNow);
 try
 {
     await using var slack = await FakeSlackApi.StartAsync();
+    if (only.Contains("start"))
+    {
+        // For profiling: the service's start rows alone, no Bolt; the report gets only those.
+        Console.WriteLine("Slack acknowledgement latency, start only");
+        var (rows, cost) = await Acks.RunAsync(bench, slack, startOnly: true);
+        report.Ack.AddRange(rows);
+        report.StartCost = cost;
+    }
+
     if (only.Contains("ack"))
     {
         Console.WriteLine("Slack acknowledgement latency");

@@ -58,7 +58,8 @@ public static class CondoBotServices
 
         services.AddTransient<SessionSteps>();
         // Steps resolved when run: SessionSteps needs the workflow, which needs this.
-        services.AddSingleton(sp => new HangfireSessionWork(sp.GetRequiredService<IBackgroundJobClient>(), sp.GetRequiredService<SessionSteps>));
+        services.AddSingleton<JobWriter>();
+        services.AddSingleton(sp => new HangfireSessionWork(sp.GetRequiredService<IBackgroundJobClient>(), sp.GetRequiredService<SessionSteps>, sp.GetRequiredService<JobWriter>()));
         services.AddSingleton<ISessionWork>(sp => sp.GetRequiredService<HangfireSessionWork>());
         services.AddHangfire(hangfire => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

@@ -68,8 +68,8 @@ public sealed partial class EndWatchService(
 
     private async Task RefreshAsync(CancellationToken stoppingToken)
     {
-        var ready = (await sessions.ListActiveAsync(stoppingToken))
-            .Where(s => s.State == SessionState.Ready && s.JobId is not null && !_poking.ContainsKey(s.Id))
+        var ready = (await sessions.ListInStateAsync(SessionState.Ready, stoppingToken))
+            .Where(s => s.JobId is not null && !_poking.ContainsKey(s.Id))
             .GroupBy(s => s.Actor)
             .ToDictionary(g => g.Key, g => g.Select(s => s.Id).ToHashSet());
         var now = time.GetUtcNow();

@@ -50,6 +50,9 @@ internal sealed class MeteredSessionStore(ISessionStore inner, CondoBotMetrics m
 
     public Task<IReadOnlyList<Session>> ListActiveAsync(CancellationToken cancellationToken) => inner.ListActiveAsync(cancellationToken);
 
+    public Task<IReadOnlyList<Session>> ListInStateAsync(SessionState state, CancellationToken cancellationToken) =>
+        inner.ListInStateAsync(state, cancellationToken);
+
     public Task<Session?> GetAsync(CondoBot.Core.SessionId id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
 
     public Task<IReadOnlyList<Session>> ListAsync(CondoBot.Core.ChatUserId owner, DateTimeOffset endedSince, CancellationToken cancellationToken) =>

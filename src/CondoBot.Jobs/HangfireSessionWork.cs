@@ -6,9 +6,10 @@ namespace CondoBot.Jobs;
 
 /// <summary>
 /// Queues the core's session steps as durable Hangfire jobs, and runs a recorded step in process
-/// (<see cref="RunNowAsync"/>) through the same entry points, without a round trip through Hangfire's storage.
+/// (<see cref="RunNowAsync"/>) through the same entry points, without a round trip through Hangfire's storage. What a
+/// step queues is stored by <see cref="JobWriter"/>, off the thread pool.
 /// </summary>
-public sealed class HangfireSessionWork(IBackgroundJobClient jobs, Func<SessionSteps> steps) : ISessionWork
+public sealed class HangfireSessionWork(IBackgroundJobClient jobs, Func<SessionSteps> steps, JobWriter writer) : ISessionWork
 {
     /// <summary>The step's own record is its durability: the hand-over keeps it until this has run.</summary>
     public Task RunNowAsync(SessionStep step, CancellationToken cancellationToken)
@@ -61,7 +62,8 @@ public sealed class HangfireSessionWork(IBackgroundJobClient jobs, Func<SessionS
 
     private void Run(TimeSpan delay, System.Linq.Expressions.Expression<Func<SessionSteps, Task>> step)
     {
-        if (delay <= TimeSpan.Zero) jobs.Enqueue(step);
-        else jobs.Schedule(step, delay);
+        // Inside a step, on the writer's thread (the step completes once it is stored); else here.
+        if (delay <= TimeSpan.Zero) writer.Write(() => jobs.Enqueue(step));
+        else writer.Write(() => jobs.Schedule(step, delay));
     }
 }

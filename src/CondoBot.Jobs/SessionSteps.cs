@@ -21,10 +21,10 @@ public sealed class SessionSteps(SessionWorkflow workflow, KeyCheck keyCheck, Ba
     /// <summary>The lane for steps queued again: retries, overdue steps, submissions waiting for their turn.</summary>
     public const string BacklogQueue = "backlog";
 
-    public Task Submit(Guid sessionId, CancellationToken cancellationToken) => SubmitAsync(sessionId, mayWait: false, cancellationToken);
+    public Task Submit(Guid sessionId, CancellationToken cancellationToken) => Stored(() => SubmitAsync(sessionId, mayWait: false, cancellationToken));
 
     [Queue(BacklogQueue)]
-    public Task SubmitAgain(Guid sessionId, CancellationToken cancellationToken) => SubmitAsync(sessionId, mayWait: true, cancellationToken);
+    public Task SubmitAgain(Guid sessionId, CancellationToken cancellationToken) => Stored(() => SubmitAsync(sessionId, mayWait: true, cancellationToken));
 
     [Queue(BacklogQueue)]
     public Task PollAgain(Guid sessionId, int pollToken, CancellationToken cancellationToken) => Poll(sessionId, pollToken, cancellationToken);
@@ -33,19 +33,19 @@ public sealed class SessionSteps(SessionWorkflow workflow, KeyCheck keyCheck, Ba
     public Task CancelAgain(Guid sessionId, CancellationToken cancellationToken) => Cancel(sessionId, cancellationToken);
 
     public Task Poll(Guid sessionId, int pollToken, CancellationToken cancellationToken) =>
-        RetryOnConflict(() => workflow.PollAsync(new SessionId(sessionId), pollToken, cancellationToken));
+        Stored(() => RetryOnConflict(() => workflow.PollAsync(new SessionId(sessionId), pollToken, cancellationToken)));
 
     public Task Cancel(Guid sessionId, CancellationToken cancellationToken) =>
-        RetryOnConflict(() => workflow.CancelAsync(new SessionId(sessionId), cancellationToken));
+        Stored(() => RetryOnConflict(() => workflow.CancelAsync(new SessionId(sessionId), cancellationToken)));
 
     public Task Remind(Guid sessionId, int beforeSeconds, DateTimeOffset endsAt, CancellationToken cancellationToken) =>
-        RetryOnConflict(() => workflow.RemindAsync(new SessionId(sessionId), TimeSpan.FromSeconds(beforeSeconds), endsAt, cancellationToken));
+        Stored(() => RetryOnConflict(() => workflow.RemindAsync(new SessionId(sessionId), TimeSpan.FromSeconds(beforeSeconds), endsAt, cancellationToken)));
 
     public Task SendTunnel(Guid sessionId, CancellationToken cancellationToken) =>
-        workflow.SendTunnelAsync(new SessionId(sessionId), cancellationToken);
+        Stored(() => workflow.SendTunnelAsync(new SessionId(sessionId), cancellationToken));
 
     public Task CheckKey(string chatUser, CancellationToken cancellationToken) =>
-        ChatUserId.TryParse(chatUser, out var user) ? keyCheck.RunAsync(user.Value, cancellationToken) : Task.CompletedTask;
+        ChatUserId.TryParse(chatUser, out var user) ? Stored(() => keyCheck.RunAsync(user.Value, cancellationToken)) : Task.CompletedTask;
 
     private async Task SubmitAsync(Guid sessionId, bool mayWait, CancellationToken cancellationToken)
     {
@@ -53,6 +53,12 @@ public sealed class SessionSteps(SessionWorkflow workflow, KeyCheck keyCheck, Ba
         if (!await backlog.TakeTurnAsync(id, mayWait, cancellationToken)) return;
         await RetryOnConflict(() => workflow.SubmitAsync(id, cancellationToken));
     }
+
+    /// <summary>
+    /// Runs a step so that the job-queue entries it makes are stored off the thread pool (<see cref="JobWriter"/>),
+    /// and completes only once they are: a job, or a step run in process, is done when its follow-ups are durable.
+    /// </summary>
+    private static Task Stored(Func<Task> step) => JobWriter.RunAsync(step);
 
     /// <summary>
     /// Another step (or a chat command) saved the session first: run this step again on the fresh state at once,

@@ -43,6 +43,10 @@ public sealed class PostgresSessionStore(PostgresDatabase database, PostgresNoti
         "SELECT data FROM condobot.sessions WHERE state <> @ended ORDER BY created_at, added",
         cancellationToken, ("ended", nameof(SessionState.Ended)));
 
+    public Task<IReadOnlyList<Session>> ListInStateAsync(SessionState state, CancellationToken cancellationToken) => QueryAsync(
+        "SELECT data FROM condobot.sessions WHERE state = @state ORDER BY created_at, added",
+        cancellationToken, ("state", state.ToString()));
+
     public async Task<Session?> GetAsync(SessionId id, CancellationToken cancellationToken) =>
         (await QueryAsync("SELECT data FROM condobot.sessions WHERE id = @id", cancellationToken, ("id", id.ToString()))).FirstOrDefault();
 

@@ -95,6 +95,13 @@ internal static class SqliteSchema
                 poll_token INTEGER NOT NULL)
             """,
         ],
+        [
+            // An active session's local port as a column: a start reads its owner's ports from this index alone,
+            // where extracting them from every active document was a tenth of a start's work with many active.
+            "ALTER TABLE sessions ADD COLUMN local_port INTEGER NULL",
+            "UPDATE sessions SET local_port = json_extract(data, '$.localPort')",
+            "CREATE INDEX sessions_active_ports ON sessions (owner, local_port) WHERE state <> 'Ended'",
+        ],
     ];
 
     public static int LatestVersion => Steps.Length;

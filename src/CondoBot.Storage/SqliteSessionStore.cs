@@ -13,7 +13,7 @@ namespace CondoBot.Storage;
 /// </summary>
 public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutbox outbox, SqliteStepHandOver handOver) : ISessionStore
 {
-    private const string Columns = "id, owner, state, job_id, created_at, ended_at, data, version";
+    private const string Columns = "id, owner, state, job_id, created_at, ended_at, data, version, local_port";
 
     public async Task AddAsync(Session session, CancellationToken cancellationToken)
     {
@@ -23,7 +23,7 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
         var step = SessionStep.For(session);
         await database.WriteAsync(connection =>
         {
-            connection.Execute($"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values);
+            connection.Execute($"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", values);
             SqliteStepHandOver.Append(connection, step);
         });
         handOver.Signal();
@@ -36,7 +36,7 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
         var step = SessionStep.For(session);
         var added = await database.WriteAsync(connection =>
         {
-            if (connection.Execute($"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", values) == 0) return false;
+            if (connection.Execute($"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", values) == 0) return false;
             SqliteStepHandOver.Append(connection, step);
             return true;
         });
@@ -49,6 +49,15 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
         cancellationToken.ThrowIfCancellationRequested();
         var data = database.Read(connection => connection.QueryScalars<string>(
             "SELECT data FROM sessions WHERE state <> ? ORDER BY created_at, rowid", nameof(SessionState.Ended)));
+        IReadOnlyList<Session> sessions = [.. data.Select(Parse)];
+        return Task.FromResult(sessions);
+    }
+
+    public Task<IReadOnlyList<Session>> ListInStateAsync(SessionState state, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var data = database.Read(connection => connection.QueryScalars<string>(
+            "SELECT data FROM sessions WHERE state = ? ORDER BY created_at, rowid", state.ToString()));
         IReadOnlyList<Session> sessions = [.. data.Select(Parse)];
         return Task.FromResult(sessions);
     }
@@ -75,13 +84,14 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
         return Task.FromResult(sessions);
     }
 
-    /// <summary>One column of each active session, read by SQLite from the document: no session is deserialised.</summary>
+    /// <summary>The ports of the owner's active sessions, from the partial index on them: no document is read.</summary>
     public Task<IReadOnlySet<int>> ActiveLocalPortsAsync(ChatUserId owner, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var ports = database.Read(connection => connection.QueryScalars<int>(
-            "SELECT json_extract(data, '$.localPort') FROM sessions WHERE owner = ? AND state <> ?",
-            owner.ToString(), nameof(SessionState.Ended)));
+            // The state as a literal, as in the index's own condition, so SQLite can tell the partial index applies.
+            "SELECT local_port FROM sessions WHERE owner = ? AND state <> 'Ended'",
+            owner.ToString()));
         return Task.FromResult<IReadOnlySet<int>>(ports.ToHashSet());
     }
 
@@ -132,10 +142,10 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
     {
         return connection.Execute(
             """
-            UPDATE sessions SET state = ?, job_id = ?, ended_at = ?, data = ?, version = ?
+            UPDATE sessions SET state = ?, job_id = ?, ended_at = ?, data = ?, version = ?, local_port = ?
             WHERE id = ? AND version = ?
             """,
-            v[2], v[3], v[5], v[6], v[7], v[0], readVersion) == 1;
+            v[2], v[3], v[5], v[6], v[7], v[8], v[0], readVersion) == 1;
     }
 
     private static object?[] Values(Session session) =>
@@ -148,6 +158,7 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
         session.EndedAt?.ToUnixTimeMilliseconds(),
         JsonSerializer.Serialize(session, StorageJson.Options),
         session.Version,
+        session.LocalPort,
     ];
 
     private static Session Parse(string data) =>

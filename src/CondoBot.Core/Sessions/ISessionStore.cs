@@ -18,6 +18,14 @@ public interface ISessionStore
     /// <summary>Every session not yet ended, of every user (for the watchdog).</summary>
     Task<IReadOnlyList<Session>> ListActiveAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Every session in <paramref name="state"/>, of every user: for a watcher that cares about one state (the end
+    /// watch, Ready), so that thousands of sessions in another (a backlog still submitting) cost it nothing. A store
+    /// answers it from its state index; this default filters <see cref="ListActiveAsync"/>.
+    /// </summary>
+    async Task<IReadOnlyList<Session>> ListInStateAsync(SessionState state, CancellationToken cancellationToken) =>
+        [.. (await ListActiveAsync(cancellationToken)).Where(s => s.State == state)];
+
     Task<Session?> GetAsync(SessionId id, CancellationToken cancellationToken);
 
     /// <summary>The user's sessions, newest first: every active one and the ended ones since <paramref name="endedSince"/>.</summary>
