@@ -39,18 +39,31 @@ internal static class AckBench
     }
 
     /// <summary>
-    /// Requests in the warm-up before the <c>start</c> rows. A service answers starts for hours, so the rows measure it
-    /// warm: with fewer, the runtime was still compiling hot methods to their optimised tier (its compiler thread took a
-    /// fifth of the CPU during the rows) and the rows timed start-up instead.
+    /// The warm-up before the start rows, alone: rounds that are not measured, until the runtime has stopped compiling.
+    /// A service answers starts for hours, so the rows measure it warm: after a fixed 400 requests the runtime was still
+    /// compiling hot methods to their optimised tiers (its compiler threads, in the service and in this client, took a
+    /// sixth of the CPU during the rows), and the rows timed start-up instead. A round is settled when both processes
+    /// compiled fewer than <see cref="SettledMethods"/> methods during it; answers the rounds run.
     /// </summary>
-    private const int WarmUpRequests = 3000;
-
-    /// <summary>The warm-up before the start rows, alone: a level that is not measured.</summary>
-    public static async Task WarmUpAsync(ChildProcess app, string path, (string Command, Func<int, string> User, string? Expect) command)
+    public static async Task<int> WarmUpAsync(ChildProcess app, string path, (string Command, Func<int, string> User, string? Expect) command)
     {
         using var client = Client(app.Port);
-        await LevelAsync(client, path, command.User, command.Command, command.Expect, 16, WarmUpRequests);
+        for (var round = 1; ; round++)
+        {
+            var service = await ServiceCounters.CompiledMethodsAsync(app);
+            var own = System.Runtime.JitInfo.GetCompiledMethodCount();
+            await LevelAsync(client, path, command.User, command.Command, command.Expect, 16, WarmUpRound);
+            var compiled = (await ServiceCounters.CompiledMethodsAsync(app) - service) + (System.Runtime.JitInfo.GetCompiledMethodCount() - own);
+            Console.WriteLine($"  warm-up round {round}: {compiled} methods compiled");
+            if (compiled < SettledMethods || round == MaxWarmUpRounds) return round;
+        }
     }
+
+    private const int WarmUpRound = 1000;
+
+    private const int SettledMethods = 25;
+
+    private const int MaxWarmUpRounds = 8;
 
     private static HttpClient Client(int port) => new(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
     {

@@ -19,7 +19,8 @@ internal static class Acks
             var commands = Commands(expect: true);
             if (!startOnly) rows.AddRange(await AckBench.RunAsync("CondoBot", app, "/slack/commands", commands[..^1]));
             // The start rows alone, between two readings of the service's counters (after their own warm-up).
-            await AckBench.WarmUpAsync(app, "/slack/commands", commands[^1]);
+            var rounds = await AckBench.WarmUpAsync(app, "/slack/commands", commands[^1]);
+            Console.WriteLine($"  warmed up in {rounds} rounds");
             var before = await ServiceCounters.ReadAsync(app);
             var starts = await AckBench.RunAsync("CondoBot", app, "/slack/commands", commands[^1..], warmUp: false);
             var after = await ServiceCounters.ReadAsync(app);

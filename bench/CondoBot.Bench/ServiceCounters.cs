@@ -15,6 +15,10 @@ internal sealed partial record ServiceCounters(double Commits, double Writes, do
             Sum(text, "dotnet_gc_heap_total_allocated"), Sum(text, "dotnet_gc_collections", "gc_heap_generation=\"gen2\""));
     }
 
+    /// <summary>Methods the service's runtime has compiled so far (its JIT), from the same endpoint.</summary>
+    public static async Task<double> CompiledMethodsAsync(ChildProcess app) =>
+        Sum(await app.Http.GetStringAsync("/metrics"), "dotnet_jit_compiled_methods");
+
     /// <summary>The sum of a metric's series (every label set), matched by name prefix; NaN when the service has none.</summary>
     private static double Sum(string text, string prefix, string? label = null)
     {

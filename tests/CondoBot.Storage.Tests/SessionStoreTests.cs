@@ -93,6 +93,41 @@ public abstract class SessionStoreTests(StoreRig rig) : StoreTests(rig)
     }
 
     [Fact]
+    public async Task ActiveLocalPorts_FollowTheSessionsSaves_AnEndedSessionsPortIsFreeAgain()
+    {
+        var now = Time.GetUtcNow();
+        var first = await Add(Samples.NewSession(Samples.Alice, now, localPort: 8888));
+        await Add(Samples.NewSession(Samples.Alice, now, localPort: 8889));
+        Assert.Equal([8888, 8889], (await Sessions.ActiveLocalPortsAsync(Samples.Alice, None)).Order());
+
+        first.End(EndReason.Cancelled, null, now);
+        await Sessions.SaveAsync(first, [], None);
+
+        Assert.Equal([8889], await Sessions.ActiveLocalPortsAsync(Samples.Alice, None));
+    }
+
+    [Fact]
+    public async Task ListInStateAsync_ReturnsEveryUsersSessionsInThatStateOnly_OldestFirst()
+    {
+        var now = Time.GetUtcNow();
+        var aliceReady = Samples.NewSession(Samples.Alice, now);
+        var bobReady = Samples.NewSession(Samples.Bob, now.AddSeconds(1));
+        var submitting = Samples.NewSession(Samples.Alice, now.AddSeconds(2));
+        foreach (var s in new[] { aliceReady, bobReady, submitting }) await Sessions.AddAsync(s, None);
+        foreach (var s in new[] { aliceReady, bobReady })
+        {
+            s.State = SessionState.Ready;
+            s.JobId = new SlurmJobId(4000 + s.CreatedAt.Second);
+            await Sessions.SaveAsync(s, [], None);
+        }
+
+        var ready = await Sessions.ListInStateAsync(SessionState.Ready, None);
+
+        Assert.Equal([aliceReady.Id, bobReady.Id], ready.Select(s => s.Id));
+        Assert.Equal([submitting.Id], (await Sessions.ListInStateAsync(SessionState.Submitting, None)).Select(s => s.Id));
+    }
+
+    [Fact]
     public async Task ListAsync_NeverReturnsAnotherOwnersSessions()
     {
         var now = Time.GetUtcNow();
