@@ -85,6 +85,7 @@ internal sealed class Report(DateTimeOffset date)
             s.AppendLine(Inv($"- writes per start (callers' units the commits held): {c.Writes:F2}; target at most {WritesTarget:F0}: {AtMost(c.Writes, WritesTarget, "")}."));
             s.AppendLine(Inv($"- Hangfire jobs created per start: {c.JobsCreated:F2}; target at most {JobsTarget:F0}: {AtMost(c.JobsCreated, JobsTarget, "")}."));
             s.AppendLine(Inv($"- Hangfire state changes per start (each a transaction in its file): {c.JobStateChanges:F2}; target at most {StatesTarget:F0}: {AtMost(c.JobStateChanges, StatesTarget, "")}."));
+            s.AppendLine(Inv($"- CPU time of the service per start (user and system, `dotnet.process.cpu.time`, its background work included): {c.CpuMs:F2} ms; on 2 cores shared with the client, {RateTarget:F0} starts per second leave at most {1000.0 * 2 / RateTarget:F2} ms for everything: {AtMost(c.CpuMs, 1000.0 * 2 / RateTarget, "ms")}."));
             s.AppendLine(Inv($"- bytes allocated per start (the runtime's `dotnet.gc.heap.total_allocated`): {c.AllocatedBytes / 1024:F0} KiB; target at most {AllocatedKiBTarget:F0} KiB: {AtMost(c.AllocatedBytes / 1024, AllocatedKiBTarget, "KiB")}; gen2 collections in the rows: {c.Gen2:F0}."));
         }
 

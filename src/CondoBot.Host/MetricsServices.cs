@@ -50,6 +50,9 @@ internal sealed class MeteredSessionStore(ISessionStore inner, CondoBotMetrics m
 
     public Task<IReadOnlyList<Session>> ListActiveAsync(CancellationToken cancellationToken) => inner.ListActiveAsync(cancellationToken);
 
+    public Task<IReadOnlyList<Session>> ListActiveDueAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken) =>
+        inner.ListActiveDueAsync(dueBefore, cancellationToken);
+
     public Task<IReadOnlyList<Session>> ListInStateAsync(SessionState state, CancellationToken cancellationToken) =>
         inner.ListInStateAsync(state, cancellationToken);
 

@@ -37,6 +37,24 @@ public sealed class PostgresSubmissionClaims(PostgresDatabase database) : ISubmi
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task<IReadOnlyList<SessionId>> RunOutAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = database.Command(
+            """
+            SELECT c.session_id FROM condobot.submission_claims c JOIN condobot.sessions s ON s.id = c.session_id
+            WHERE c.held_until <= @now AND s.state <> 'Ended'
+            """,
+            ("now", now.ToUnixTimeMilliseconds()));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<SessionId>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (SessionId.TryParse(reader.GetString(0), out var id)) ids.Add(id);
+        }
+
+        return ids;
+    }
+
     public async Task<DateTimeOffset?> ClaimedUntilAsync(SessionId session, CancellationToken cancellationToken)
     {
         await using var command = database.Command(

@@ -102,6 +102,14 @@ internal static class SqliteSchema
             "UPDATE sessions SET local_port = json_extract(data, '$.localPort')",
             // The state too, though implied, so the index alone answers (SQLite checks the condition from it).
             "CREATE INDEX sessions_active_ports ON sessions (owner, local_port, state) WHERE state <> 'Ended'",
+            // When an active session's next step is due (its NextStepAt, else its creation), in Unix milliseconds: the
+            // watchdog reads only sessions late enough to be overdue, where it read and parsed every active one.
+            "ALTER TABLE sessions ADD COLUMN due_at INTEGER NULL",
+            """
+            UPDATE sessions SET due_at = COALESCE(
+                CAST(ROUND((julianday(json_extract(data, '$.nextStepAt')) - 2440587.5) * 86400000) AS INTEGER), created_at)
+            """,
+            "CREATE INDEX sessions_active_due ON sessions (due_at) WHERE state <> 'Ended'",
         ],
     ];
 

@@ -13,7 +13,7 @@ namespace CondoBot.Storage;
 /// </summary>
 public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutbox outbox, SqliteStepHandOver handOver) : ISessionStore
 {
-    private const string Columns = "id, owner, state, job_id, created_at, ended_at, data, version, local_port";
+    private const string Columns = "id, owner, state, job_id, created_at, ended_at, data, version, local_port, due_at";
 
     public async Task AddAsync(Session session, CancellationToken cancellationToken)
     {
@@ -23,7 +23,7 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
         var step = SessionStep.For(session);
         await database.WriteAsync(connection =>
         {
-            connection.Execute($"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", values);
+            connection.Execute($"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values);
             SqliteStepHandOver.Append(connection, step);
         });
         handOver.Signal();
@@ -36,7 +36,7 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
         var step = SessionStep.For(session);
         var added = await database.WriteAsync(connection =>
         {
-            if (connection.Execute($"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", values) == 0) return false;
+            if (connection.Execute($"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", values) == 0) return false;
             SqliteStepHandOver.Append(connection, step);
             return true;
         });
@@ -49,6 +49,17 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
         cancellationToken.ThrowIfCancellationRequested();
         var data = database.Read(connection => connection.QueryScalars<string>(
             "SELECT data FROM sessions WHERE state <> ? ORDER BY created_at, rowid", nameof(SessionState.Ended)));
+        IReadOnlyList<Session> sessions = [.. data.Select(Parse)];
+        return Task.FromResult(sessions);
+    }
+
+    public Task<IReadOnlyList<Session>> ListActiveDueAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        // The state as a literal, as in the index's own condition.
+        var data = database.Read(connection => connection.QueryScalars<string>(
+            "SELECT data FROM sessions WHERE due_at < ? AND state <> 'Ended' ORDER BY due_at",
+            dueBefore.ToUnixTimeMilliseconds()));
         IReadOnlyList<Session> sessions = [.. data.Select(Parse)];
         return Task.FromResult(sessions);
     }
@@ -142,10 +153,10 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
     {
         return connection.Execute(
             """
-            UPDATE sessions SET state = ?, job_id = ?, ended_at = ?, data = ?, version = ?, local_port = ?
+            UPDATE sessions SET state = ?, job_id = ?, ended_at = ?, data = ?, version = ?, local_port = ?, due_at = ?
             WHERE id = ? AND version = ?
             """,
-            v[2], v[3], v[5], v[6], v[7], v[8], v[0], readVersion) == 1;
+            v[2], v[3], v[5], v[6], v[7], v[8], v[9], v[0], readVersion) == 1;
     }
 
     private static object?[] Values(Session session) =>
@@ -159,6 +170,7 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
         JsonSerializer.Serialize(session, StorageJson.Options),
         session.Version,
         session.LocalPort,
+        (session.NextStepAt ?? session.CreatedAt).ToUnixTimeMilliseconds(),
     ];
 
     private static Session Parse(string data) =>

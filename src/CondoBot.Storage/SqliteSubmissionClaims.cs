@@ -38,6 +38,25 @@ public sealed class SqliteSubmissionClaims(SqliteDatabase database) : ISubmissio
             "DELETE FROM submission_claims WHERE session_id = ? AND holder = ?", session.ToString(), holder.ToString()));
     }
 
+    public Task<IReadOnlyList<SessionId>> RunOutAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        // Only sessions still active: an ended session's claim is of no interest, however many are left.
+        var ids = database.Read(connection => connection.QueryScalars<string>(
+            """
+            SELECT c.session_id FROM submission_claims c JOIN sessions s ON s.id = c.session_id
+            WHERE c.held_until <= ? AND s.state <> 'Ended'
+            """,
+            now.ToUnixTimeMilliseconds()));
+        var found = new List<SessionId>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (SessionId.TryParse(id, out var parsed)) found.Add(parsed);
+        }
+
+        return Task.FromResult<IReadOnlyList<SessionId>>(found);
+    }
+
     public Task<DateTimeOffset?> ClaimedUntilAsync(SessionId session, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -107,6 +107,27 @@ public abstract class SessionStoreTests(StoreRig rig) : StoreTests(rig)
     }
 
     [Fact]
+    public async Task ListActiveDueAsync_ReturnsActiveSessionsDueBeforeTheTime_ByNextStepOrCreation_AndFollowsSaves()
+    {
+        var now = Time.GetUtcNow();
+        var dueSoon = Samples.NewSession(Samples.Alice, now.AddMinutes(-30));
+        dueSoon.NextStepAt = now.AddSeconds(5);
+        var neverScheduled = Samples.NewSession(Samples.Bob, now.AddMinutes(-20));
+        neverScheduled.NextStepAt = null;
+        var ended = Samples.NewSession(Samples.Alice, now.AddMinutes(-40));
+        foreach (var s in new[] { dueSoon, neverScheduled, ended }) await Sessions.AddAsync(s, None);
+        ended.End(EndReason.Completed, null, now);
+        await Sessions.SaveAsync(ended, [], None);
+
+        Assert.Equal([neverScheduled.Id], (await Sessions.ListActiveDueAsync(now, None)).Select(s => s.Id));
+
+        dueSoon.NextStepAt = now.AddMinutes(-25);
+        await Sessions.SaveAsync(dueSoon, [], None);
+
+        Assert.Equal(new HashSet<SessionId> { dueSoon.Id, neverScheduled.Id }, (await Sessions.ListActiveDueAsync(now, None)).Select(s => s.Id).ToHashSet());
+    }
+
+    [Fact]
     public async Task ListInStateAsync_ReturnsEveryUsersSessionsInThatStateOnly_OldestFirst()
     {
         var now = Time.GetUtcNow();

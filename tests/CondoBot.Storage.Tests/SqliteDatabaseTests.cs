@@ -47,7 +47,10 @@ public sealed class SqliteDatabaseTests : StorageTest
     }
 }
 
-/// <summary>The local-port column beside each session's document, and the index a start reads its owner's ports from.</summary>
+/// <summary>
+/// The columns beside each session's document that hot queries read: the local port (a start reads its owner's ports)
+/// and when the next step is due (the watchdog reads only sessions late enough).
+/// </summary>
 public sealed class SqliteLocalPortColumnTests : StorageTest
 {
     [Fact]
@@ -62,22 +65,43 @@ public sealed class SqliteLocalPortColumnTests : StorageTest
     }
 
     [Fact]
-    public async Task Opening_a_file_from_before_the_column_fills_it_in_from_the_stored_sessions()
+    public async Task Opening_a_file_from_before_the_columns_fills_them_in_from_the_stored_sessions()
     {
         var now = new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero);
-        await Sessions.AddAsync(Samples.NewSession(Samples.Alice, now, localPort: 8893), CancellationToken.None);
+        var later = Samples.NewSession(Samples.Alice, now, localPort: 8893);
+        later.NextStepAt = now.AddMinutes(10).AddTicks(1234567);
+        var unset = Samples.NewSession(Samples.Bob, now.AddMinutes(1), localPort: 8894);
+        unset.NextStepAt = null;
+        await Sessions.AddAsync(later, CancellationToken.None);
+        await Sessions.AddAsync(unset, CancellationToken.None);
         Database.Dispose();
         using (var raw = new SQLiteConnection(DatabasePath))
         {
-            // The file as the build before the column left it: no column values, and that step not applied.
+            // The file as the build before the columns left it: no column values, and that step not applied.
             raw.Execute("DROP INDEX sessions_active_ports");
+            raw.Execute("DROP INDEX sessions_active_due");
             raw.Execute("ALTER TABLE sessions DROP COLUMN local_port");
+            raw.Execute("ALTER TABLE sessions DROP COLUMN due_at");
             raw.Execute("DELETE FROM schema_version WHERE version = ?", SqliteSchema.LatestVersion);
         }
 
         Reopen();
 
         Assert.Equal([8893], await Sessions.ActiveLocalPortsAsync(Samples.Alice, CancellationToken.None));
+        // Due from NextStepAt to the millisecond, or from creation when it has none.
+        Assert.Equal([unset.Id], (await Sessions.ListActiveDueAsync(now.AddMinutes(10), CancellationToken.None)).Select(s => s.Id));
+        Assert.Equal([unset.Id, later.Id], (await Sessions.ListActiveDueAsync(now.AddMinutes(10).AddMilliseconds(124), CancellationToken.None)).Select(s => s.Id));
+    }
+
+    [Fact]
+    public void The_watchdogs_query_is_answered_from_the_partial_index_on_due_times()
+    {
+        Database.Dispose();
+        using var raw = new SQLiteConnection(DatabasePath);
+        var plan = string.Join("\n", raw.Query<PlanRow>(
+            "EXPLAIN QUERY PLAN SELECT data FROM sessions WHERE due_at < ? AND state <> 'Ended' ORDER BY due_at", 0L).Select(r => r.Detail));
+
+        Assert.Contains("USING INDEX sessions_active_due", plan, StringComparison.Ordinal);
     }
 
     private sealed class PlanRow

@@ -60,6 +60,24 @@ public abstract class SubmissionClaimsTests(StoreRig rig) : StoreTests(rig)
         Assert.Null(await Claims.ClaimedUntilAsync(_session, None));
         Assert.True(await Claims.TryTakeAsync(_session, Guid.NewGuid(), Now, Now + Lease, None));
     }
+
+    [Fact]
+    public async Task RunOut_ListsTheActiveSessionsWhoseClaimHadRunOut_NotLiveOnesOrEndedSessions()
+    {
+        var ranOut = Samples.NewSession(Samples.Alice, Now);
+        var live = Samples.NewSession(Samples.Alice, Now);
+        var ended = Samples.NewSession(Samples.Bob, Now);
+        foreach (var s in new[] { ranOut, live, ended }) await Sessions.AddAsync(s, None);
+        await Claims.TryTakeAsync(ranOut.Id, Guid.NewGuid(), Now - Lease * 2, Now - Lease, None);
+        await Claims.TryTakeAsync(live.Id, Guid.NewGuid(), Now, Now + Lease, None);
+        await Claims.TryTakeAsync(ended.Id, Guid.NewGuid(), Now - Lease * 2, Now - Lease, None);
+        ended.End(CondoBot.Core.Sessions.EndReason.Completed, null, Now);
+        await Sessions.SaveAsync(ended, [], None);
+
+        Assert.Equal([ranOut.Id], await Claims.RunOutAsync(Now, None));
+        // At its expiry exactly, a claim counts as run out, as a take-over does.
+        Assert.Equal(new HashSet<SessionId> { ranOut.Id, live.Id }, (await Claims.RunOutAsync(Now + Lease, None)).ToHashSet());
+    }
 }
 
 public sealed class SqliteSubmissionClaimsTests() : SubmissionClaimsTests(new SqliteRig());

@@ -22,6 +22,7 @@ public static class CommandHandlerServices
             }
         }
 
+        services.TryAddSingleton<ChatLoad>();
         services.TryAddSingleton<CommandDispatcher>();
         return services;
     }

@@ -23,6 +23,15 @@ public interface ISessionStore
     /// watch, Ready), so that thousands of sessions in another (a backlog still submitting) cost it nothing. A store
     /// answers it from its state index; this default filters <see cref="ListActiveAsync"/>.
     /// </summary>
+    /// <summary>
+    /// The active sessions whose next step was due before <paramref name="dueBefore"/> (<see cref="Session.NextStepAt"/>,
+    /// or when they were created): for the watchdog, which looks only at sessions late enough to be overdue, so a
+    /// healthy backlog of thousands costs it one index read. A store answers it from an index; this default filters
+    /// <see cref="ListActiveAsync"/>.
+    /// </summary>
+    async Task<IReadOnlyList<Session>> ListActiveDueAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken) =>
+        [.. (await ListActiveAsync(cancellationToken)).Where(s => (s.NextStepAt ?? s.CreatedAt) < dueBefore)];
+
     async Task<IReadOnlyList<Session>> ListInStateAsync(SessionState state, CancellationToken cancellationToken) =>
         [.. (await ListActiveAsync(cancellationToken)).Where(s => s.State == state)];
 

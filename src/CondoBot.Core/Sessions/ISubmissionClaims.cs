@@ -25,4 +25,10 @@ public interface ISubmissionClaims
     /// submission was never claimed, or the claim was given up.
     /// </summary>
     Task<DateTimeOffset?> ClaimedUntilAsync(SessionId session, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The sessions whose claim on record had run out at <paramref name="now"/>: their holders died or stalled. May
+    /// include sessions that are no longer being submitted; the caller looks.
+    /// </summary>
+    Task<IReadOnlyList<SessionId>> RunOutAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -45,6 +45,14 @@ internal sealed class MemoryClaims : ISubmissionClaims
         }
     }
 
+    public Task<IReadOnlyList<SessionId>> RunOutAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<SessionId>>([.. _claims.Where(c => c.Value.Until <= now).Select(c => c.Key)]);
+        }
+    }
+
     /// <summary>A claim left by a holder that died, as found after a crash.</summary>
     public void LeftBy(SessionId session, DateTimeOffset until)
     {
