@@ -1,3 +1,4 @@
+using CondoBot.Core.Notices;
 using CondoBot.Core.Sessions;
 using CondoBot.Core.Tests.Fakes;
 using static CondoBot.Core.Tests.Fakes.CoreRig;
@@ -42,6 +43,36 @@ public class RefusedLoginBacklogTests
         Assert.All(backlog, id => Assert.Equal((SessionState.Ended, (EndReason?)EndReason.NotAuthorized), (_rig.Store.Get(id).State, _rig.Store.Get(id).EndReason)));
         Assert.All(backlog, id => Assert.Contains("refused my key for bob", _rig.Store.Get(id).EndDetail, StringComparison.Ordinal));
         Assert.Equal(SessionState.Queued, _rig.Store.Get(alice).State);
+    }
+
+    [Fact]
+    public async Task ABacklogOfRefusedSessions_TellsThePersonOnce_AndEndsTheOthersQuietly()
+    {
+        var backlog = await BacklogOfBobAsync();
+
+        foreach (var id in backlog) await _rig.Workflow.SubmitAsync(id, CancellationToken.None);
+
+        var ended = _rig.Store.Queued.OfType<SessionUpdate>().Where(u => u.Session.State == SessionState.Ended).ToList();
+        Assert.Equal(Backlog, ended.Count);
+        var told = Assert.Single(ended, u => !u.Quiet);
+        Assert.Equal(backlog[0], told.Session.Id);
+        var text = NoticeText.Render(told);
+        Assert.Contains("the bot could not log in with your key", text, StringComparison.Ordinal);
+        Assert.Contains("Any other session of yours waiting to log in to condo ends the same way, without a message of its own (`status` lists them).", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARefusalMetAgainAfterItWasForgotten_IsToldAgain()
+    {
+        var backlog = await BacklogOfBobAsync();
+        await _rig.Workflow.SubmitAsync(backlog[0], CancellationToken.None);
+        await _rig.Workflow.SubmitAsync(backlog[1], CancellationToken.None);
+        _rig.Time.Advance(RefusedLogins.Memory);
+
+        await _rig.Workflow.SubmitAsync(backlog[2], CancellationToken.None);
+
+        var ended = _rig.Store.Queued.OfType<SessionUpdate>().Where(u => u.Session.State == SessionState.Ended).ToList();
+        Assert.Equal([false, true, false], ended.Select(u => u.Quiet));
     }
 
     [Fact]

@@ -61,6 +61,30 @@ public sealed class MomentMessageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AQuietEnd_RedrawsTheSessionsStatusMessage_ButPostsNoReply()
+    {
+        var id = SessionId.New();
+        await DeliverAsync(Queued(User, id));
+
+        var told = await DeliverAsync(Ended(User, id) with { Quiet = true });
+
+        Assert.Equal(DeliveryOutcome.Delivered, told.Outcome);
+        Assert.Single(_slack.CallsTo("chat.postMessage"));
+        Assert.Contains(_slack.CallsTo("chat.update"), c => c.BlockText.Contains("has ended", StringComparison.Ordinal));
+        Assert.Empty(Replies());
+    }
+
+    [Fact]
+    public async Task AQuietEnd_OfASessionWithNoStatusMessage_PostsNothing()
+    {
+        var told = await DeliverAsync(Ended(User, SessionId.New()) with { Quiet = true });
+
+        Assert.Equal(DeliveryOutcome.Delivered, told.Outcome);
+        Assert.Empty(_slack.CallsTo("chat.postMessage"));
+        Assert.Empty(_slack.CallsTo("chat.update"));
+    }
+
+    [Fact]
     public async Task ASessionReadyFromItsFirstNotice_PostsItsStatusMessage_ThenTheReplyUnderIt()
     {
         var id = SessionId.New();

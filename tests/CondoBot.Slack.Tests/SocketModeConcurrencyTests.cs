@@ -108,6 +108,8 @@ public sealed class SocketModeConcurrencyTests : SocketModeRig
             },
         });
         var first = await socket.ReceiveAsync(TimeSpan.FromSeconds(10));
+        // The status can be answered before the start has even tried its write: clear the failure only once it has.
+        await Host.ChatState.Failed.WaitAsync(TimeSpan.FromSeconds(10));
         Host.ChatState.Failing = false;
         await socket.SendAsync(StartEnvelope("env-after", "U0FAIL"));
         var second = await socket.ReceiveAsync(TimeSpan.FromSeconds(10));

@@ -141,6 +141,28 @@ public sealed class ConnectorCallsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AQuietEnd_RedrawsTheSessionCard_ButSendsNoMessage_AndPostsNoCardForASessionWithout()
+    {
+        var person = TestPerson.New();
+        var to = await _rig.KnownPersonAsync(person, inPersonalChat: true);
+        var path = ConnectorRig.PersonalPath(person);
+        await _rig.Notifier.DeliverAsync(new SessionUpdate(to, Sessions.View(SessionState.Queued), null), CancellationToken.None);
+        Bot.ClearCalls();
+
+        var quiet = new SessionUpdate(to, Sessions.View(SessionState.Ended, ended: EndReason.NotAuthorized), null) { Quiet = true };
+        Assert.Equal(Delivery.Done, await _rig.Notifier.DeliverAsync(quiet, CancellationToken.None));
+        Assert.Equal([("PUT", path + "/activity-1")], Bot.ConnectorCalls.Select(c => (c.Method, c.Path)));
+        Bot.ClearCalls();
+
+        var other = TestPerson.New();
+        var otherTo = await _rig.KnownPersonAsync(other, inPersonalChat: true);
+        Bot.ClearCalls();
+        var withoutCard = new SessionUpdate(otherTo, Sessions.View(SessionState.Ended, ended: EndReason.NotAuthorized) with { Id = CondoBot.Core.SessionId.New() }, null) { Quiet = true };
+        Assert.Equal(Delivery.Done, await _rig.Notifier.DeliverAsync(withoutCard, CancellationToken.None));
+        Assert.DoesNotContain(Bot.ConnectorCalls, c => c.Path.StartsWith(ConnectorRig.PersonalPath(other), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ACardDeletedInTeams_IsPostedAfresh_InsteadOfFailingTheNotice()
     {
         var person = TestPerson.New();

@@ -17,7 +17,15 @@ namespace CondoBot.Core.Notices;
 public abstract record Notice(ChatUserId To);
 
 /// <summary>A session moved (queued, starting, ended). <see cref="Tunnel"/> is set when it became ready.</summary>
-public sealed record SessionUpdate(ChatUserId To, SessionView Session, TunnelInstructions? Tunnel) : Notice(To);
+public sealed record SessionUpdate(ChatUserId To, SessionView Session, TunnelInstructions? Tunnel) : Notice(To)
+{
+    /// <summary>
+    /// Already told by another message: the session ended by a key refusal that an earlier session of the same person
+    /// met and was told about. A front door redraws the session's own status where it keeps one, but sends no new
+    /// message, so a person with many sessions waiting hears of the refusal once, not once per session.
+    /// </summary>
+    public bool Quiet { get; init; }
+}
 
 /// <summary>The connection instructions, sent again on request.</summary>
 public sealed record TunnelNotice(ChatUserId To, SessionView Session, TunnelInstructions Tunnel) : Notice(To);

@@ -69,7 +69,10 @@ public static class NoticeText
             ? $"\n{d}"
             : "";
         var why = s.Explanation is { Length: > 0 } e ? $"\n{e}" : "";
-        return $"{job} has ended{ran}: {s.EndReason?.Describe()}.{Used(s)}{detail}{why}";
+        var others = s.EndReason == EndReason.NotAuthorized
+            ? $"\nAny other session of yours waiting to log in to {s.Cluster} ends the same way, without a message of its own (`status` lists them)."
+            : "";
+        return $"{job} has ended{ran}: {s.EndReason?.Describe()}.{Used(s)}{detail}{why}{others}";
     }
 
     /// <summary>

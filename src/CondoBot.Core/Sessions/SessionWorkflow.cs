@@ -560,7 +560,10 @@ public sealed partial class SessionWorkflow(
             _ => EndReason.ClusterUnreachable,
         };
         session.End(reason, problem.Message, now);
-        await sessions.SaveAsync(session, [Update(session)], cancellationToken);
+        // A remembered refusal: the person was told when their key was refused, with a word that their other waiting
+        // sessions end too (NoticeText), so this one only redraws its status.
+        var quiet = !loggedIn && reason == EndReason.NotAuthorized;
+        await sessions.SaveAsync(session, [Update(session) with { Quiet = quiet }], cancellationToken);
     }
 
     /// <summary>2 s, 4 s ... capped at two minutes, for an unreachable login node.</summary>

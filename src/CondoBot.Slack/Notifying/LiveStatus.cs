@@ -9,14 +9,15 @@ namespace CondoBot.Slack.Notifying;
 /// One status message per session: the first update posts it and records where it is (<c>slack:msg:SESSION</c>);
 /// every later one redraws it with <c>chat.update</c>, so the DM reads like a progress bar, not a flood. Becoming
 /// ready and ending also post a short reply in its thread, broadcast to the DM, once each
-/// (<c>slack:moment:SESSION:STATE</c>): an edit makes no sound.
+/// (<c>slack:moment:SESSION:STATE</c>): an edit makes no sound. A quiet update (told already) only redraws a status
+/// message the session has; it posts nothing new.
 /// </summary>
 internal sealed class LiveStatus(SlackApi api, DirectMessages direct, IChatStateStore state)
 {
     public async Task<Delivery> ShowAsync(ChatUserId to, string user, SessionUpdate update, CancellationToken cancellationToken)
     {
         var (shown, where) = await RedrawAsync(to, user, update, cancellationToken);
-        if (shown.Outcome != DeliveryOutcome.Delivered || where is null) return shown;
+        if (shown.Outcome != DeliveryOutcome.Delivered || where is null || update.Quiet) return shown;
         return await MomentAsync(where, update, cancellationToken);
     }
 
@@ -38,6 +39,8 @@ internal sealed class LiveStatus(SlackApi api, DirectMessages direct, IChatState
             }
         }
 
+        // Told already (SessionUpdate.Quiet): an existing status is redrawn, but no new message is posted for it.
+        if (update.Quiet) return (Delivery.Done, null);
         var posted = await direct.PostAsync(to, user, message, cancellationToken);
         if (posted.Message is { } where) await state.PutAsync(key, where.ToString(), cancellationToken);
         return (posted.Delivery, posted.Message);

@@ -49,11 +49,13 @@ public sealed partial class TeamsNotifier(
         {
             var updated = await connector.UpdateAsync(reference.ServiceUrl, conversation, cardId,
                 SessionCard.Activity(update.Session, update.Tunnel, cardId), cancellationToken);
-            if (updated.Succeeded) return await PingAsync(reference, conversation, update, cancellationToken);
+            if (updated.Succeeded) return update.Quiet ? Delivery.Done : await PingAsync(reference, conversation, update, cancellationToken);
             // Deleted by the user, or the chat was reset: a fresh card below does the job.
             if (!updated.NotFound) return updated.ToDelivery("updating the session card");
         }
 
+        // Told already (SessionUpdate.Quiet): an existing card is redrawn, but no new card is posted for it.
+        if (update.Quiet) return Delivery.Done;
         var posted = await connector.SendAsync(reference.ServiceUrl, conversation, SessionCard.Activity(update.Session, update.Tunnel), cancellationToken);
         if (!posted.Succeeded) return await FailedAsync(reference, posted, "posting the session card", cancellationToken);
         if (posted.Id is { } id) await state.PutAsync(key, id, cancellationToken);

@@ -13,6 +13,11 @@ public sealed class SlowDisk(IChatStateStore inner) : IChatStateStore
     /// <summary>While set, taking a new key fails as a full or locked disk would.</summary>
     public bool Failing { get; set; }
 
+    private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once a write has failed because <see cref="Failing"/> was set: a test waits for it before clearing it.</summary>
+    public Task Failed => _failed.Task;
+
     public Task<string?> GetAsync(string key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
 
     public async Task PutAsync(string key, string value, CancellationToken cancellationToken)
@@ -24,7 +29,12 @@ public sealed class SlowDisk(IChatStateStore inner) : IChatStateStore
     public async Task<bool> TryAddAsync(string key, string value, CancellationToken cancellationToken)
     {
         await PaceAsync();
-        if (Failing) throw new IOException("disk full");
+        if (Failing)
+        {
+            _failed.TrySetResult();
+            throw new IOException("disk full");
+        }
+
         return await inner.TryAddAsync(key, value, cancellationToken);
     }
 
