@@ -62,8 +62,15 @@ public sealed class HangfireSessionWork(IBackgroundJobClient jobs, Func<SessionS
 
     private void Run(TimeSpan delay, System.Linq.Expressions.Expression<Func<SessionSteps, Task>> step)
     {
-        // Inside a step, on the writer's thread (the step completes once it is stored); else here.
-        if (delay <= TimeSpan.Zero) writer.Write(() => jobs.Enqueue(step));
-        else writer.Write(() => jobs.Schedule(step, delay));
+        // Inside a step, on a writer thread (the step completes once it is stored); else here. The time is fixed now, so
+        // a wait for the writer does not make a scheduled step later.
+        if (delay <= TimeSpan.Zero)
+        {
+            writer.Write(() => jobs.Enqueue(step));
+            return;
+        }
+
+        var at = DateTimeOffset.UtcNow + delay;
+        writer.Write(() => jobs.Schedule(step, at));
     }
 }

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace CondoBot.Jobs;
 
 /// <summary>
-/// Stores job-queue entries (Hangfire's enqueue and schedule calls) on one thread of its own. Those calls block: the
+/// Stores job-queue entries (Hangfire's enqueue and schedule calls) on threads of its own. Those calls block: the
 /// SQLite job storage takes a process-wide lock and waits for its file's fsync, several times per job. Made from a step's
 /// continuation they held thread-pool threads, and on two cores a burst of failing submissions held all of them, so
 /// chat requests waited for the pool to grow (hundreds of milliseconds) before they could be answered. Here the caller
@@ -13,22 +13,31 @@ namespace CondoBot.Jobs;
 /// </summary>
 public sealed class JobWriter : IDisposable
 {
+    /// <summary>
+    /// Writer threads. One was a bottleneck on PostgreSQL, where each entry is several round trips and commits: with
+    /// two replicas' sessions polling every few seconds, entries queued behind each other and steps came late. A step's
+    /// entries all go to one thread, so they are stored in the order it made them.
+    /// </summary>
+    public const int Threads = 4;
+
     private static readonly AsyncLocal<Scope?> Current = new();
 
-    private readonly BlockingCollection<(Action Write, TaskCompletionSource Done)> _queue = [];
-    private readonly Thread _thread;
+    private readonly BlockingCollection<(Action Write, TaskCompletionSource Done)>[] _queues;
+    private readonly Thread[] _threads;
+    private int _nextLane = -1;
 
     public JobWriter()
     {
-        _thread = new Thread(Run) { IsBackground = true, Name = "Job queue writer" };
-        _thread.Start();
+        _queues = [.. Enumerable.Range(0, Threads).Select(_ => new BlockingCollection<(Action, TaskCompletionSource)>())];
+        _threads = [.. Enumerable.Range(0, Threads).Select(i => new Thread(() => Run(_queues[i])) { IsBackground = true, Name = "Job queue writer" })];
+        foreach (var thread in _threads) thread.Start();
     }
 
     /// <summary>Entries queued and not yet stored, for the job queue's metrics.</summary>
-    public int Waiting => _queue.Count;
+    public int Waiting => _queues.Sum(q => q.Count);
 
     /// <summary>
-    /// Runs <paramref name="step"/>; entries it queues through <see cref="Write"/> are stored on the writer's thread,
+    /// Runs <paramref name="step"/>; entries it queues through <see cref="Write"/> are stored on a writer thread,
     /// and the task completes (or fails, with the first entry that could not be stored) once all of them are.
     /// </summary>
     public static async Task RunAsync(Func<Task> step)
@@ -49,7 +58,7 @@ public sealed class JobWriter : IDisposable
         await scope.StoredAsync(rethrow: true);
     }
 
-    /// <summary>Stores an entry: queued for the writer's thread inside <see cref="RunAsync"/>, else at once.</summary>
+    /// <summary>Stores an entry: queued for a writer thread inside <see cref="RunAsync"/>, else at once.</summary>
     public void Write(Action write)
     {
         if (Current.Value is not { } scope)
@@ -59,9 +68,10 @@ public sealed class JobWriter : IDisposable
         }
 
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (scope.Lane < 0) scope.Lane = (int)((uint)Interlocked.Increment(ref _nextLane) % Threads);
         try
         {
-            _queue.Add((write, done));
+            _queues[scope.Lane].Add((write, done));
         }
         catch (InvalidOperationException)
         {
@@ -73,9 +83,9 @@ public sealed class JobWriter : IDisposable
         scope.Add(done.Task);
     }
 
-    private void Run()
+    private static void Run(BlockingCollection<(Action Write, TaskCompletionSource Done)> queue)
     {
-        foreach (var (write, done) in _queue.GetConsumingEnumerable())
+        foreach (var (write, done) in queue.GetConsumingEnumerable())
         {
             try
             {
@@ -92,14 +102,17 @@ public sealed class JobWriter : IDisposable
     /// <summary>Stores what is already queued, then stops; later entries are stored on their callers' threads.</summary>
     public void Dispose()
     {
-        _queue.CompleteAdding();
-        _thread.Join();
-        _queue.Dispose();
+        foreach (var queue in _queues) queue.CompleteAdding();
+        foreach (var thread in _threads) thread.Join();
+        foreach (var queue in _queues) queue.Dispose();
     }
 
     private sealed class Scope
     {
         private readonly List<Task> _writes = [];
+
+        /// <summary>The writer thread this step's entries go to, chosen at its first entry (-1 until then).</summary>
+        public int Lane { get; set; } = -1;
 
         public void Add(Task write)
         {

@@ -89,6 +89,33 @@ public sealed class JobWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task One_steps_slow_entry_does_not_hold_up_another_steps_entries()
+    {
+        using var storing = new ManualResetEventSlim();
+        var slow = JobWriter.RunAsync(() =>
+        {
+            _writer.Write(() => storing.Wait(Deadline));
+            return Task.CompletedTask;
+        });
+
+        // A store taking its time (a busy database) for one step; the next steps' entries go to other writer threads.
+        for (var i = 0; i < JobWriter.Threads - 1; i++)
+        {
+            var stored = false;
+            await JobWriter.RunAsync(() =>
+            {
+                _writer.Write(() => stored = true);
+                return Task.CompletedTask;
+            }).WaitAsync(Deadline);
+            Assert.True(stored);
+        }
+
+        Assert.False(slow.IsCompleted);
+        storing.Set();
+        await slow.WaitAsync(Deadline);
+    }
+
+    [Fact]
     public void Outside_a_step_an_entry_is_stored_at_once_on_the_callers_thread()
     {
         var caller = Environment.CurrentManagedThreadId;
