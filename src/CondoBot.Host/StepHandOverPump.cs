@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using CondoBot.Core.Handling;
 using CondoBot.Core.Sessions;
 
 namespace CondoBot.Host;
@@ -15,20 +14,9 @@ namespace CondoBot.Host;
 /// starts left by a process that died) waits behind a command answered now instead of ahead of it; a failed step is
 /// retried on the job queue's backlog lane (<see cref="ISessionWork.Retry"/>), after fresh steps.
 /// </summary>
-public sealed partial class StepHandOverPump(
-    IStepHandOver handOver, ISessionWork work, FaultPoints faults, ChatLoad load, TimeProvider time, ILogger<StepHandOverPump> logger)
+public sealed partial class StepHandOverPump(IStepHandOver handOver, ISessionWork work, FaultPoints faults, ILogger<StepHandOverPump> logger)
     : BackgroundService
 {
-    /// <summary>
-    /// Steps running at once while chat commands are being answered (<see cref="ChatLoad"/>): the steps a burst of
-    /// starts sets off wait for the burst's answers instead of taking the CPU from them. Once the burst is answered
-    /// (milliseconds), up to <see cref="Running"/> run again.
-    /// </summary>
-    private const int RunningWhileAnswering = 2;
-
-    /// <summary>The longest a step waits for the answers; then it starts anyway, so a steady stream of commands cannot starve steps.</summary>
-    private static readonly TimeSpan GiveWayAtMost = TimeSpan.FromMilliseconds(250);
-
     private const int Batch = 100;
 
     /// <summary>Steps running at once; they mostly wait on SSH, so more than the cores, and a few slow logins cannot hold up the rest.</summary>
@@ -80,11 +68,6 @@ public sealed partial class StepHandOverPump(
         {
             if (_running.ContainsKey(recorded.Sequence)) continue;
             if (started == 0) faults.Reached(FaultPoints.BeforeHandOver);
-            if (load.Answering > 0 && !_running.IsEmpty && _running.Count >= RunningWhileAnswering)
-            {
-                await load.QuietAsync(GiveWayAtMost, time, cancellationToken);
-            }
-
             await _slots.WaitAsync(cancellationToken);
             _running[recorded.Sequence] = true;
             started++;

@@ -16,8 +16,7 @@ public sealed partial class CommandDispatcher(
     IAuditLog audit,
     TimeProvider time,
     ILogger<CommandDispatcher> logger,
-    CondoBotMetrics? metrics = null,
-    ChatLoad? load = null)
+    CondoBotMetrics? metrics = null)
 {
     public Task<Reply> DispatchAsync(ChatRequest request, CancellationToken cancellationToken) =>
         DispatchAsync(request, CommandParser.Parse(request.Text), cancellationToken);
@@ -26,7 +25,6 @@ public sealed partial class CommandDispatcher(
     public async Task<Reply> DispatchAsync(ChatRequest request, ParseResult parsed, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        using var answering = load?.Begin();
         var reply = await HandleAsync(request, parsed, cancellationToken);
         var recorded = audit.RecordAsync(Entry(request, parsed, reply), CancellationToken.None);
         if (parsed.ChangesNothing)

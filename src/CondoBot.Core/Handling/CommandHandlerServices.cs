@@ -22,7 +22,6 @@ public static class CommandHandlerServices
             }
         }
 
-        services.TryAddSingleton<ChatLoad>();
         services.TryAddSingleton<CommandDispatcher>();
         return services;
     }
