@@ -33,9 +33,6 @@ public sealed class JobWriter : IDisposable
         foreach (var thread in _threads) thread.Start();
     }
 
-    /// <summary>Entries queued and not yet stored, for the job queue's metrics.</summary>
-    public int Waiting => _queues.Sum(q => q.Count);
-
     /// <summary>
     /// Runs <paramref name="step"/>; entries it queues through <see cref="Write"/> are stored on a writer thread,
     /// and the task completes (or fails, with the first entry that could not be stored) once all of them are.
