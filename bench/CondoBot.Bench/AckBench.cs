@@ -15,7 +15,7 @@ internal static class AckBench
     public static readonly int[] Concurrencies = [1, 16, 64];
 
     /// <summary>Requests per level; each level also stops after <see cref="LevelTime"/>.</summary>
-    private static int RequestsAt(int concurrency) => concurrency == 1 ? 400 : 3000;
+    private static int RequestsAt(int concurrency) => concurrency == 1 ? 400 : int.TryParse(Environment.GetEnvironmentVariable("BENCH_REQUESTS"), out var n) ? n : 3000;
 
     private static readonly TimeSpan LevelTime = TimeSpan.FromSeconds(15);
 
@@ -32,6 +32,8 @@ internal static class AckBench
                 var (latencies, seconds, failed) = await LevelAsync(client, path, user, command, expect, concurrency, RequestsAt(concurrency));
                 rows.Add(new AckRow(target, command, concurrency, Stats.Of(latencies), latencies.Count / seconds, failed));
                 Console.WriteLine($"  {target,-8} {command,-7} c={concurrency,-3} {rows[^1].Latency} {rows[^1].PerSecond:F0}/s failed={failed}");
+                // A failed answer is a finding, not noise: show what the service said about it.
+                if (failed > 0) Console.WriteLine($"  its output ends:\n{app.Output[Math.Max(0, app.Output.Length - 4000)..]}");
             }
         }
 

@@ -61,8 +61,8 @@ internal sealed class MeteredSessionStore(ISessionStore inner, CondoBotMetrics m
     public Task<IReadOnlyList<Session>> ListAsync(CondoBot.Core.ChatUserId owner, DateTimeOffset endedSince, CancellationToken cancellationToken) =>
         inner.ListAsync(owner, endedSince, cancellationToken);
 
-    public Task<IReadOnlySet<int>> ActiveLocalPortsAsync(CondoBot.Core.ChatUserId owner, CancellationToken cancellationToken) =>
-        inner.ActiveLocalPortsAsync(owner, cancellationToken);
+    public Task<int> FreeLocalPortAsync(CondoBot.Core.ChatUserId owner, int wanted, CancellationToken cancellationToken) =>
+        inner.FreeLocalPortAsync(owner, wanted, cancellationToken);
 
     public async Task SaveAsync(Session session, IReadOnlyList<Notice> notices, CancellationToken cancellationToken)
     {

@@ -16,13 +16,16 @@ internal sealed class GroupCommit : IDisposable
     public const int MaxBatch = 256;
 
     private readonly SQLiteConnection _connection;
+    private readonly Action _committed;
     private readonly BlockingCollection<PendingWrite> _queue = [];
     private readonly Thread _thread;
     private long _commits;
 
-    public GroupCommit(SQLiteConnection connection)
+    /// <param name="committed">Told after each commit, on the commit thread; it must not wait.</param>
+    public GroupCommit(SQLiteConnection connection, Action committed)
     {
         _connection = connection;
+        _committed = committed;
         // A thread of its own: it blocks in fsync, which must not hold a thread-pool thread that requests need.
         _thread = new Thread(Run) { IsBackground = true, Name = "SQLite group commit" };
         _thread.Start();
@@ -81,6 +84,7 @@ internal sealed class GroupCommit : IDisposable
         Interlocked.Increment(ref _commits);
         StorageMetrics.Committed(batch.Count);
         foreach (var write in batch) write.Complete();
+        _committed();
     }
 
     /// <summary>

@@ -23,6 +23,7 @@ public sealed class SqliteDatabase : IDisposable
     private readonly SQLiteConnection _writer;
     private readonly ConcurrentBag<SQLiteConnection> _readers = [];
     private readonly GroupCommit _commits;
+    private readonly WalCheckpoints _checkpoints;
     private readonly AsyncLocal<Rider?> _rider = new();
     private int _disposed;
 
@@ -38,6 +39,8 @@ public sealed class SqliteDatabase : IDisposable
         {
             _writer.ExecuteScalar<string>("PRAGMA journal_mode = WAL");
             _writer.Execute(durability == SqliteDurability.Normal ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL");
+            // Checkpoints run beside the commits (WalCheckpoints), never inside one.
+            _writer.ExecuteScalar<int>("PRAGMA wal_autocheckpoint = 0");
             SqliteSchema.Upgrade(_writer);
             _readers.Add(Open(fullPath));
         }
@@ -47,7 +50,8 @@ public sealed class SqliteDatabase : IDisposable
             throw;
         }
 
-        _commits = new GroupCommit(_writer);
+        _checkpoints = new WalCheckpoints(Open(fullPath));
+        _commits = new GroupCommit(_writer, _checkpoints.Committed);
     }
 
     private static SQLiteConnection Open(string path)
@@ -69,6 +73,9 @@ public sealed class SqliteDatabase : IDisposable
 
     /// <summary>Transactions committed since the file was opened; a batch of concurrent writes counts once.</summary>
     internal long Commits => _commits.Commits;
+
+    /// <summary>Checkpoints of the write-ahead log run since the file was opened.</summary>
+    internal long Checkpoints => _checkpoints.Runs;
 
     /// <summary>Whether the file still answers a query; for the readiness probe.</summary>
     public bool IsReachable()
@@ -188,6 +195,7 @@ public sealed class SqliteDatabase : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _commits.Dispose();
+        _checkpoints.Dispose();
         // A read still running keeps its connection and closes it when done (see Read).
         CloseReaders();
 

@@ -96,15 +96,19 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
     }
 
     /// <summary>The ports of the owner's active sessions, from the partial index on them: no document is read.</summary>
-    public Task<IReadOnlySet<int>> ActiveLocalPortsAsync(ChatUserId owner, CancellationToken cancellationToken)
+    public Task<int> FreeLocalPortAsync(ChatUserId owner, int wanted, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var ports = database.Read(connection => connection.QueryScalars<int>(
-            // The state as a literal, as in the index's own condition, so SQLite can tell the partial index applies.
-            "SELECT local_port FROM sessions WHERE owner = ? AND state <> 'Ended'",
-            owner.ToString()));
-        return Task.FromResult<IReadOnlySet<int>>(ports.ToHashSet());
+        // Both look-ups are seeks in the partial index (owner, local_port); the state is a literal, as in the index's own
+        // condition, so SQLite can tell the index applies.
+        var port = database.Read(connection => connection.ExecuteScalar<int>(FreeLocalPortSql, owner.ToString(), wanted));
+        return Task.FromResult(port);
     }
+
+    /// <summary>The owner (?1) and the wanted port (?2) in; the port to give out.</summary>
+    internal const string FreeLocalPortSql =
+        "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM sessions WHERE owner = ?1 AND local_port = ?2 AND state <> 'Ended') " +
+        "THEN ?2 ELSE (SELECT MAX(local_port) FROM sessions WHERE owner = ?1 AND state <> 'Ended') + 1 END";
 
     public Task SaveAsync(Session session, IReadOnlyList<Notice> notices, CancellationToken cancellationToken) =>
         SaveAsync(session, notices, handOverStep: false, cancellationToken);

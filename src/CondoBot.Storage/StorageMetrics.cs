@@ -18,6 +18,11 @@ public static class StorageMetrics
     private static readonly Counter<long> WriteCount = Meter.CreateCounter<long>(
         "condobot.sqlite.writes", description: "Callers' writes committed to the bot's SQLite file (a commit holds one or more)");
 
+    private static readonly Counter<long> CheckpointCount = Meter.CreateCounter<long>(
+        "condobot.sqlite.checkpoints", description: "Passive checkpoints of the write-ahead log, run beside the commits");
+
+    internal static void Checkpointed() => CheckpointCount.Add(1);
+
     internal static void Committed(int writes)
     {
         CommitCount.Add(1);

@@ -229,6 +229,37 @@ public class SessionLifecycleTests
     }
 
     [Fact]
+    public async Task Start_AfterAGapInTheUsersPorts_TakesThePortAfterTheHighest_AndTheDefaultOnceItIsFree()
+    {
+        var first = await _rig.StartLinkedAsync(Alice, "start");
+        await _rig.SayAsync(Alice, "start -p 6000");
+        await _rig.SayAsync(Alice, "start");
+        var third = _rig.Work.Last.Session!.Value;
+        var ended = _rig.Store.Get(first);
+        ended.End(EndReason.Cancelled, null, _rig.Time.GetUtcNow());
+        await _rig.Store.SaveAsync(ended, [], CancellationToken.None);
+        await _rig.SayAsync(Alice, "start");
+        var fourth = _rig.Work.Last.Session!.Value;
+
+        Assert.Equal(6001, _rig.Store.Get(third).LocalPort);
+        Assert.Equal(5959, _rig.Store.Get(fourth).LocalPort);
+    }
+
+    [Fact]
+    public async Task Start_WhenTheUsersPortsReachTheHighest_IsRefusedWithWhatToDo_AndRecordsNothing()
+    {
+        await _rig.StartLinkedAsync(Alice, "start");
+        await _rig.SayAsync(Alice, "start -p 65535");
+        var submissions = _rig.Work.Steps.Count(s => s.Step == "submit");
+
+        var reply = await _rig.SayAsync(Alice, "start");
+
+        Assert.Contains("no free local port", reply, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("`-p PORT`", reply, StringComparison.Ordinal);
+        Assert.Equal(submissions, _rig.Work.Steps.Count(s => s.Step == "submit"));
+    }
+
+    [Fact]
     public async Task Start_WithAPortTheUserAlreadyUses_IsRefused()
     {
         await _rig.StartLinkedAsync(Alice, "start -p 8888");

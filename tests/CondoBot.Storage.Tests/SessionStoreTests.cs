@@ -79,31 +79,40 @@ public abstract class SessionStoreTests(StoreRig rig) : StoreTests(rig)
     }
 
     [Fact]
-    public async Task ActiveLocalPorts_AreThePortsOfTheOwnersActiveSessions_NotOfEndedOnesOrOtherOwners()
+    public async Task FreeLocalPort_IsTheWantedOne_WhenOnlyEndedSessionsOrOtherOwnersUseIt()
     {
         var now = Time.GetUtcNow();
-        await Add(Samples.NewSession(Samples.Alice, now, localPort: 8888));
-        await Add(Samples.NewSession(Samples.Alice, now, localPort: 8889));
-        await Add(Ended(Samples.NewSession(Samples.Alice, now, localPort: 8890), now));
-        await Add(Samples.NewSession(Samples.Bob, now, localPort: 8891));
+        await Add(Ended(Samples.NewSession(Samples.Alice, now, localPort: 8888), now));
+        await Add(Samples.NewSession(Samples.Bob, now, localPort: 8888));
+        await Add(Samples.NewSession(Samples.Alice, now, localPort: 8890));
 
-        var ports = await Sessions.ActiveLocalPortsAsync(Samples.Alice, None);
-
-        Assert.Equal([8888, 8889], ports.Order());
+        Assert.Equal(8888, await Sessions.FreeLocalPortAsync(Samples.Alice, 8888, None));
     }
 
     [Fact]
-    public async Task ActiveLocalPorts_FollowTheSessionsSaves_AnEndedSessionsPortIsFreeAgain()
+    public async Task FreeLocalPort_IsTheOneAfterTheOwnersHighestActivePort_WhenTheWantedOneIsInUse()
+    {
+        var now = Time.GetUtcNow();
+        await Add(Samples.NewSession(Samples.Alice, now, localPort: 8888));
+        await Add(Samples.NewSession(Samples.Alice, now, localPort: 8893));
+        await Add(Ended(Samples.NewSession(Samples.Alice, now, localPort: 8899), now));
+        await Add(Samples.NewSession(Samples.Bob, now, localPort: 8950));
+
+        Assert.Equal(8894, await Sessions.FreeLocalPortAsync(Samples.Alice, 8888, None));
+    }
+
+    [Fact]
+    public async Task FreeLocalPort_FollowsTheSessionsSaves_AnEndedSessionsPortIsFreeAgain()
     {
         var now = Time.GetUtcNow();
         var first = await Add(Samples.NewSession(Samples.Alice, now, localPort: 8888));
         await Add(Samples.NewSession(Samples.Alice, now, localPort: 8889));
-        Assert.Equal([8888, 8889], (await Sessions.ActiveLocalPortsAsync(Samples.Alice, None)).Order());
+        Assert.Equal(8890, await Sessions.FreeLocalPortAsync(Samples.Alice, 8888, None));
 
         first.End(EndReason.Cancelled, null, now);
         await Sessions.SaveAsync(first, [], None);
 
-        Assert.Equal([8889], await Sessions.ActiveLocalPortsAsync(Samples.Alice, None));
+        Assert.Equal(8888, await Sessions.FreeLocalPortAsync(Samples.Alice, 8888, None));
     }
 
     [Fact]

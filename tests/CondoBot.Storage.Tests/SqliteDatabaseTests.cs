@@ -54,14 +54,15 @@ public sealed class SqliteDatabaseTests : StorageTest
 public sealed class SqliteLocalPortColumnTests : StorageTest
 {
     [Fact]
-    public void A_starts_port_query_is_answered_from_the_partial_index_on_active_ports()
+    public void A_starts_port_query_is_two_seeks_in_the_partial_index_on_active_ports_not_a_scan()
     {
         Database.Dispose();
         using var raw = new SQLiteConnection(DatabasePath);
-        var plan = string.Join("\n", raw.Query<PlanRow>(
-            "EXPLAIN QUERY PLAN SELECT local_port FROM sessions WHERE owner = ? AND state <> 'Ended'", "slack:U1").Select(r => r.Detail));
+        var plan = raw.Query<PlanRow>("EXPLAIN QUERY PLAN " + SqliteSessionStore.FreeLocalPortSql, "slack:U1", 8888).Select(r => r.Detail).ToList();
 
-        Assert.Contains("COVERING INDEX sessions_active_ports", plan, StringComparison.Ordinal);
+        var searches = plan.Where(d => d.Contains("sessions", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, searches.Count);
+        Assert.All(searches, d => Assert.StartsWith("SEARCH sessions USING COVERING INDEX sessions_active_ports (owner=?", d, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -87,7 +88,7 @@ public sealed class SqliteLocalPortColumnTests : StorageTest
 
         Reopen();
 
-        Assert.Equal([8893], await Sessions.ActiveLocalPortsAsync(Samples.Alice, CancellationToken.None));
+        Assert.Equal(8894, await Sessions.FreeLocalPortAsync(Samples.Alice, 8893, CancellationToken.None));
         // Due from NextStepAt to the millisecond, or from creation when it has none.
         Assert.Equal([unset.Id], (await Sessions.ListActiveDueAsync(now.AddMinutes(10), CancellationToken.None)).Select(s => s.Id));
         Assert.Equal([unset.Id, later.Id], (await Sessions.ListActiveDueAsync(now.AddMinutes(10).AddMilliseconds(124), CancellationToken.None)).Select(s => s.Id));

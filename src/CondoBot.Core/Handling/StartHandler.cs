@@ -59,10 +59,14 @@ public sealed class StartHandler(
         }
         else
         {
-            // Only the ports: a busy user has many active sessions, and reading each whole was most of a start's work.
-            var used = await sessions.ActiveLocalPortsAsync(user, cancellationToken);
-            localPort = wanted.LocalPort;
-            while (used.Contains(localPort)) localPort++;
+            // Not a list of the user's ports: a busy user has many active sessions, and reading them was most of a start's work.
+            localPort = await sessions.FreeLocalPortAsync(user, wanted.LocalPort, cancellationToken);
+            if (localPort > LocalPorts.Highest)
+            {
+                return Reply.Refused(
+                    $"There is no free local port after your sessions' ports (one of them uses {LocalPorts.Highest}, the highest). Pick a free one with `-p PORT`, or stop a session.",
+                    "no free local port") with { Login = link.Login, Cluster = cluster.Name };
+            }
         }
 
         var nodePort = Random.Shared.Next(cluster.NodePortMin, cluster.NodePortMax);

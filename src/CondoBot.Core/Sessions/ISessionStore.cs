@@ -41,11 +41,13 @@ public interface ISessionStore
     Task<IReadOnlyList<Session>> ListAsync(ChatUserId owner, DateTimeOffset endedSince, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The local ports of the user's active sessions, which <c>start</c> needs to choose a free one. A store may answer
-    /// it without reading the sessions whole (they are documents, and a busy user has many); this default reads them.
+    /// The local port <c>start</c> gives a new session of the user: <paramref name="wanted"/> if none of the user's active
+    /// sessions uses it, otherwise the port after the highest they use. Two look-ups in an index, however many sessions
+    /// the user has (a gap below the highest is not searched for: that walk grew with the user's sessions). A store may
+    /// answer it without reading the sessions whole; this default reads them.
     /// </summary>
-    async Task<IReadOnlySet<int>> ActiveLocalPortsAsync(ChatUserId owner, CancellationToken cancellationToken) =>
-        (await ListAsync(owner, DateTimeOffset.MaxValue, cancellationToken)).Where(s => s.State.IsActive()).Select(s => s.LocalPort).ToHashSet();
+    async Task<int> FreeLocalPortAsync(ChatUserId owner, int wanted, CancellationToken cancellationToken) =>
+        LocalPorts.Free(wanted, (await ListAsync(owner, DateTimeOffset.MaxValue, cancellationToken)).Where(s => s.State.IsActive()).Select(s => s.LocalPort).ToList());
 
     /// <summary>
     /// Saves the session and queues the notices in the same transaction, if the stored session still has the
