@@ -15,7 +15,13 @@ internal static class AckBench
     public static readonly int[] Concurrencies = [1, 16, 64];
 
     /// <summary>Requests per level; each level also stops after <see cref="LevelTime"/>.</summary>
-    private static int RequestsAt(int concurrency) => concurrency == 1 ? 400 : int.TryParse(Environment.GetEnvironmentVariable("BENCH_REQUESTS"), out var n) ? n : 3000;
+    private static int RequestsAt(int concurrency) => concurrency == 1 ? 400 : Requests;
+
+    /// <summary>
+    /// Requests per level above one at a time: 3000 for the report; more (<c>--requests N</c>) holds the load for
+    /// longer, for a profiler to attach during it.
+    /// </summary>
+    public static int Requests { get; set; } = 3000;
 
     private static readonly TimeSpan LevelTime = TimeSpan.FromSeconds(15);
 

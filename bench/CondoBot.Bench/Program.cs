@@ -1,9 +1,10 @@
 using CondoBot.Bench;
 
-// bench/run.sh runs this after building in Release: `CondoBot.Bench REPO OUT.md [MICRO_RESULTS_DIR] [--only ack,cluster,memory|start]`.
+// bench/run.sh runs this after building in Release: `CondoBot.Bench REPO OUT.md [MICRO_RESULTS_DIR] [--only ack,cluster,memory|start] [--requests N]`.
 var repo = Path.GetFullPath(args[0]);
 var output = Path.GetFullPath(args[1]);
 var micro = args.Length > 2 && !args[2].StartsWith("--", StringComparison.Ordinal) ? args[2] : null;
+if (args.SkipWhile(a => a != "--requests").Skip(1).FirstOrDefault() is { } requests) AckBench.Requests = int.Parse(requests, System.Globalization.CultureInfo.InvariantCulture);
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',') ?? ["ack", "cluster", "memory"];
 
 var bench = new Bench(repo);
