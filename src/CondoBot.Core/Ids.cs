@@ -6,7 +6,12 @@ namespace CondoBot.Core;
 /// <summary>One JupyterLab session the bot manages; also carried in the Slurm job's comment.</summary>
 public readonly record struct SessionId(Guid Value)
 {
-    public static SessionId New() => new(Guid.NewGuid());
+    /// <summary>
+    /// A new id, in the order of creation (a version 7 id: milliseconds since 1970, then random bits), so a new session's
+    /// rows go at the end of every index keyed by it instead of into a random page of each, which each commit would
+    /// then write out whole.
+    /// </summary>
+    public static SessionId New() => new(Guid.CreateVersion7());
 
     /// <summary>
     /// A stable id computed from another session's, so that a step run twice creates the same session, not two.

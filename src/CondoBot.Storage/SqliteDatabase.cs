@@ -39,8 +39,9 @@ public sealed class SqliteDatabase : IDisposable
         {
             _writer.ExecuteScalar<string>("PRAGMA journal_mode = WAL");
             _writer.Execute(durability == SqliteDurability.Normal ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL");
-            // Checkpoints run beside the commits (WalCheckpoints), never inside one.
-            _writer.ExecuteScalar<int>("PRAGMA wal_autocheckpoint = 0");
+            // Checkpoints run beside the commits (WalCheckpoints). The commit thread's own is kept as the bound on the
+            // log: it is what lets the log start over (see WalCheckpoints) and finds little left to copy.
+            _writer.ExecuteScalar<int>($"PRAGMA wal_autocheckpoint = {WalCheckpoints.LogBound}");
             SqliteSchema.Upgrade(_writer);
             _readers.Add(Open(fullPath));
         }

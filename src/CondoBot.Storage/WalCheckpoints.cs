@@ -3,17 +3,25 @@ using SQLite;
 namespace CondoBot.Storage;
 
 /// <summary>
-/// Copies the write-ahead log back into the file on a thread and connection of its own, so no commit waits for it.
+/// Copies the write-ahead log back into the file on a thread and connection of its own, so commits rarely wait for it.
 /// Left to SQLite, the commit that takes the log past 1000 pages runs the checkpoint itself: it writes those pages into
 /// the file and fsyncs it while every write queued behind it waits, and under a burst of <c>start</c> commands that
-/// was one in every few hundred acknowledgements held up for the length of a checkpoint. A passive checkpoint waits
-/// for no reader or writer, so commits carry on while it runs; the log is reused from its start by the next commit
-/// after a checkpoint that reached its end. Runs only after commits, at most once per <see cref="Interval"/>.
+/// held up one in every few hundred acknowledgements for the length of a checkpoint. A passive checkpoint waits for no
+/// reader or writer, so commits carry on while it runs. Runs only after commits, at most once per <see cref="Interval"/>.
+/// <para>
+/// It cannot do it all: the log starts over from its beginning only at a commit that finds all of it copied, and under
+/// a steady stream of commits a checkpoint beside them never catches the last one, so the log would grow without end.
+/// The commit thread's own checkpoint stays on, at <see cref="LogBound"/> pages: by then this one has copied nearly
+/// everything, so it has little left to do, and the log starts over.
+/// </para>
 /// </summary>
 internal sealed class WalCheckpoints : IDisposable
 {
     /// <summary>How long commits gather in the log before they are copied; one checkpoint (two fsyncs) covers them all.</summary>
-    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Pages in the log at which the commit thread checkpoints too (SQLite's default is 1000): about 16 MiB.</summary>
+    public const int LogBound = 4000;
 
     private readonly SQLiteConnection _connection;
     private readonly Thread _thread;

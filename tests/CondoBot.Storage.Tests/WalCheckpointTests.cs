@@ -30,4 +30,35 @@ public sealed class WalCheckpointTests : StorageTest
         // Batched: 64 commits in quick succession take a few checkpoints, not one each.
         Assert.InRange(Database.Checkpoints - checkpointsBefore, 1, 16);
     }
+
+    [Fact]
+    public async Task A_steady_stream_of_commits_does_not_grow_the_log_without_bound()
+    {
+        await Database.WriteAsync(c => c.Execute("CREATE TABLE filler (data BLOB NOT NULL)"));
+        var log = DatabasePath + "-wal";
+        long largest = 0;
+
+        // Four writers, each committing as soon as the last commit is answered: about 64 MiB through the log, four times
+        // its bound, with no pause for a checkpoint beside them to catch up in.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 1024; i++)
+            {
+                await Database.WriteAsync(c => c.Execute("INSERT INTO filler (data) VALUES (randomblob(16384))"));
+                var size = File.Exists(log) ? new FileInfo(log).Length : 0;
+                InterlockedMax(ref largest, size);
+            }
+        })));
+
+        // The bound in pages, with room for the batch that crosses it.
+        Assert.InRange(largest, 0, (WalCheckpoints.LogBound + 2048) * 4096L);
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        long seen;
+        while ((seen = Interlocked.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
 }
