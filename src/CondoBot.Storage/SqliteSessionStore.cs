@@ -95,7 +95,7 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
         return Task.FromResult(sessions);
     }
 
-    /// <summary>The ports of the owner's active sessions, from the partial index on them: no document is read.</summary>
+    /// <summary>The port for the owner's next session, from the partial index on active ports: no document is read.</summary>
     public Task<int> FreeLocalPortAsync(ChatUserId owner, int wanted, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
