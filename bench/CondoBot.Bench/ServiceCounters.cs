@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace CondoBot.Bench;
 
 /// <summary>The service's own counters, read from its Prometheus endpoint: what its work costs below the bot.</summary>
-internal sealed partial record ServiceCounters(double Commits, double Writes, double JobsCreated, double JobStateChanges, double AllocatedBytes, double Gen2, double CpuSeconds)
+internal sealed partial record ServiceCounters(double Commits, double Writes, double JobsCreated, double JobStateChanges, double AllocatedBytes, double Gen2, double CpuSeconds, double PoolLowered)
 {
     public static async Task<ServiceCounters> ReadAsync(ChildProcess app)
     {
@@ -13,7 +13,7 @@ internal sealed partial record ServiceCounters(double Commits, double Writes, do
             Sum(text, "condobot_sqlite_commits"), Sum(text, "condobot_sqlite_writes"),
             Sum(text, "condobot_jobs_created"), Sum(text, "condobot_jobs_state_changes"),
             Sum(text, "dotnet_gc_heap_total_allocated"), Sum(text, "dotnet_gc_collections", "gc_heap_generation=\"gen2\""),
-            Sum(text, "dotnet_process_cpu_time"));
+            Sum(text, "dotnet_process_cpu_time"), Sum(text, "condobot_threads_pool_lowered"));
     }
 
     /// <summary>Methods the service's runtime has compiled so far (its JIT), from the same endpoint.</summary>
@@ -41,7 +41,7 @@ internal sealed partial record ServiceCounters(double Commits, double Writes, do
 }
 
 /// <summary>What the service did per <c>start</c> over the start rows (its background work in that time included).</summary>
-internal sealed record StartCost(int Starts, double Commits, double Writes, double JobsCreated, double JobStateChanges, double AllocatedBytes, double Gen2, double CpuMs)
+internal sealed record StartCost(int Starts, double Commits, double Writes, double JobsCreated, double JobStateChanges, double AllocatedBytes, double Gen2, double CpuMs, double PoolLowered)
 {
     public static StartCost Between(ServiceCounters before, ServiceCounters after, int starts) => new(
         starts,
@@ -51,5 +51,6 @@ internal sealed record StartCost(int Starts, double Commits, double Writes, doub
         (after.JobStateChanges - before.JobStateChanges) / starts,
         (after.AllocatedBytes - before.AllocatedBytes) / starts,
         after.Gen2 - before.Gen2,
-        (after.CpuSeconds - before.CpuSeconds) * 1000 / starts);
+        (after.CpuSeconds - before.CpuSeconds) * 1000 / starts,
+        after.PoolLowered);
 }

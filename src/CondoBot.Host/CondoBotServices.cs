@@ -66,9 +66,13 @@ public static class CondoBotServices
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseFilter(new JobQueueMetrics())
+            .UseFilter(new BackgroundThreads())
             .UseCondoBotJobStorage(configuration, data));
         // Two servers: one takes both lanes, fresh steps first where the storage orders them; the other only fresh
         // steps, so a backlog of steps queued again (failing sessions, a restart's leftovers) never holds every worker.
+        // The second is lightweight: its workers only. The first one's scheduler already moves every due step to its
+        // queue, and a second scheduler polling the same storage doubled that work (each move takes the storage's lock
+        // and several transactions).
         services.AddHangfireServer(server =>
         {
             server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
@@ -80,6 +84,7 @@ public static class CondoBotServices
             server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             server.WorkerCount = Math.Max(2, Environment.ProcessorCount);
             server.Queues = [SessionSteps.FreshQueue];
+            server.IsLightweightServer = true;
         });
         services.AddHostedService<StepHandOverPump>();
         return services;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CondoBot.Core.Diagnostics;
 
 namespace CondoBot.Jobs;
 
@@ -82,16 +83,18 @@ public sealed class JobWriter : IDisposable
 
     private static void Run(BlockingCollection<(Action Write, TaskCompletionSource Done)> queue)
     {
+        // Below the threads that answer requests; the steps waiting for an entry are woken from a thread that is not.
+        BackgroundPriority.LowerThisThread();
         foreach (var (write, done) in queue.GetConsumingEnumerable())
         {
             try
             {
                 write();
-                done.TrySetResult();
+                BackgroundPriority.Post(() => done.TrySetResult());
             }
             catch (Exception ex)
             {
-                done.TrySetException(ex);
+                BackgroundPriority.Post(() => done.TrySetException(ex));
             }
         }
     }

@@ -1,4 +1,5 @@
 using CondoBot.Core;
+using CondoBot.Core.Diagnostics;
 using CondoBot.Core.Identity;
 using CondoBot.Core.Sessions;
 using Hangfire;
@@ -57,8 +58,10 @@ public sealed class SessionSteps(SessionWorkflow workflow, KeyCheck keyCheck, Ba
     /// <summary>
     /// Runs a step so that the job-queue entries it makes are stored off the thread pool (<see cref="JobWriter"/>),
     /// and completes only once they are: a job, or a step run in process, is done when its follow-ups are durable.
+    /// Run by a job-queue worker (a lowered thread, <see cref="BackgroundThreads"/>), the step itself runs on the thread
+    /// pool at normal priority while the worker waits: its SSH and database work is what a person waits for.
     /// </summary>
-    private static Task Stored(Func<Task> step) => JobWriter.RunAsync(step);
+    private static Task Stored(Func<Task> step) => BackgroundPriority.RunAsync(() => JobWriter.RunAsync(step));
 
     /// <summary>
     /// Another step (or a chat command) saved the session first: run this step again on the fresh state at once,

@@ -55,6 +55,19 @@ public sealed class JobWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task An_entry_is_stored_on_a_thread_below_the_ones_that_answer_requests()
+    {
+        int? niceThere = null;
+        await Task.Run(() => JobWriter.RunAsync(async () =>
+        {
+            await Task.Yield();
+            _writer.Write(() => niceThere = CondoBot.Core.Diagnostics.BackgroundPriority.NiceOfThisThread());
+        })).WaitAsync(Deadline);
+
+        Assert.Equal(CondoBot.Core.Diagnostics.BackgroundPriority.NiceOfProcess() + CondoBot.Core.Diagnostics.BackgroundPriority.Nice, niceThere);
+    }
+
+    [Fact]
     public async Task A_step_whose_entry_could_not_be_stored_fails_with_that_error()
     {
         var step = JobWriter.RunAsync(() =>

@@ -35,6 +35,9 @@ public sealed class CondoBotMetrics : IDisposable
         _setAside = _meter.CreateCounter<long>("condobot.outbox.set_aside", "{notice}", "Queued notices that could not be opened, set aside so the others are delivered");
         _endWatches = _meter.CreateCounter<long>("condobot.end_watch.starts", "{watch}", "Watches of a login's end markers started (each one remote command, lasting up to 5 min)");
         _jobReads = _meter.CreateCounter<long>("condobot.job.reads", "{read}", "Reads of one job's state (a session's poll), however many squeue runs answered them");
+        // Should read 0: a thread-pool thread answers requests, and one lowered would answer them late (BackgroundPriority).
+        _meter.CreateObservableGauge("condobot.threads.pool_lowered", () => BackgroundPriority.LoweredThreads(BackgroundPriority.PoolThreadName), "{thread}",
+            "Thread-pool threads running at a lowered priority (should be 0)");
     }
 
     /// <summary>The meter these instruments live on, for an in-process <see cref="MeterListener"/> (tests).</summary>
