@@ -69,9 +69,9 @@ internal sealed class GroupCommit : IDisposable
         {
             // IMMEDIATE takes the write lock up front, so a competing process makes us wait (busy timeout) instead of
             // failing half-way when a deferred transaction tries to upgrade from read to write.
-            _connection.Execute("BEGIN IMMEDIATE");
+            _connection.Run("BEGIN IMMEDIATE");
             foreach (var write in batch) RunInSavepoint(write);
-            _connection.Execute("COMMIT");
+            _connection.Run("COMMIT");
         }
         catch (Exception ex)
         {
@@ -93,7 +93,7 @@ internal sealed class GroupCommit : IDisposable
     /// </summary>
     private void RunInSavepoint(PendingWrite write)
     {
-        _connection.Execute("SAVEPOINT unit");
+        _connection.Run("SAVEPOINT unit");
         try
         {
             write.Run(_connection);
@@ -101,10 +101,10 @@ internal sealed class GroupCommit : IDisposable
         catch (Exception ex)
         {
             write.Error = ex;
-            _connection.Execute("ROLLBACK TO unit");
+            _connection.Run("ROLLBACK TO unit");
         }
 
-        _connection.Execute("RELEASE unit");
+        _connection.Run("RELEASE unit");
     }
 
     private void RollBack()

@@ -8,7 +8,7 @@ public sealed class SqliteAuditLog(SqliteDatabase database) : IAuditLog
     public Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return database.WriteAsync(c => c.Execute(
+        return database.WriteAsync(c => c.Run(
             """
             INSERT INTO audit (at, chat_user, action, outcome, login, cluster, job_id, session_id, detail, reason)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

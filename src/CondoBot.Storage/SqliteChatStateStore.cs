@@ -8,14 +8,14 @@ public sealed class SqliteChatStateStore(SqliteDatabase database, TimeProvider t
     public Task<string?> GetAsync(string key, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var value = database.Read(c => c.ExecuteScalar<string?>("SELECT value FROM chat_state WHERE key = ?", key));
+        var value = database.Read(c => c.Rows("SELECT value FROM chat_state WHERE key = ?", row => row.TextOrNull(0), key).FirstOrDefault());
         return Task.FromResult(value);
     }
 
     public Task PutAsync(string key, string value, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return database.WriteAsync(c => c.Execute(
+        return database.WriteAsync(c => c.Run(
             "INSERT INTO chat_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
             key, value, time.GetUtcNow().ToUnixTimeMilliseconds()));
     }
@@ -42,7 +42,7 @@ public sealed class SqliteChatStateStore(SqliteDatabase database, TimeProvider t
         return Task.FromResult<IChatStateClaim>(new RidingClaim(this, rider, key));
     }
 
-    private int Add(SQLite.SQLiteConnection connection, string key, string value) => connection.Execute(
+    private int Add(SQLite.SQLiteConnection connection, string key, string value) => connection.Run(
         "INSERT INTO chat_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING",
         key, value, time.GetUtcNow().ToUnixTimeMilliseconds());
 

@@ -56,7 +56,7 @@ public sealed class SqliteDatabase : IDisposable
         catch
         {
             CloseReaders();
-            _writer.Dispose();
+            Close(_writer);
             throw;
         }
 
@@ -118,7 +118,7 @@ public sealed class SqliteDatabase : IDisposable
             }
             else
             {
-                reader.Dispose();
+                Close(reader);
             }
         }
     }
@@ -208,11 +208,18 @@ public sealed class SqliteDatabase : IDisposable
         // A read still running keeps its connection and closes it when done (see Read).
         CloseReaders();
 
-        _writer.Dispose();
+        Close(_writer);
     }
 
     private void CloseReaders()
     {
-        while (_readers.TryTake(out var reader)) reader.Dispose();
+        while (_readers.TryTake(out var reader)) Close(reader);
+    }
+
+    /// <summary>Closes a connection with its kept statements (<see cref="Statements"/>), so the file is closed now.</summary>
+    private static void Close(SQLiteConnection connection)
+    {
+        Statements.Forget(connection);
+        connection.Dispose();
     }
 }

@@ -23,10 +23,12 @@ public sealed class SqliteDelegatedKeyStore(SqliteDatabase database) : IDelegate
     public Task<DelegatedKeyRecord?> GetAsync(ChatUserId user, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var rows = database.Read(connection => connection.Query<UserKeyRow>(
-            "SELECT chat_user, login, public_key, protected_private_key, created_at FROM user_keys WHERE chat_user = ?",
+        var rows = database.Read(connection => connection.Rows(
+            "SELECT login, public_key, protected_private_key, created_at FROM user_keys WHERE chat_user = ?",
+            row => new DelegatedKeyRecord(user, new ClusterUser(row.Text(0)), row.Text(1), row.Blob(2), DateTimeOffset.FromUnixTimeMilliseconds(row.Long(3))),
             user.ToString()));
-        return Task.FromResult(rows.Count == 0 ? null : ToRecord(user, rows[0]));
+        // Stored times have millisecond precision; the key's age is shown to people, never compared exactly.
+        return Task.FromResult(rows.Count == 0 ? null : rows[0]);
     }
 
     public async Task<bool> DeleteAsync(ChatUserId user, CancellationToken cancellationToken)
@@ -35,12 +37,4 @@ public sealed class SqliteDelegatedKeyStore(SqliteDatabase database) : IDelegate
         var deleted = await database.WriteAsync(connection => connection.Execute("DELETE FROM user_keys WHERE chat_user = ?", user.ToString()));
         return deleted > 0;
     }
-
-    // Stored times have millisecond precision; the key's age is shown to people, never compared exactly.
-    private static DelegatedKeyRecord ToRecord(ChatUserId user, UserKeyRow row) => new(
-        user,
-        new ClusterUser(row.Login),
-        row.PublicKey,
-        row.ProtectedPrivateKey,
-        DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt));
 }

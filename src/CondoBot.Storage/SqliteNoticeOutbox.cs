@@ -73,7 +73,7 @@ public sealed class SqliteNoticeOutbox(
     public Task CompleteAsync(long sequence, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return database.WriteAsync(connection => connection.Execute("DELETE FROM outbox WHERE seq = ?", sequence));
+        return database.WriteAsync(connection => connection.Run("DELETE FROM outbox WHERE seq = ?", sequence));
     }
 
     public Task PostponeAsync(long sequence, DateTimeOffset until, CancellationToken cancellationToken)
@@ -99,7 +99,7 @@ public sealed class SqliteNoticeOutbox(
     private void Insert(SQLiteConnection connection, ChatUserId to, byte[] payload)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        connection.Execute(
+        connection.Run(
             "INSERT INTO outbox (recipient, payload, attempts, due_at, created_at) VALUES (?, ?, 0, ?, ?)",
             to.ToString(), payload, now, now);
     }

@@ -15,6 +15,8 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
 {
     private const string Columns = "id, owner, state, job_id, created_at, ended_at, data, version, local_port, due_at";
 
+    private const string InsertSql = $"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
     public async Task AddAsync(Session session, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -23,7 +25,7 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
         var step = SessionStep.For(session);
         await database.WriteAsync(connection =>
         {
-            connection.Execute($"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values);
+            connection.Run(InsertSql, values);
             SqliteStepHandOver.Append(connection, step);
         });
         handOver.Signal();
@@ -36,7 +38,7 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
         var step = SessionStep.For(session);
         var added = await database.WriteAsync(connection =>
         {
-            if (connection.Execute($"INSERT INTO sessions ({Columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", values) == 0) return false;
+            if (connection.Run(InsertSql + " ON CONFLICT (id) DO NOTHING", values) == 0) return false;
             SqliteStepHandOver.Append(connection, step);
             return true;
         });
@@ -77,7 +79,7 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
     {
         cancellationToken.ThrowIfCancellationRequested();
         var data = database.Read(connection =>
-            connection.QueryScalars<string>("SELECT data FROM sessions WHERE id = ?", id.ToString()));
+            connection.Rows("SELECT data FROM sessions WHERE id = ?", row => row.Text(0), id.ToString()));
         return Task.FromResult(data.Count == 0 ? null : Parse(data[0]));
     }
 
@@ -101,7 +103,7 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
         cancellationToken.ThrowIfCancellationRequested();
         // Both look-ups are seeks in the partial index (owner, local_port); the state is a literal, as in the index's own
         // condition, so SQLite can tell the index applies.
-        var port = database.Read(connection => connection.ExecuteScalar<int>(FreeLocalPortSql, owner.ToString(), wanted));
+        var port = database.Read(connection => (int)connection.Rows(FreeLocalPortSql, row => row.Long(0), owner.ToString(), wanted)[0]);
         return Task.FromResult(port);
     }
 
@@ -155,7 +157,7 @@ public sealed class SqliteSessionStore(SqliteDatabase database, SqliteNoticeOutb
     /// <summary>Writes the session only over the version it was read at; answers false when another save came first.</summary>
     private static bool Update(SQLiteConnection connection, object?[] v, int readVersion)
     {
-        return connection.Execute(
+        return connection.Run(
             """
             UPDATE sessions SET state = ?, job_id = ?, ended_at = ?, data = ?, version = ?, local_port = ?, due_at = ?
             WHERE id = ? AND version = ?

@@ -14,7 +14,7 @@ public sealed class SqliteStepHandOver(SqliteDatabase database) : IStepHandOver,
     private readonly SemaphoreSlim _recorded = new(0, 1);
 
     /// <summary>Adds the row; runs inside the caller's write.</summary>
-    internal static void Append(SQLiteConnection connection, SessionStep step) => connection.Execute(
+    internal static void Append(SQLiteConnection connection, SessionStep step) => connection.Run(
         "INSERT INTO session_steps (session_id, kind, poll_token) VALUES (?, ?, ?)",
         step.Session.ToString(), step.Kind.ToString(), step.PollToken);
 
@@ -34,9 +34,10 @@ public sealed class SqliteStepHandOver(SqliteDatabase database) : IStepHandOver,
     public Task<IReadOnlyList<HandedOverStep>> PendingAsync(int max, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var rows = database.Read(connection => connection.Query<StepRow>(
-            "SELECT seq, session_id, kind, poll_token FROM session_steps ORDER BY seq DESC LIMIT ?", max));
-        IReadOnlyList<HandedOverStep> steps = [.. rows.Select(r => r.ToStep())];
+        IReadOnlyList<HandedOverStep> steps = database.Read(connection => connection.Rows(
+            "SELECT seq, session_id, kind, poll_token FROM session_steps ORDER BY seq DESC LIMIT ?",
+            row => new HandedOverStep(row.Long(0), new SessionStep(Read(row.Text(1)), Enum.Parse<SessionStepKind>(row.Text(2)), (int)row.Long(3))),
+            max));
         return Task.FromResult(steps);
     }
 
@@ -47,30 +48,13 @@ public sealed class SqliteStepHandOver(SqliteDatabase database) : IStepHandOver,
         var done = sequences.ToArray();
         return database.WriteAsync(connection =>
         {
-            foreach (var seq in done) connection.Execute("DELETE FROM session_steps WHERE seq = ?", seq);
+            foreach (var seq in done) connection.Run("DELETE FROM session_steps WHERE seq = ?", seq);
         });
     }
 
     public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => await _recorded.WaitAsync(timeout, cancellationToken);
 
     public void Dispose() => _recorded.Dispose();
-
-    private sealed class StepRow
-    {
-        [Column("seq")]
-        public long Seq { get; set; }
-
-        [Column("session_id")]
-        public string Session { get; set; } = "";
-
-        [Column("kind")]
-        public string Kind { get; set; } = "";
-
-        [Column("poll_token")]
-        public int PollToken { get; set; }
-
-        public HandedOverStep ToStep() => new(Seq, new SessionStep(Read(Session), Enum.Parse<SessionStepKind>(Kind), PollToken));
-    }
 
     /// <summary>Rows are written only from a <see cref="SessionId"/>; one that does not read back is a bug.</summary>
     internal static SessionId Read(string session) =>

@@ -12,7 +12,7 @@ public sealed class SqliteSubmissionClaims(SqliteDatabase database) : ISubmissio
     public async Task<bool> TryTakeAsync(SessionId session, Guid holder, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var taken = await database.WriteAsync(connection => connection.Execute(
+        var taken = await database.WriteAsync(connection => connection.Run(
             """
             INSERT INTO submission_claims (session_id, holder, held_until) VALUES (?, ?, ?)
             ON CONFLICT (session_id) DO UPDATE SET holder = excluded.holder, held_until = excluded.held_until
@@ -25,7 +25,7 @@ public sealed class SqliteSubmissionClaims(SqliteDatabase database) : ISubmissio
     public async Task<bool> RenewAsync(SessionId session, Guid holder, DateTimeOffset until, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var renewed = await database.WriteAsync(connection => connection.Execute(
+        var renewed = await database.WriteAsync(connection => connection.Run(
             "UPDATE submission_claims SET held_until = ? WHERE session_id = ? AND holder = ?",
             until.ToUnixTimeMilliseconds(), session.ToString(), holder.ToString()));
         return renewed == 1;
@@ -34,7 +34,7 @@ public sealed class SqliteSubmissionClaims(SqliteDatabase database) : ISubmissio
     public Task ReleaseAsync(SessionId session, Guid holder, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return database.WriteAsync(connection => connection.Execute(
+        return database.WriteAsync(connection => connection.Run(
             "DELETE FROM submission_claims WHERE session_id = ? AND holder = ?", session.ToString(), holder.ToString()));
     }
 
