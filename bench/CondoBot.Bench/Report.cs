@@ -86,6 +86,14 @@ internal sealed class Report(DateTimeOffset date)
             s.AppendLine(Inv($"- Hangfire jobs created per start: {c.JobsCreated:F2}; target at most {JobsTarget:F0}: {AtMost(c.JobsCreated, JobsTarget, "")}."));
             s.AppendLine(Inv($"- Hangfire state changes per start (each a transaction in its file): {c.JobStateChanges:F2}; target at most {StatesTarget:F0}: {AtMost(c.JobStateChanges, StatesTarget, "")}."));
             s.AppendLine(Inv($"- CPU time of the service per start (user and system, `dotnet.process.cpu.time`, its background work included): {c.CpuMs:F2} ms; on 2 cores shared with the client, {RateTarget:F0} starts per second leave at most {1000.0 * 2 / RateTarget:F2} ms for everything: {AtMost(c.CpuMs, 1000.0 * 2 / RateTarget, "ms")}."));
+            if (c.Drained is { } d)
+            {
+                var when = c.DrainSeconds >= 119
+                    ? Inv($"read {c.DrainSeconds:F0} s after the rows, when the service was still working through them, so part of it")
+                    : Inv($"read once the service was idle again, {c.DrainSeconds:F0} s after the rows; an upper bound, as it also holds what the warm-up left running");
+                s.AppendLine(Inv($"- the same, with the background work the rows set off ({when}): CPU {d.CpuMs:F2} ms per start ({AtMost(d.CpuMs, 1000.0 * 2 / RateTarget, "ms")}), commits {d.Commits:F2}, writes {d.Writes:F2}, Hangfire jobs {d.JobsCreated:F2} ({AtMost(d.JobsCreated, JobsTarget, "")}) and state changes {d.JobStateChanges:F2} ({AtMost(d.JobStateChanges, StatesTarget, "")}), allocated {d.AllocatedBytes / 1024:F0} KiB."));
+            }
+
             s.AppendLine(Inv($"- thread-pool threads left at a lowered priority after the rows (`condobot.threads.pool_lowered`; background threads run below the ones that answer requests, and must not pass that on): {c.PoolLowered:F0}; target 0: {AtMost(c.PoolLowered, 0, "")}."));
             s.AppendLine(Inv($"- bytes allocated per start (the runtime's `dotnet.gc.heap.total_allocated`): {c.AllocatedBytes / 1024:F0} KiB; target at most {AllocatedKiBTarget:F0} KiB: {AtMost(c.AllocatedBytes / 1024, AllocatedKiBTarget, "KiB")}; gen2 collections in the rows: {c.Gen2:F0}."));
         }

@@ -16,6 +16,27 @@ internal sealed partial record ServiceCounters(double Commits, double Writes, do
             Sum(text, "dotnet_process_cpu_time"), Sum(text, "condobot_threads_pool_lowered"));
     }
 
+    /// <summary>
+    /// Reads the counters each second until the service has been idle for two readings in a row (under 5 % of a core
+    /// busy), or for at most two minutes; answers the last reading and how long it took.
+    /// </summary>
+    public static async Task<(ServiceCounters Counters, TimeSpan Waited)> WhenIdleAsync(ChildProcess app)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var last = await ReadAsync(app);
+        var quiet = 0;
+        while (quiet < 2 && clock.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            var second = System.Diagnostics.Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var now = await ReadAsync(app);
+            quiet = (now.CpuSeconds - last.CpuSeconds) / second.Elapsed.TotalSeconds < 0.05 ? quiet + 1 : 0;
+            last = now;
+        }
+
+        return (last, clock.Elapsed);
+    }
+
     /// <summary>Methods the service's runtime has compiled so far (its JIT), from the same endpoint.</summary>
     public static async Task<double> CompiledMethodsAsync(ChildProcess app) =>
         Sum(await app.Http.GetStringAsync("/metrics"), "dotnet_jit_compiled_methods");
@@ -43,6 +64,12 @@ internal sealed partial record ServiceCounters(double Commits, double Writes, do
 /// <summary>What the service did per <c>start</c> over the start rows (its background work in that time included).</summary>
 internal sealed record StartCost(int Starts, double Commits, double Writes, double JobsCreated, double JobStateChanges, double AllocatedBytes, double Gen2, double CpuMs, double PoolLowered)
 {
+    /// <summary>The same, read once the service was idle again after the rows: the background work they set off included.</summary>
+    public StartCost? Drained { get; init; }
+
+    /// <summary>How long after the rows the service was idle again.</summary>
+    public double DrainSeconds { get; init; }
+
     public static StartCost Between(ServiceCounters before, ServiceCounters after, int starts) => new(
         starts,
         (after.Commits - before.Commits) / starts,
